@@ -1,0 +1,39 @@
+# Two commands do all set-up on a fresh machine:  make demo  |  make test
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip install --disable-pip-version-check -q -c constraints.txt
+
+.PHONY: demo test install install-dev train-pets bench-pets lock clean
+
+demo: install                         ## serve every Space offline on the embedded default models
+	HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False $(PY) -m shared.gallery
+
+test: install-dev                     ## the whole test suite (real servers, training smoke, notebooks)
+	HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False $(PY) -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements.txt
+	$(PIP) --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) -r requirements-dev.txt
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+train-pets: install                   ## retrain the embedded default pets model (about 30 min on 2 CPU cores)
+	$(PY) -m shared.train pets --preset cpu --out spaces/pets/model
+
+bench-pets: install                   ## latency / throughput / cold start table + JSON
+	$(PY) -m shared.bench pets
+
+lock:                                 ## re-pin every transitive version after changing requirements*.txt
+	$(PY) -m pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
+
+clean:
+	rm -rf $(VENV) tests/artifacts

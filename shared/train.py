@@ -1,0 +1,68 @@
+"""Train any task and save a pickle-free artifact (optionally pushed to the Hub).
+
+    python -m shared.train pets --preset cpu --out models/pets
+    python -m shared.train pets --preset gpu --out models/pets --push-to-hub you/pets-classifier
+    python -m shared.train pets --preset tiny --out /tmp/pets   # seconds, for tests
+
+Every field of the task's `Config` dataclass is also a flag (`--epochs 3`, `--arch resnet18`, ...);
+the resolved config is saved in the artifact's config.json and model card.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import shlex
+import sys
+import time
+
+from shared import artifact, tasks
+
+
+def parse(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    top = argparse.ArgumentParser(add_help=False)
+    top.add_argument("task", choices=tasks.NAMES)
+    known, _ = top.parse_known_args(argv)
+    task = tasks.get(known.task)
+    p = argparse.ArgumentParser(prog="python -m shared.train", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("task", choices=tasks.NAMES)
+    p.add_argument("--preset", default="cpu", choices=sorted(task.PRESETS))
+    p.add_argument("--out", required=True, help="folder for model.safetensors, config.json, README.md")
+    p.add_argument("--push-to-hub", metavar="REPO_ID", help="also upload the folder to this Hub model repo")
+    p.add_argument("--lr-find", action="store_true", help="run fastai's lr_find first and print its suggestion")
+    for f in dataclasses.fields(task.Config):
+        if f.name == "preset":
+            continue
+        kind = (lambda s: s.lower() in ("1", "true", "yes")) if f.type in (bool, "bool") else type(f.default)
+        p.add_argument(f"--{f.name.replace('_', '-')}", type=kind, default=None, help=f"default {f.default!r}")
+    args = p.parse_args(argv)
+    overrides = {f.name: getattr(args, f.name) for f in dataclasses.fields(task.Config)
+                 if f.name != "preset" and getattr(args, f.name) is not None}
+    cfg = task.Config(**{**task.PRESETS[args.preset], **overrides, "preset": args.preset})
+    return task, cfg, args
+
+
+def main(argv=None):
+    task, cfg, args = parse(argv)
+    command = "python -m shared.train " + shlex.join(sys.argv[1:] if argv is None else argv)
+    from fastai.torch_core import set_seed
+    set_seed(cfg.seed, reproducible=True)
+    print(f"config: {cfg}", flush=True)
+    learn = task.learner(cfg)
+    if args.lr_find:
+        print(f"lr_find suggests: {learn.lr_find(show_plot=False)}", flush=True)
+    start = time.time()
+    task.fit(learn, cfg)
+    metrics = {**task.evaluate(learn, cfg), "train_seconds": round(time.time() - start, 1)}
+    print(f"metrics: {metrics}", flush=True)
+    state, config = task.export(learn, cfg)
+    folder = artifact.save(args.out, state, {**config, "metrics": metrics}, task.card(cfg, metrics, command))
+    print(f"saved {folder}", flush=True)
+    if args.push_to_hub:
+        print(f"pushed to {artifact.push(folder, args.push_to_hub)}", flush=True)
+    return folder
+
+
+if __name__ == "__main__":
+    main()

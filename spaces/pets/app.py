@@ -1,0 +1,43 @@
+"""Is it a cat? Which breed? Chapter 1's first model, with where it looked."""
+import gradio as gr
+
+from shared import ui
+from shared.images import heatmap_overlay
+from shared.tasks import pets
+
+predictor = pets.Predictor.load(ui.model_source("PETS_MODEL", __file__), device=ui.device())
+
+
+@ui.gpu
+def predict(image):
+    """Classify a pet photo into the 37 Oxford-IIIT Pet breeds and cat-or-dog.
+
+    Args:
+        image: a photo of a cat or a dog (file path or URL).
+
+    Returns:
+        breed probabilities, cat-or-dog probabilities, a Grad-CAM heatmap of what the model looked at, a verdict.
+    """
+    photo = ui.open_photo(image, max_side=4 * predictor.size)
+    breeds, species = predictor.predict([photo])[0]
+    heat = heatmap_overlay(photo, predictor.gradcam(photo))
+    return breeds, species, heat, pets.verdict(breeds, species)
+
+
+with gr.Blocks(title="Is it a cat? Pet breeds") as demo:
+    gr.Markdown("# Is it a cat? Which breed?\nChapter 1 of *Deep Learning for Coders*: a fastai image "
+                "classifier. Upload, paste or snap a photo of a cat or a dog.")
+    with gr.Row():
+        with gr.Column():
+            image = ui.Photo(label="Photo")
+            button = gr.Button("Classify", variant="primary")
+            gr.Examples(ui.examples(__file__), inputs=image)
+        with gr.Column():
+            verdict = gr.Markdown()
+            breeds = gr.Label(num_top_classes=5, label="Breed")
+            species = gr.Label(label="Cat or dog?")
+            heat = gr.Image(label="Where the model looked (Grad-CAM)")
+    gr.on([button.click, image.upload], predict, image, [breeds, species, heat, verdict], api_name="predict")
+
+if __name__ == "__main__":
+    ui.launch(demo)

@@ -1,0 +1,78 @@
+"""Shared fixtures: real data paths, a tiny trained pets model, and real Gradio servers in subprocesses."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "tests" / "artifacts"  # server logs and screenshots, kept for CI to show
+sys.path.insert(0, str(REPO))
+from shared.data import data_dir  # noqa: E402
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve(app: Path, env: dict | None = None, timeout: float = 180):
+    "Run `python app.py` as a real server on a free loopback port; yield its URL; stop it afterwards."
+    port = free_port()
+    full_env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_SERVER_NAME": "127.0.0.1",
+                "PYTHONPATH": str(REPO), **(env or {})}
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / f"{app.parent.name}-server-{port}.log", "w")
+    proc = subprocess.Popen([sys.executable, str(app)], cwd=app.parent, env=full_env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{app} exited with {proc.returncode}; see {log.name}")
+            try:
+                if httpx.get(url + "gradio_api/info", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        else:
+            raise TimeoutError(f"{app} did not start in {timeout}s; see {log.name}")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def data():
+    path = data_dir()
+    if not path.exists():
+        pytest.skip(f"no data at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_pets(tmp_path_factory, data):
+    "A pets model trained for seconds by the real training CLI (tiny preset), saved as an artifact."
+    from shared import train
+    out = tmp_path_factory.mktemp("pets-tiny")
+    train.main(["pets", "--preset", "tiny", "--out", str(out)])
+    return out
