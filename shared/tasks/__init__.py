@@ -6,8 +6,9 @@
 - `card(cfg, metrics, command)`: the model card text.  `Predictor.load(source)`: the lean serving path.
 """
 from importlib import import_module
+from pathlib import Path
 
-NAMES = ("pets",)
+NAMES = tuple(sorted(p.stem for p in Path(__file__).parent.glob("*.py") if not p.stem.startswith("_")))
 
 
 def get(name: str):

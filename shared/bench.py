@@ -1,0 +1,73 @@
+"""Benchmark runner: every task's benchmark prints a markdown table and writes JSON.
+
+    python -m shared.bench pets [--out bench-pets.json]     # runs shared/benchmarks/pets.py
+
+A benchmark module defines `run(args) -> list[dict]` (one row per measurement) and uses the timing helpers
+below. Speed goals live here and in BENCHMARKS.md, never in timed unit tests.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from importlib import import_module
+from pathlib import Path
+
+
+def timings(fn, n: int = 30, warmup: int = 3) -> list[float]:
+    "Seconds for each of `n` calls of fn() after `warmup` untimed calls."
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def summary(seconds: list[float]) -> dict:
+    "p50 / p95 / mean in milliseconds."
+    ms = sorted(s * 1000 for s in seconds)
+    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+    return {"p50_ms": round(statistics.median(ms), 2), "p95_ms": round(p95, 2),
+            "mean_ms": round(statistics.fmean(ms), 2), "n": len(ms)}
+
+
+def machine() -> dict:
+    import torch
+    return {"cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads(), "python": platform.python_version(),
+            "torch": torch.__version__, "platform": platform.platform(), "cuda": torch.cuda.is_available()}
+
+
+def table(rows: list[dict]) -> str:
+    "A markdown table over the union of the rows' keys."
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(str(r.get(c, "")) for c in cols) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python -m shared.bench", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("task")
+    p.add_argument("--out", help="JSON file for the results (default bench-TASK.json)")
+    p.add_argument("--quick", action="store_true", help="few repetitions: a smoke run, not numbers to report")
+    args = p.parse_args(argv)
+    module = import_module(f"shared.benchmarks.{args.task}")
+    rows = module.run(args)
+    result = {"task": args.task, "command": "python -m shared.bench " + " ".join(sys.argv[1:] if argv is None else argv),
+              "machine": machine(), "rows": rows}
+    print(table(rows))
+    Path(args.out or f"bench-{args.task}.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result))
+    return result
+
+
+if __name__ == "__main__":
+    main()
