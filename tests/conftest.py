@@ -76,3 +76,44 @@ def tiny_pets(tmp_path_factory, data):
     out = tmp_path_factory.mktemp("pets-tiny")
     train.main(["pets", "--preset", "tiny", "--out", str(out)])
     return out
+
+
+def make_image_battery(folder: Path, photo: Path) -> dict[str, Path]:
+    """The bad-input battery every image Space must survive, made from one real photo.
+
+    Returns name -> file. Unreadable ones: corrupt, not_an_image, empty. Readable ones need the right answer."""
+    import numpy as np
+    from PIL import Image
+    folder.mkdir(parents=True, exist_ok=True)
+    img = Image.open(photo).convert("RGB")
+    img.thumbnail((320, 320))
+    out = {}
+
+    def save(name, im, **kw):
+        out[name] = folder / name
+        im.save(out[name], **kw)
+
+    raw = photo.read_bytes()
+    (folder / "corrupt.jpg").write_bytes(raw[: len(raw) // 3])
+    (folder / "not_an_image.jpg").write_text("this is a text file pretending to be a photo\n")
+    (folder / "empty.png").write_bytes(b"")
+    out.update(corrupt=folder / "corrupt.jpg", not_an_image=folder / "not_an_image.jpg", empty=folder / "empty.png")
+    frames = [img, img.transpose(Image.FLIP_LEFT_RIGHT), img.rotate(90)]
+    save("animated.gif", frames[0], save_all=True, append_images=frames[1:], duration=100, loop=0)
+    rgba = img.convert("RGBA")
+    rgba.putalpha(Image.linear_gradient("L").resize(img.size))
+    save("rgba.png", rgba)
+    save("cmyk.jpg", img.convert("CMYK"))
+    save("grey.png", img.convert("L"))
+    save("sixteen_bit.png", Image.fromarray((np.asarray(img.convert("L"), dtype=np.uint16) * 257), mode="I;16"))
+    save("one_pixel.png", img.resize((1, 1)))
+    save("huge.png", img.resize((10000, 10000), Image.NEAREST), compress_level=1)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90 degrees clockwise to display
+    save("exif_rotated.jpg", img, exif=exif.tobytes())
+    return out
+
+
+@pytest.fixture(scope="session")
+def image_battery(tmp_path_factory, data):
+    return make_image_battery(tmp_path_factory.mktemp("battery"), data / "pets" / "images" / "Abyssinian_101.jpg")

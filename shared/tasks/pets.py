@@ -29,14 +29,16 @@ class Config:
     preset: str = "cpu"
     arch: str = "regnetx_002"    # any timm architecture name
     pretrained: bool = False     # timm ImageNet weights (needs the internet)
-    size: int = 96               # training and serving resolution (square, squished like fastai's Resize)
-    epochs: int = 14
+    size: int = 64               # training and serving resolution (square, squished like fastai's Resize)
+    epochs: int = 24
     lr: float = 4e-3
     bs: int = 64
     fine_tune: bool = False      # fastai fine_tune (pretrained) rather than fit_one_cycle (from scratch)
     oxford: str = "pets/images,pets-extra/images"  # folders under the data dir, or absolute; 'download' = URLs.PETS
     cats_dogs: str = "cats-vs-dogs/images"         # Kaggle cat.N.jpg / dog.N.jpg, '' for none
     per_breed: int = 40          # each breed is repeated (or capped at 2x) to about this many photos an epoch
+    breed_weight: float = 0.5    # weight of the breed loss against the cat-or-dog loss
+    label_smoothing: float = 0.1
     valid_per_breed: int = 2     # Oxford photos of each breed held out for validation
     valid_pct: float = 0.1       # share of the cats-vs-dogs photos held out
     max_train_samples: int = 0   # >0: a tiny run for tests and laptops
@@ -108,7 +110,7 @@ def dataloaders(cfg: Config, df, breeds):
         blocks=(ImageBlock, CategoryBlock(vocab=list(breeds) + list(SPECIES), sort=False)),
         get_x=ColReader("path"), get_y=ColReader("label"), splitter=ColSplitter("is_valid"),
         item_tfms=Resize(cfg.size, method=ResizeMethod.Squish),
-        batch_tfms=[*aug_transforms(max_zoom=1.5, max_rotate=15, max_lighting=0.3, max_warp=0.15),
+        batch_tfms=[*aug_transforms(max_zoom=1.2, max_rotate=10, max_lighting=0.2, max_warp=0.1),
                     Normalize.from_stats(MEAN, STD)])
     return block.dataloaders(df, bs=cfg.bs, num_workers=cfg.workers)
 
@@ -117,16 +119,17 @@ def dataloaders(cfg: Config, df, breeds):
 class PetsLoss(torch.nn.Module):
     "Cross-entropy on cat/dog for every photo, plus on the breed for photos whose breed is known."
 
-    def __init__(self, n_breeds: int, species_of: torch.Tensor):
+    def __init__(self, n_breeds: int, species_of: torch.Tensor, breed_weight: float = 1.0, smoothing: float = 0.0):
         super().__init__()
-        self.n_breeds = n_breeds
+        self.n_breeds, self.breed_weight, self.smoothing = n_breeds, breed_weight, smoothing
         self.register_buffer("species_of", species_of)
 
     def forward(self, out, targ):
-        loss = F.cross_entropy(out[:, self.n_breeds:], self.species_of[targ])
+        loss = F.cross_entropy(out[:, self.n_breeds:], self.species_of[targ], label_smoothing=self.smoothing)
         known = targ < self.n_breeds
         if known.any():
-            loss = loss + F.cross_entropy(out[known, :self.n_breeds], targ[known])
+            loss = loss + self.breed_weight * F.cross_entropy(out[known, :self.n_breeds], targ[known],
+                                                              label_smoothing=self.smoothing)
         return loss
 
     def activation(self, out):  # what fastai's learn.predict / get_preds report: both softmaxes side by side
@@ -147,7 +150,8 @@ def learner(cfg: Config):
     df, breeds = items(cfg)
     dls = dataloaders(cfg, df, breeds)
     learn = vision_learner(dls, cfg.arch, pretrained=cfg.pretrained, n_out=len(breeds) + 2,
-                           loss_func=PetsLoss(len(breeds), species_lookup(breeds)),
+                           loss_func=PetsLoss(len(breeds), species_lookup(breeds), cfg.breed_weight,
+                                              cfg.label_smoothing),
                            metrics=[BreedAccuracy(len(breeds)), SpeciesAccuracy(species_lookup(breeds))])
     learn.breeds = breeds
     if cfg.mixed_precision and torch.cuda.is_available():
@@ -312,3 +316,19 @@ def verdict(breeds: dict, species: dict) -> str:
     if p_breed < SURE_BREED or is_cat_breed(breed) != (kind == "cat"):
         return f"Looks like a **{kind}** ({p_kind:.0%}). The breed is a guess: maybe *{name}* ({p_breed:.0%})."
     return f"Looks like a **{kind}** ({p_kind:.0%}), most likely a **{name}** ({p_breed:.0%})."
+
+
+def fastai_learner(source, photos: list[str]):
+    """A fastai Learner around the artifact's weights, rebuilt without any pickle (for `learn.predict`
+    baselines and notebooks). `photos`: any few image files, only used to build the DataLoaders."""
+    import pandas as pd
+    from fastai.vision.all import vision_learner
+    config, state, _ = artifact.load(source, task="pets")
+    cfg = Config(**{**config["train_config"], "workers": 0})
+    df = pd.DataFrame({"path": photos, "label": config["breeds"][0], "is_valid": [i % 2 == 0 for i in range(len(photos))]})
+    dls = dataloaders(cfg, df, config["breeds"])
+    learn = vision_learner(dls, config["arch"], pretrained=False, n_out=config["n_out"],
+                           loss_func=PetsLoss(len(config["breeds"]), species_lookup(config["breeds"])))
+    artifact.load_weights(learn.model, state, config)
+    learn.breeds = config["breeds"]
+    return learn

@@ -1,0 +1,77 @@
+"""The pets task end to end: data, training smoke through the real CLI, preprocessing parity, verdicts."""
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from shared.images import open_image
+from shared.tasks import pets
+from shared.train import parse
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_labels_come_from_oxford_file_names():
+    assert pets.breed_of("Abyssinian_101.jpg") == "Abyssinian"
+    assert pets.breed_of("/x/american_pit_bull_terrier_12.jpg") == "american_pit_bull_terrier"
+    assert pets.is_cat_breed("Abyssinian") and not pets.is_cat_breed("american_bulldog")
+
+
+def test_items_hold_every_breed_and_both_species(data):
+    _, cfg, _ = parse(["pets", "--out", "x"])
+    df, breeds = pets.items(cfg)
+    assert len(breeds) == 37 and sum(map(pets.is_cat_breed, breeds)) == 12
+    valid = df[df.is_valid]
+    assert set(valid.label) >= set(breeds) | {"cat", "dog"}             # every breed is validated
+    assert not set(valid.path) & set(df[~df.is_valid].path)               # no photo in both splits
+    assert (df[~df.is_valid].label.isin(["cat", "dog"])).sum() >= 10_000  # the 12,000 Kaggle photos, less valid
+    counts = df[~df.is_valid & ~df.label.isin(["cat", "dog"])].label.value_counts()
+    assert counts.min() >= cfg.per_breed and counts.max() <= 2 * cfg.per_breed  # rare breeds repeated, common capped
+
+
+def test_examples_are_validation_photos(data):
+    "The Space's example photos were never trained on, so the demo shows honest predictions."
+    _, cfg, _ = parse(["pets", "--out", "x"])
+    df, _ = pets.items(cfg)
+    valid_names = {Path(p).name for p in df[df.is_valid].path}
+    examples = sorted(p.name for p in (REPO / "spaces/pets/examples").glob("*.jpg"))
+    assert examples and set(examples) <= valid_names
+
+
+def test_training_cli_writes_a_working_artifact(tiny_pets, data):
+    predictor = pets.Predictor.load(tiny_pets)
+    photo = open_image(data / "pets" / "images" / "Abyssinian_101.jpg")
+    breeds, species = predictor.predict([photo])[0]
+    assert list(breeds) == predictor.breeds and abs(sum(breeds.values()) - 1) < 1e-4
+    assert set(species) == {"cat", "dog"} and abs(sum(species.values()) - 1) < 1e-4
+    metrics = json.loads((tiny_pets / "config.json").read_text())["metrics"]
+    assert 0 <= metrics["cat_dog_accuracy"] <= 1 and metrics["n_valid_photos"] > 0
+
+
+def test_serving_preprocessing_matches_fastai(data, tmp_path):
+    "The lean path's tensors equal fastai's validation pipeline (test_dl) on the same photos."
+    _, cfg, _ = parse(["pets", "--preset", "tiny", "--size", "64", "--out", str(tmp_path)])
+    learn = pets.learner(cfg)
+    state, config = pets.export(learn, cfg)
+    predictor = pets.Predictor(config, state)
+    files = sorted((data / "pets" / "images").glob("*.jpg"))[::60]
+    fastai_x = learn.dls.test_dl(files).one_batch()[0]
+    lean_x = predictor.preprocess([open_image(f) for f in files])
+    assert torch.allclose(fastai_x, lean_x, atol=1e-5)
+
+
+def test_gradcam_is_a_normalised_map(tiny_pets, data):
+    predictor = pets.Predictor.load(tiny_pets)
+    cam = predictor.gradcam(open_image(data / "pets" / "images" / "pug_145.jpg"))
+    assert cam.ndim == 2 and cam.min() >= 0 and cam.max() <= 1.0 + 1e-6
+
+
+@pytest.mark.parametrize("species,breeds,expect", [
+    ({"cat": 0.55, "dog": 0.45}, {"Bengal": 0.3, "pug": 0.1}, "Not sure"),
+    ({"cat": 0.95, "dog": 0.05}, {"Bengal": 0.6, "pug": 0.1}, "most likely a **Bengal**"),
+    ({"cat": 0.95, "dog": 0.05}, {"Bengal": 0.1, "pug": 0.09}, "The breed is a guess"),
+    ({"cat": 0.95, "dog": 0.05}, {"pug": 0.6, "Bengal": 0.1}, "The breed is a guess"),  # breed disagrees
+])
+def test_verdict_is_honest(species, breeds, expect):
+    assert expect in pets.verdict(breeds, species)
