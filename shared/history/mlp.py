@@ -1,0 +1,95 @@
+"""Small multi-layer networks in PyTorch, trained by full-batch gradient descent: the two-layer network that
+solves XOR, and the nets of the approximation experiment. Seeded: same settings, same network, same result."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU, "sigmoid": nn.Sigmoid}
+OPTIMIZERS = ("adam", "sgd")
+MAX_UNITS = 256
+MAX_STEPS = 5000
+
+
+def network(sizes: list[int], activation: str = "tanh", seed: int = 0) -> nn.Sequential:
+    """Linear layers of the given sizes (inputs, hidden..., outputs) with `activation` between them. Weights
+    and biases start uniform in ±1/√fan_in (PyTorch's default scale), drawn from a private seeded generator."""
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+    layers: list[nn.Module] = []
+    gen = torch.Generator().manual_seed(int(seed))
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        linear = nn.Linear(n_in, n_out)
+        bound = 1 / math.sqrt(n_in)
+        with torch.no_grad():
+            linear.weight.copy_((torch.rand(linear.weight.shape, generator=gen) * 2 - 1) * bound)
+            linear.bias.copy_((torch.rand(linear.bias.shape, generator=gen) * 2 - 1) * bound)
+        layers.append(linear)
+        if i < len(sizes) - 2:
+            layers.append(ACTIVATIONS[activation]())
+    return nn.Sequential(*layers)
+
+
+def n_params(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def check(hidden: int, steps: int, lr: float, optimizer: str = "adam"):
+    "Clear messages for settings outside what the experiments allow."
+    if not (isinstance(hidden, (int, np.integer)) or float(hidden).is_integer()) or not 1 <= int(hidden) <= MAX_UNITS:
+        raise ValueError(f"hidden units must be a whole number from 1 to {MAX_UNITS}")
+    if not (isinstance(steps, (int, np.integer)) or float(steps).is_integer()) or not 1 <= int(steps) <= MAX_STEPS:
+        raise ValueError(f"steps must be a whole number from 1 to {MAX_STEPS}")
+    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and 0 < lr <= 10):
+        raise ValueError("the learning rate must be a number above 0 and at most 10")
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+
+
+def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn, steps: int, lr: float,
+        optimizer: str = "adam") -> list[float]:
+    "Full-batch gradient descent (Adam, or plain SGD with momentum 0.9) for `steps` steps; the loss of each step."
+    opt = (torch.optim.Adam(model.parameters(), lr=lr) if optimizer == "adam"
+           else torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9))
+    losses = []
+    for _ in range(int(steps)):
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return losses
+
+
+@dataclass
+class Classifier:
+    "A trained two-layer classifier, its data and its learning curve."
+    model: nn.Sequential
+    x: np.ndarray
+    y: np.ndarray
+    losses: list[float] = field(default_factory=list)
+
+    @torch.no_grad()
+    def proba(self, x: np.ndarray) -> np.ndarray:
+        "P(class 1) for each row of x."
+        return torch.sigmoid(self.model(torch.as_tensor(np.asarray(x, dtype=np.float32)))).squeeze(1).numpy()
+
+    def accuracy(self, x: np.ndarray | None = None, y: np.ndarray | None = None) -> float:
+        x, y = (self.x, self.y) if x is None else (x, y)
+        return float(((self.proba(x) > 0.5).astype(np.int64) == y).mean())
+
+
+def classifier(x: np.ndarray, y: np.ndarray, hidden: int = 4, steps: int = 500, lr: float = 0.05,
+               activation: str = "tanh", seed: int = 0, optimizer: str = "adam") -> Classifier:
+    "Train inputs → `hidden` units → 1 output (sigmoid, cross-entropy loss) on 2-D points with 0/1 labels."
+    check(hidden, steps, lr, optimizer)
+    with torch.random.fork_rng(devices=[]):  # nothing here draws from the global RNG; keep it that way
+        model = network([x.shape[1], int(hidden), 1], activation, seed)
+        xt = torch.as_tensor(x, dtype=torch.float32)
+        yt = torch.as_tensor(y, dtype=torch.float32).unsqueeze(1)
+        losses = fit(model, xt, yt, nn.functional.binary_cross_entropy_with_logits, steps, lr, optimizer)
+    return Classifier(model, x, y, losses)
