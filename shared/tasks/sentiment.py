@@ -46,8 +46,8 @@ class Config:
     data: str = "imdb-full"      # folder under the data dir: 'imdb-full' (25k train / 5k valid), 'imdb' (1,000-review
                                  # sample), or 'download' (fastai's URLs.IMDB: 25k train / 25k test + 50k unlabelled)
     ngrams: int = 3              # nbsvm: word n-grams up to this length
-    min_df: int = 3              # nbsvm: keep n-grams seen in at least this many training reviews ...
-    max_vocab: int = 250_000     # ... and at most this many (the most frequent): the vocabulary lives in config.json
+    min_df: int = 2              # nbsvm: keep n-grams seen in at least this many training reviews ...
+    max_vocab: int = 250_000     # ... at most this many, by |NB ratio| x frequency: the vocabulary lives in config.json
     epochs: int = 3
     lr: float = 1e-2
     wd: float = 1e-6
@@ -245,11 +245,23 @@ class NBSVM(nn.Module):
         return torch.stack([-score / 2, score / 2], 1) + self.b
 
 
-def build_vocab(token_lists, n: int, min_df: int, max_vocab: int) -> list[str]:
+def build_vocab(token_lists, n: int, min_df: int) -> list[str]:
     "Index 0 is padding; then n-grams by descending document frequency (ties alphabetical): deterministic."
     df = Counter(g for toks in token_lists for g in ngram_strings(toks, n))
-    keep = sorted((g for g, c in df.items() if c >= min_df), key=lambda g: (-df[g], g))[:max_vocab]
-    return ["xxpad"] + keep
+    return ["xxpad"] + sorted((g for g, c in df.items() if c >= min_df), key=lambda g: (-df[g], g))
+
+
+def prune(vocab: list[str], ids: list[np.ndarray], y: np.ndarray, max_vocab: int) -> list[str]:
+    """Keep the `max_vocab` n-grams with the largest expected push, |r| x document frequency: a frequent n-gram
+    that both classes use alike (r ~ 0) decides nothing, a rare one decides few reviews."""
+    if len(vocab) - 1 <= max_vocab:
+        return vocab
+    r = nb_ratios(ids, y, len(vocab))
+    df = np.bincount(np.concatenate(ids), minlength=len(vocab)).astype(np.float64)
+    score = np.abs(r) * df
+    score[0] = np.inf
+    keep = np.lexsort((np.arange(len(vocab)), -score))[:max_vocab + 1]  # ties: the more frequent (lower index)
+    return [vocab[i] for i in keep]
 
 
 def nb_ratios(ids: list[np.ndarray], y: np.ndarray, n: int) -> np.ndarray:
@@ -299,10 +311,14 @@ def learner(cfg: Config):
     tok_config = tokenizer_config(cfg)
     tokens = fastai_tokenize(df.text, tok_config, n_workers=cfg.workers)
     train = ~df.is_valid.values
-    vocab = build_vocab([t for t, keep in zip(tokens, train) if keep], cfg.ngrams, cfg.min_df, cfg.max_vocab)
+    y = (df.label.values == "positive")
+    vocab = build_vocab([t for t, keep in zip(tokens, train) if keep], cfg.ngrams, cfg.min_df)
+    stoi = {g: i for i, g in enumerate(vocab)}
+    ids = [ngram_ids(t, cfg.ngrams, stoi) for t, keep in zip(tokens, train) if keep]
+    vocab = prune(vocab, ids, y[train], cfg.max_vocab)
     stoi = {g: i for i, g in enumerate(vocab)}
     ids = [ngram_ids(t, cfg.ngrams, stoi) for t in tokens]
-    y = (df.label.values == "positive")
+    print(f"vocabulary: {len(vocab) - 1} n-grams (1..{cfg.ngrams} words)", flush=True)
     r = nb_ratios([i for i, keep in zip(ids, train) if keep], y[train], len(vocab))
     NgramIds = fastai_classes()
     dls = nbsvm_dataloaders(df, NgramIds(tok_config, vocab, dict(zip(df.text, ids))), cfg.bs, cfg.workers)
@@ -449,6 +465,26 @@ def build_model(config: dict) -> nn.Module:
     if config["arch"] != "nbsvm":
         raise artifact.ArtifactError(f"unknown sentiment architecture {config['arch']!r}")
     return NBSVM(len(config["vocab"]), config["w_adj"], config["r_adj"])
+
+
+def fastai_learner(source, texts: list[str] | None = None):
+    """A fastai Learner around an nbsvm artifact's weights, rebuilt without any pickle: its DataLoaders run the
+    training tokenisation from config.json, so `learn.predict(review)` is fastai's own path (for baselines,
+    parity tests and notebooks). `texts`: any few reviews, only used to build the DataLoaders."""
+    import fastai.callback.progress  # noqa: F401  (learn.no_bar)
+    import pandas as pd
+    from fastai.learner import Learner
+    from fastai.losses import CrossEntropyLossFlat
+    config, state, _ = artifact.load(source, task="sentiment")
+    if config["arch"] != "nbsvm":
+        raise artifact.ArtifactError("fastai_learner rebuilds nbsvm artifacts; awd_lstm ones load in Predictor")
+    texts = list(texts or ["A fine film.", "A dull film."])
+    df = pd.DataFrame({"text": texts * 2, "label": [LABELS[i % 2] for i in range(2 * len(texts))],
+                       "is_valid": [False] * len(texts) + [True] * len(texts)})
+    dls = nbsvm_dataloaders(df, fastai_classes()(config["tokenizer"], config["vocab"]), bs=8)
+    model = build_model(config)
+    artifact.load_weights(model, {k: v.float() if v.is_floating_point() else v for k, v in state.items()}, config)
+    return Learner(dls, model, loss_func=CrossEntropyLossFlat())
 
 
 def card(cfg: Config, metrics: dict, command: str) -> str:

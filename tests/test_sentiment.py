@@ -1,0 +1,129 @@
+"""The sentiment task end to end: training smoke through the real CLI, pickle-free round trip, tokenisation
+parity between training (fastai) and serving, exact attributions, and the committed default model."""
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from shared import artifact
+from shared.tasks import sentiment
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT = REPO / "spaces" / "sentiment" / "model"
+
+TRICKY = [
+    "This movie was GREAT!!!! <br /><br />I loved it, loved it, loved it loved it loved it.",
+    "Sooooo boring... I want my 2 hours back.<br />Worst. Film. Ever. 1/10",
+    "😀😀 Brilliant 🎬 acting, but the plot? Meh. 👎",
+    "Très bien! Ein wunderbarer Film. この映画は素晴らしかった。 Фильм отличный.",
+    "<p>An &quot;instant classic&quot; &amp; a <b>must-see</b></p>\tfor fans of the 80's.",
+    "NOT bad at all... Actually it's THE best sci-fi/horror I've seen this year #recommended",
+    "control\x00chars\x07and\u200bzero\ufeffwidth\r\nline",
+    "ｆｕｌｌｗｉｄｔｈ ＧＯＯＤ movie, ﬁne ﬁlm",
+]
+
+
+def test_fastai_rules_then_regex_on_tricky_text():
+    pipe = sentiment.TextPipeline(sentiment.tokenizer_config(sentiment.Config()))
+    toks = pipe.tokens(TRICKY[0])
+    assert toks[:4] == ["xxbos", "xxmaj", "this", "movie"]
+    assert "<" not in toks and "br" not in toks                       # <br /> is a line break, not words
+    assert ["xxup", "great", "xxrep", "4", "!"] == toks[5:10]          # capitals and repetitions, fastai style
+    assert "xxwrep" in toks                                            # "loved it loved it ..." word repetition
+    emoji = pipe.tokens(TRICKY[2])
+    assert emoji.count("😀") == 2 and "👎" in emoji                   # emoji are tokens, not dropped
+    foreign = pipe.tokens(TRICKY[3])
+    assert {"très", "wunderbarer", "фильм"} <= set(foreign)            # unicode words stay whole (lowercased)
+    assert "\x00" not in "".join(pipe.tokens(TRICKY[6]))
+    assert {"fullwidth", "good", "fine", "film"} <= set(pipe.tokens(TRICKY[7]))  # NFKC
+
+
+def test_serving_tokenisation_matches_fastai_training(tiny_sentiment):
+    "The app's tokens, n-gram ids and probabilities equal those of fastai's own pipeline on the same weights."
+    predictor = sentiment.Predictor.load(tiny_sentiment)
+    tok_config = predictor.config["tokenizer"]
+    assert sentiment.fastai_tokenize(TRICKY, tok_config) == [predictor.pipe.tokens(t) for t in TRICKY]
+    learn = sentiment.fastai_learner(tiny_sentiment, TRICKY)
+    for text in TRICKY:
+        x = learn.dls.test_dl([text]).one_batch()[0][0]
+        assert [i for i in x.tolist() if i] == predictor.ids(text)
+        with learn.no_bar():
+            fastai_probs = learn.predict(text)[2]
+        assert fastai_probs.tolist() == pytest.approx([predictor.read(text).probs[k] for k in sentiment.LABELS], abs=1e-5)
+
+
+def test_training_cli_writes_a_pickle_free_artifact(tiny_sentiment):
+    assert sorted(p.name for p in tiny_sentiment.iterdir()) == sorted(artifact.FILES)
+    config = json.loads((tiny_sentiment / "config.json").read_text())
+    assert config["task"] == "sentiment" and config["vocab"][0] == "xxpad" and len(config["vocab"]) > 1000
+    assert config["tokenizer"]["rules"] == sentiment.DEFAULT_RULES and config["tokenizer"]["pattern"]
+    assert 0 <= config["metrics"]["accuracy"] <= 1 and config["metrics"]["n_valid_reviews"] >= 50
+    weights = load_file(tiny_sentiment / "model.safetensors")
+    assert weights["w.weight"].dtype == torch.float16 and weights["r"].dtype == torch.float16
+
+
+def test_round_trip_gives_the_same_predictions(tiny_sentiment, tmp_path):
+    "Save -> load -> save -> load: identical probabilities (fp16 storage is exact: training rounded to it)."
+    first = sentiment.Predictor.load(tiny_sentiment)
+    config, state, _ = artifact.load(tiny_sentiment, task="sentiment")
+    artifact.save(tmp_path, state, config, "card")
+    second = sentiment.Predictor.load(tmp_path)
+    for text in TRICKY:
+        assert first.read(text).probs == second.read(text).probs
+    assert first.read(TRICKY[0]).weights == second.read(TRICKY[0]).weights
+
+
+def test_attributions_add_up_to_the_score(tiny_sentiment):
+    "Exact, not estimated: the words' pushes sum to the model's score minus its bias."
+    predictor = sentiment.Predictor.load(tiny_sentiment)
+    b = predictor.model.b.detach()
+    for text in TRICKY[:3]:
+        reading = predictor.read(text)
+        p = reading.probs["positive"]
+        score = torch.logit(torch.tensor(p, dtype=torch.float64)).item() - (b[1] - b[0]).item()
+        assert sum(reading.weights) == pytest.approx(score, abs=1e-3)
+
+
+def test_display_folds_fastai_markers_back():
+    toks = ["xxbos", "xxmaj", "this", "is", "xxup", "great", "xxrep", "4", "!"]
+    shown = sentiment.display_tokens(toks, [0, 0, 1.0, 0, 0, 2.0, 0, 0, -0.5])
+    assert "".join(t for t, _ in shown) == "This is GREAT!!!!"
+    assert dict(shown)["GREAT"] == 1.0 and dict(shown)["This"] == 0.5 and dict(shown)["!!!!"] == -0.25
+
+
+def test_long_input_is_cut_with_a_flag(tiny_sentiment):
+    predictor = sentiment.Predictor.load(tiny_sentiment)
+    reading = predictor.read("good film " * 100_000)
+    assert reading.truncated and len(reading.tokens) < 10_000
+    assert "Only the first" in sentiment.verdict(reading)
+    with pytest.raises(sentiment.BadText):
+        predictor.read("   \n\t ")
+
+
+def test_gpu_preset_is_the_ulmfit_recipe():
+    from shared.train import parse
+    _, cfg, _ = parse(["sentiment", "--preset", "gpu", "--out", "x"])
+    assert cfg.arch == "awd_lstm" and cfg.pretrained and cfg.data == "download" and cfg.lm_epochs > 0
+
+
+@pytest.mark.skipif(not DEFAULT.exists(), reason="no committed default model")
+def test_committed_model_is_small_and_beats_the_baseline():
+    sizes = {p.name: p.stat().st_size for p in DEFAULT.iterdir()}
+    assert set(sizes) == set(artifact.FILES) and max(sizes.values()) < 15e6 and sum(sizes.values()) < 12e6
+    metrics = json.loads((DEFAULT / "config.json").read_text())["metrics"]
+    assert metrics["n_valid_reviews"] == 5000
+    assert metrics["accuracy"] > metrics["tfidf_lr_accuracy"]
+    card = (DEFAULT / "README.md").read_text()
+    assert "TF-IDF" in card and str(metrics["accuracy"]) in card
+
+
+def test_examples_are_validation_reviews(data):
+    import pandas as pd
+    df = pd.read_csv(data / "imdb-full" / "imdb_train_valid.csv.gz")
+    valid = set(df[df.is_valid].text.str.strip())
+    train = set(df[~df.is_valid].text.str.strip())
+    for p in sorted((REPO / "spaces/sentiment/examples").glob("*.txt")):
+        text = p.read_text(encoding="utf-8").strip()
+        assert text in valid and text not in train, p.name

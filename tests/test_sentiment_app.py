@@ -1,0 +1,118 @@
+"""The sentiment Space as visitors and API clients meet it: a real server, real HTTP through gradio_client."""
+from pathlib import Path
+
+import httpx
+import pytest
+from gradio_client import Client
+
+from conftest import REPO, serve
+
+APP = REPO / "spaces" / "sentiment" / "app.py"
+EXAMPLES = sorted((REPO / "spaces/sentiment/examples").glob("*.txt"))
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serve(APP, {"HF_HUB_OFFLINE": "1"}) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    return Client(server, verbose=False)
+
+
+def ask(client, text):
+    return client.predict(text, api_name="/predict")
+
+
+def test_predict_returns_a_positive_negative_label_dict_first(client):
+    label, words, verdict = ask(client, "A wonderful, moving film with superb acting. I loved every minute.")
+    assert label["label"] == "positive"
+    assert {c["label"] for c in label["confidences"]} == {"positive", "negative"}
+    assert sum(c["confidence"] for c in label["confidences"]) == pytest.approx(1, abs=1e-4)
+    scored = [w for w in words if w["class_or_confidence"] is not None]
+    assert scored and all(-1 <= w["class_or_confidence"] <= 1 for w in scored)
+    top = max(scored, key=lambda w: w["class_or_confidence"])
+    assert top["token"].lower() in {"wonderful", "superb", "loved", "moving", "minute", "every"}
+    assert verdict.startswith("**Positive**")
+
+
+def test_default_model_gets_the_example_reviews_right(client):
+    "The committed model on its (validation) example reviews; the 'mixed' one reads positive but is rated 4/10."
+    for path in EXAMPLES:
+        label, _, _ = ask(client, path.read_text(encoding="utf-8"))
+        expected = "positive" if "_positive_" in path.name else "negative"
+        if "mixed" not in path.name:
+            assert label["label"] == expected, path.name
+
+
+BAD_WITH_MESSAGE = {
+    "empty": ("", "box is empty"),
+    "whitespace": ("   \n\t  ", "box is empty"),
+    "emoji only": ("😀😀🎬👍", "knows none of these words"),
+    "japanese": ("この映画は素晴らしかった", "knows none of these words"),
+}
+ANSWERED = {
+    "one megabyte": ("This film is great fun. " * 43_691, "Only the first 30,000 characters"),
+    "raw html": ("<html><body><h1>Review</h1><p>A <b>terrible</b>, boring film.</p><br/></body></html>", ""),
+    "control characters": ("Awful\x00 film\x07, \x1b[31mboring\x1b[0m and\u200b dull.", ""),
+    "french": ("Ce film était vraiment magnifique, les acteurs sont formidables.", ""),
+}
+
+
+@pytest.mark.parametrize("name", BAD_WITH_MESSAGE)
+def test_input_that_cannot_be_judged_gets_a_clear_message(client, name):
+    text, message = BAD_WITH_MESSAGE[name]
+    with pytest.raises(Exception, match=message):
+        ask(client, text)
+
+
+@pytest.mark.parametrize("name", ANSWERED)
+def test_odd_but_real_input_gets_an_answer(client, name):
+    text, note = ANSWERED[name]
+    label, words, verdict = ask(client, text)
+    assert label["label"] in ("positive", "negative") and note in verdict
+
+
+def test_a_number_gets_an_answer_or_a_message(client):
+    try:
+        label, _, verdict = ask(client, "42")
+    except Exception as e:
+        assert "knows none of these words" in str(e)
+    else:
+        assert label["label"] in ("positive", "negative") and "very short" in verdict
+
+
+def test_ten_thousand_words_answer_in_bounded_time(client):
+    import time
+    text = " ".join(p.read_text(encoding="utf-8") for p in EXAMPLES)
+    text = " ".join((text.split() * 20)[:10_000])
+    start = time.perf_counter()
+    _, words, verdict = ask(client, text)
+    assert time.perf_counter() - start < 30 and "Only the first 30,000 characters" in verdict
+    assert len([w for w in words if w["token"].strip()]) < 7_000
+
+
+def test_server_still_serves_after_the_battery(client):
+    for text, _ in BAD_WITH_MESSAGE.values():
+        with pytest.raises(Exception):
+            ask(client, text)
+    label, _, _ = ask(client, "Dreadful. The worst film I have ever seen, a waste of time.")
+    assert label["label"] == "negative"
+
+
+def test_mcp_server_lists_predict_as_a_tool(server):
+    schema = httpx.get(server + "gradio_api/mcp/schema", timeout=30).json()
+    assert any("predict" in t["name"] for t in schema)
+
+
+def test_model_source_from_environment(client, tiny_sentiment):
+    "SENTIMENT_MODEL points the same app at another artifact: the tiny model gives other probabilities."
+    text = EXAMPLES[0].read_text(encoding="utf-8")
+    default = ask(client, text)[0]["confidences"]
+    with serve(APP, {"SENTIMENT_MODEL": str(tiny_sentiment), "HF_HUB_OFFLINE": "1"}) as url:
+        tiny = ask(Client(url, verbose=False), text)[0]["confidences"]
+    assert {c["label"] for c in tiny} == {"positive", "negative"}
+    assert [round(c["confidence"], 4) for c in tiny] != [round(c["confidence"], 4) for c in default]
