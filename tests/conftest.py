@@ -117,3 +117,12 @@ def make_image_battery(folder: Path, photo: Path) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def image_battery(tmp_path_factory, data):
     return make_image_battery(tmp_path_factory.mktemp("battery"), data / "pets" / "images" / "Abyssinian_101.jpg")
+
+
+@pytest.fixture(scope="session")
+def tiny_sentiment(tmp_path_factory, data):
+    "A sentiment model trained for seconds by the real training CLI (tiny preset, the 1,000-review sample)."
+    from shared import train
+    out = tmp_path_factory.mktemp("sentiment-tiny")
+    train.main(["sentiment", "--preset", "tiny", "--out", str(out)])
+    return out
