@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: demo test install install-dev train-pets bench-pets lock clean
+.PHONY: demo test install install-dev train-pets bench-pets bench-load deploy lock clean
 
 demo: install                         ## serve every Space offline on the embedded default models
 	HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False $(PY) -m shared.gallery
@@ -24,6 +24,11 @@ $(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PIP) -r requirements-dev.txt
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@# browser tests drive Debian's Chromium (Playwright's own browser download cannot work offline)
+	@test -x /usr/bin/chromium || if [ "$$(id -u)" = 0 ]; then echo "apt-get install chromium (browser tests)"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+		>$(VENV)/apt-chromium.log 2>&1 || { tail -20 $(VENV)/apt-chromium.log; exit 1; }; \
+	else echo "note: the browser tests need Chromium: sudo apt-get install chromium"; fi
 	touch $@
 
 train-pets: install                   ## retrain the embedded default pets model (about 30 min on 2 CPU cores)
@@ -31,6 +36,12 @@ train-pets: install                   ## retrain the embedded default pets model
 
 bench-pets: install                   ## latency / throughput / cold start table + JSON
 	$(PY) -m shared.bench pets
+
+bench-load: install                   ## suite cold start + 20 clients x 25 requests per Space (BENCHMARKS.md)
+	HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False $(PY) -m shared.benchmarks.load
+
+deploy: install                       ## Space bundles in bundles/ (DEPLOY_ARGS="--user you" uploads them)
+	$(PY) -m shared.deploy $(or $(DEPLOY_ARGS),--dry-run)
 
 lock:                                 ## re-pin every transitive version after changing requirements*.txt
 	$(PY) -m pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt

@@ -1,28 +1,147 @@
 """Every Space of `spaces/` on one local server: a landing page at / and each app at /<name>/.
 
-    python -m shared.gallery            # http://127.0.0.1:7860/
+    python -m shared.gallery                # http://127.0.0.1:7860/   (make demo)
+    python -m shared.gallery --thumbnails   # spaces/<name>/thumbnail.png from the browser tests' screenshots
+
+The Spaces are discovered (every `spaces/*/app.py` with a `demo`), imported once (each loads its model at
+import) and mounted on one FastAPI app, each with its own queue, API (`/<name>/gradio_api/...`, `predict`)
+and MCP server. A Space that fails to import is shown as unavailable; the others still serve.
+The landing page has a card per Space (what it does, the chapter 1 idea it shows, a thumbnail, links) and
+copy-paste embed snippets (iframe and the Gradio web component, whose script this server also serves at
+/gradio-web/gradio.js, so embedding works offline). /gallery.json says which Spaces are up.
+
+`sample_request(space_url)` turns a Space's first example into a `/predict` call (load test, cold start,
+browser tests): no Space needs to declare anything for it.
 """
 from __future__ import annotations
 
+import ast
 import html
 import importlib.util
 import os
 import sys
+import time
+import traceback
 from pathlib import Path
 
-import gradio as gr
-import uvicorn
-from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
+SPACES = Path(os.environ.get("CHAPTER_ONE_SPACES") or Path(__file__).resolve().parent.parent / "spaces")
+IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".webp", ".gif")
+GENERIC_TAGS = {"fastai", "mcp-server", "chapter-one-spaces", "gradio"}
+# The chapter 1 idea behind each Space of this suite (a Space not listed here gets one from its tags).
+CHAPTER_IDEAS = {
+    "pets": "Image classification: chapter 1's first model, “is it a cat?”, with transfer learning",
+    "sentiment": "Natural language processing: is a movie review positive or negative? (IMDb)",
+    "colorize": "Deep learning beyond classification: image generation, colourising black-and-white photos",
+    "recommend": "Collaborative filtering: recommendations from nothing but ratings (MovieLens)",
+    "history": "Where neural networks come from: threshold neuron, perceptron, XOR, universal approximation",
+}
+GRADIO_CDN = "https://gradio.s3-us-west-2.amazonaws.com/{version}/gradio.js"
 
-SPACES = Path(__file__).resolve().parent.parent / "spaces"
 
-
+# ------------------------------------------------------------------------------------------------ the cards
 def space_names() -> list[str]:
+    "Every folder of spaces/ with an app.py, sorted."
     return sorted(p.parent.name for p in SPACES.glob("*/app.py"))
 
 
-def load_demo(name: str) -> gr.Blocks:
+def front_matter(name: str) -> dict:
+    "The Space's README front matter (title, emoji, short_description, tags...); {} when it has none."
+    import yaml
+    path = SPACES / name / "README.md"
+    text = path.read_text() if path.is_file() else ""
+    if not text.startswith("---"):
+        return {}
+    try:
+        return yaml.safe_load(text.split("---", 2)[1]) or {}
+    except yaml.YAMLError:
+        return {}
+
+
+def docstring(name: str) -> str:
+    "The first paragraph of app.py's module docstring, read without importing it."
+    try:
+        doc = ast.get_docstring(ast.parse((SPACES / name / "app.py").read_text())) or ""
+    except SyntaxError:
+        return ""
+    return " ".join(doc.split("\n\n")[0].split())
+
+
+def thumbnail(name: str) -> Path | None:
+    "spaces/<name>/thumbnail.png (or .jpg/.webp), else the first example image, else None."
+    folder = SPACES / name
+    for ext in (".png", ".jpg", ".webp"):
+        if (folder / f"thumbnail{ext}").is_file():
+            return folder / f"thumbnail{ext}"
+    examples = folder / "examples"
+    images = sorted(p for p in examples.iterdir() if p.suffix.lower() in IMAGE_EXTS) if examples.is_dir() else []
+    return images[0] if images else None
+
+
+def card(name: str) -> dict:
+    "What the landing page (and the deploy README) says about one Space."
+    meta = front_matter(name)
+    tags = [t for t in meta.get("tags", []) or [] if t not in GENERIC_TAGS]
+    idea = CHAPTER_IDEAS.get(name) or ", ".join(t.replace("-", " ") for t in tags) or "chapter 1"
+    return {"name": name, "title": meta.get("title", name), "emoji": meta.get("emoji", "🤗"),
+            "what": meta.get("short_description") or docstring(name), "about": docstring(name),
+            "chapter": idea, "tags": tags, "thumbnail": bool(thumbnail(name))}
+
+
+def embed_iframe(url: str) -> str:
+    return f'<iframe src="{url}" frameborder="0" width="850" height="900"></iframe>'
+
+
+def embed_component(url: str, script: str | None = None) -> str:
+    from importlib.metadata import version
+    script = script or GRADIO_CDN.format(version=version("gradio"))
+    return f'<script type="module" src="{script}"></script>\n<gradio-app src="{url}"></gradio-app>'
+
+
+def landing_page(cards: list[dict]) -> str:
+    items = []
+    for c in cards:
+        name = c["name"]
+        thumb = (f'<img src="thumbnails/{name}" alt="" loading="lazy">' if c["thumbnail"]
+                 else f'<div class="tile">{html.escape(c["emoji"])}</div>')
+        status = "" if c.get("ok", True) else \
+            f'<p class="down">Unavailable here: {html.escape(c.get("error", ""))}</p>'
+        snippets = html.escape(embed_iframe(f"ORIGIN/{name}/") + "\n\n"
+                               + embed_component(f"ORIGIN/{name}/", "ORIGIN/gradio-web/gradio.js"))
+        items.append(f"""
+<article class="card" id="card-{name}" data-space="{name}">
+  <a class="thumb" href="{name}/">{thumb}</a>
+  <h2><a href="{name}/">{html.escape(c["emoji"])} {html.escape(c["title"])}</a></h2>
+  <p class="what">{html.escape(c["what"])}</p>
+  <p class="idea"><b>Chapter 1 idea:</b> {html.escape(c["chapter"])}</p>{status}
+  <p class="links"><a href="{name}/">Open</a> · <a href="{name}/?view=api">API</a> ·
+     <code>predict</code> via <code>Client("ORIGIN/{name}/")</code> · MCP: <code>ORIGIN/{name}/gradio_api/mcp/sse</code></p>
+  <details><summary>Embed this Space</summary><pre class="embed">{snippets}</pre></details>
+</article>""")
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Chapter One Spaces</title>
+<style>
+body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;color:#1f2937}}
+.grid{{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:1.2rem}}
+.card{{border:1px solid #e5e7eb;border-radius:14px;padding:1rem;display:flex;flex-direction:column;gap:.2rem}}
+.card:hover{{border-color:#f97316}} .card h2{{font-size:1.15rem;margin:.4rem 0 0}} .card a{{color:inherit}}
+.thumb img,.tile{{width:100%;height:180px;object-fit:cover;border-radius:10px;background:#f3f4f6}}
+.tile{{display:flex;align-items:center;justify-content:center;font-size:4rem}}
+.what{{margin:.2rem 0}} .idea{{color:#4b5563;font-size:.92rem;margin:.2rem 0}} .links{{font-size:.85rem}}
+.down{{color:#b91c1c}} pre.embed{{white-space:pre-wrap;font-size:.75rem;background:#f9fafb;padding:.5rem;
+border-radius:8px}} summary{{cursor:pointer;font-size:.9rem}}
+</style></head><body>
+<h1>Chapter One Spaces</h1>
+<p>The demos of chapter 1 of <i>Deep Learning for Coders with fastai &amp; PyTorch</i>, each a Gradio app with
+its own page, API (<code>predict</code>) and MCP server. Every card links to its Space and has copy-paste embed
+snippets.</p>
+<div class="grid">{''.join(items)}</div>
+<script>for (const el of document.querySelectorAll("pre.embed, .links code"))
+  el.textContent = el.textContent.replaceAll("ORIGIN", location.origin + location.pathname.replace(/\\/$/, ""));
+</script></body></html>"""
+
+
+# ------------------------------------------------------------------------------------------- the server
+def load_demo(name: str):
     "Import spaces/<name>/app.py as a module (its model loads once) and return its `demo`."
     path = SPACES / name / "app.py"
     spec = importlib.util.spec_from_file_location(f"space_{name}", path)
@@ -32,47 +151,141 @@ def load_demo(name: str) -> gr.Blocks:
     return module.demo
 
 
-def front_matter(name: str) -> dict:
-    "title/emoji/short_description from the Space's README front matter."
-    import yaml
-    text = (SPACES / name / "README.md").read_text()
-    return yaml.safe_load(text.split("---")[1]) if text.startswith("---") else {}
+def build(names: list[str] | None = None, log=print):
+    "The FastAPI app: landing page, /gallery.json, thumbnails, Gradio's web component script, every Space."
+    import gradio as gr
+    from fastapi import FastAPI, HTTPException
+    from fastapi.responses import FileResponse, HTMLResponse
+    from fastapi.staticfiles import StaticFiles
 
-
-def landing_page(names: list[str]) -> str:
+    names = space_names() if names is None else names
+    app = FastAPI(title="Chapter One Spaces", docs_url=None, redoc_url=None)
     cards = []
     for name in names:
-        meta = front_matter(name)
-        cards.append(f'<a class="card" href="/{name}/"><span class="emoji">{meta.get("emoji", "")}</span>'
-                     f'<h2>{html.escape(meta.get("title", name))}</h2>'
-                     f'<p>{html.escape(meta.get("short_description", ""))}</p></a>')
-    return f"""<!doctype html><html><head><meta charset="utf-8"><title>Chapter One Spaces</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem}}
-.grid{{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:1rem}}
-.card{{display:block;border:1px solid #ddd;border-radius:12px;padding:1rem;color:inherit;text-decoration:none}}
-.card:hover{{border-color:#f97316}}.emoji{{font-size:2rem}}</style></head><body>
-<h1>Chapter One Spaces</h1><p>The demos of chapter 1 of <i>Deep Learning for Coders with fastai &amp; PyTorch</i>.</p>
-<div class="grid">{''.join(cards)}</div></body></html>"""
+        c = card(name)
+        start = time.perf_counter()
+        try:
+            demo = load_demo(name)
+            demo.queue(default_concurrency_limit=int(os.environ.get("CONCURRENCY", 2)), max_size=64)
+            app = gr.mount_gradio_app(app, demo, path=f"/{name}", mcp_server=True)
+            c.update(ok=True, load_s=round(time.perf_counter() - start, 2))
+            log(f"  /{name}/  loaded in {c['load_s']} s")
+        except Exception as e:  # one broken Space must not take the suite down
+            c.update(ok=False, error=f"{type(e).__name__}: {e}")
+            log(f"  /{name}/  FAILED: {c['error']}\n{traceback.format_exc()}")
+        cards.append(c)
+    page = landing_page(cards)
 
+    @app.get("/", response_class=HTMLResponse)
+    def index():
+        return page
 
-def build(names: list[str] | None = None) -> FastAPI:
-    names = names or space_names()
-    app = FastAPI(title="Chapter One Spaces")
-    page = landing_page(names)
-    app.get("/", response_class=HTMLResponse)(lambda: page)
-    for name in names:
-        demo = load_demo(name)
-        demo.queue(default_concurrency_limit=int(os.environ.get("CONCURRENCY", 2)), max_size=64)
-        app = gr.mount_gradio_app(app, demo, path=f"/{name}", mcp_server=True)
+    @app.get("/gallery.json")
+    def listing():
+        return {"spaces": cards}
+
+    @app.get("/thumbnails/{name}")
+    def thumb(name: str):
+        path = thumbnail(name) if name in names else None
+        if path is None:
+            raise HTTPException(404)
+        return FileResponse(path, headers={"Cache-Control": "max-age=3600"})
+
+    frontend = Path(gr.__file__).parent / "templates" / "frontend"
+    app.mount("/gradio-web", StaticFiles(directory=frontend), name="gradio-web")
     return app
 
 
-def main():
+def make_thumbnails(screenshots: Path, names: list[str] | None = None, force: bool = False) -> list[Path]:
+    """spaces/<name>/thumbnail.png (480x270, a few tens of kB) from the browser tests' screenshots of each Space
+    answering its first example (tests/artifacts/browser-<name>.png), for Spaces that have none (or all: force)."""
+    from PIL import Image
+    made = []
+    for name in names or space_names():
+        shot, dest = Path(screenshots) / f"browser-{name}.png", SPACES / name / "thumbnail.png"
+        if not shot.is_file() or (dest.exists() and not force):
+            continue
+        with Image.open(shot) as im:
+            im = im.convert("RGB")
+            w = im.width
+            im = im.crop((0, 0, w, min(im.height, w * 9 // 16)))
+            im.thumbnail((480, 270))
+            im.save(dest, optimize=True)
+        made.append(dest)
+    return made
+
+
+def main(argv=None):
+    import argparse
+    p = argparse.ArgumentParser(prog="python -m shared.gallery", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--thumbnails", metavar="DIR", nargs="?", const="tests/artifacts",
+                   help="write missing spaces/<name>/thumbnail.png from the browser tests' screenshots and exit")
+    p.add_argument("--force", action="store_true", help="with --thumbnails: replace existing ones")
+    args = p.parse_args(argv)
+    if args.thumbnails:
+        for path in make_thumbnails(Path(args.thumbnails), force=args.force):
+            print("wrote", path)
+        return
+    import uvicorn
+    start = time.perf_counter()
     host = os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1")
     port = int(os.environ.get("GRADIO_SERVER_PORT", 7860))
-    app = build()
-    print(f"Chapter One Spaces: http://{host}:{port}/  ({', '.join(space_names())})", flush=True)
+    names = space_names()
+    print(f"Chapter One Spaces: loading {len(names)} Spaces ({', '.join(names)})", flush=True)
+    app = build(names, log=lambda s: print(s, flush=True))
+    shown = "127.0.0.1" if host == "0.0.0.0" else host
+    print(f"Chapter One Spaces: http://{shown}:{port}/  (built in {time.perf_counter() - start:.1f} s)", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+# ------------------------------------------------------------------------------ a Space's sample request
+def sample_request(space_url: str, api_name: str = "predict", timeout: float = 60) -> dict:
+    """The arguments of a `/predict` call made from the Space's first example, asked from the live server.
+
+    Reads the app's /config, finds the examples table (`gr.Examples`) that fills some of `predict`'s inputs,
+    asks the server for its first row through the examples' own `load_example` event (so the values are in
+    the API's format, whatever the components), and fills the other inputs with their default values.
+    No Space needs to declare anything. Returns {"args": [...], "files": [positions of file inputs, given as
+    URLs on this server], "example": the examples component id or None, "triggers": [[id, event], ...],
+    "inputs": [...], "outputs": [...]}.
+    """
+    import httpx
+    space_url = space_url.rstrip("/") + "/"
+    config = httpx.get(space_url + "config", timeout=timeout).json()
+    comps = {c["id"]: c for c in config["components"]}
+    deps = config["dependencies"]
+    dep = next((d for d in deps if d.get("api_name") == api_name), None)
+    if dep is None:
+        raise LookupError(f"{space_url} has no {api_name!r} endpoint")
+    inputs = dep["inputs"]
+    values = {i: comps[i].get("props", {}).get("value") for i in inputs}
+    example_id = None
+    for c in config["components"]:
+        filled = c.get("props", {}).get("component_ids") or []
+        if c["type"] != "dataset" or not set(filled) & set(inputs):
+            continue
+        load = next((d for d in deps if d.get("backend_fn") and [c["id"], "click"] in d["targets"]), None)
+        if load is None or not load.get("api_name"):
+            continue
+        r = httpx.post(space_url + f"gradio_api/run/{load['api_name']}", json={"data": [0]}, timeout=timeout)
+        r.raise_for_status()
+        for comp_id, update in zip(load["outputs"], r.json()["data"]):
+            if comp_id in values:
+                is_update = isinstance(update, dict) and update.get("__type__") == "update"
+                if not is_update or "value" in update:
+                    values[comp_id] = update.get("value") if is_update else update
+        example_id = c["id"]
+        break
+    args, files = [], []
+    for n, i in enumerate(inputs):
+        v = values[i]
+        if isinstance(v, dict) and (v.get("meta") or {}).get("_type") == "gradio.FileData":
+            files.append(n)
+            v = space_url + "gradio_api/file=" + v["path"] if v.get("path") else v.get("url")
+        args.append(v)
+    return {"args": args, "files": files, "example": example_id, "triggers": dep["targets"],
+            "inputs": inputs, "outputs": dep["outputs"]}
 
 
 if __name__ == "__main__":

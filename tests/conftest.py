@@ -126,3 +126,44 @@ def tiny_sentiment(tmp_path_factory, data):
     out = tmp_path_factory.mktemp("sentiment-tiny")
     train.main(["sentiment", "--preset", "tiny", "--out", str(out)])
     return out
+
+
+@contextmanager
+def serve_gallery(env: dict | None = None, timeout: float = 600):
+    "Run `python -m shared.gallery` (every Space on one server) on a free port; yield its URL once all are mounted."
+    port = free_port()
+    full_env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_SERVER_NAME": "127.0.0.1",
+                "PYTHONPATH": str(REPO), **(env or {})}
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / f"gallery-server-{port}.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "shared.gallery"], cwd=REPO, env=full_env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the gallery exited with {proc.returncode}; see {log.name}")
+            try:
+                if httpx.get(url + "gallery.json", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        else:
+            raise TimeoutError(f"the gallery did not start in {timeout}s; see {log.name}")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def gallery_server():
+    "One gallery server for the gallery, browser and embed tests of the whole session."
+    with serve_gallery() as url:
+        yield url

@@ -1,0 +1,101 @@
+"""The gallery (`make demo`): every Space discovered and served on one port, a card per Space, and every Space
+answering `/predict` and surviving bad input through the live server."""
+import httpx
+import pytest
+from gradio_client import Client, handle_file
+
+from conftest import REPO
+from shared import gallery
+
+NAMES = gallery.space_names()
+
+
+def test_every_space_folder_is_discovered():
+    assert NAMES == sorted(p.parent.name for p in (REPO / "spaces").glob("*/app.py"))
+    assert "pets" in NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_card_says_what_the_space_does_and_which_chapter_idea(name):
+    card = gallery.card(name)
+    assert card["title"] and card["what"] and card["chapter"] and card["emoji"]
+    thumb = gallery.thumbnail(name)
+    assert thumb is not None and thumb.stat().st_size < 300_000, \
+        f"{name} has no thumbnail: run the browser tests, then python -m shared.gallery --thumbnails"
+
+
+def test_landing_page_links_every_space_and_escapes_text():
+    cards = [gallery.card(n) for n in NAMES] + [{"name": "x", "title": "<script>", "emoji": "", "what": "a & b",
+                                                  "chapter": "c", "thumbnail": False, "ok": False, "error": "<b>"}]
+    page = gallery.landing_page(cards)
+    for name in NAMES:
+        assert f'href="{name}/"' in page and f'id="card-{name}"' in page
+    assert "<script>" not in page.split("<script>for")[0].replace("<script type", "")
+    assert "&lt;script&gt;" in page and "Unavailable here: &lt;b&gt;" in page
+
+
+def test_embed_snippets():
+    assert gallery.embed_iframe("https://u-pets.hf.space") == \
+        '<iframe src="https://u-pets.hf.space" frameborder="0" width="850" height="900"></iframe>'
+    snippet = gallery.embed_component("https://u-pets.hf.space")
+    assert '<gradio-app src="https://u-pets.hf.space"></gradio-app>' in snippet and "/6.31.0/gradio.js" in snippet
+
+
+# ------------------------------------------------------------------------------------------- the live gallery
+
+
+@pytest.mark.slow
+def test_gallery_serves_landing_page_every_space_and_the_web_component_script(gallery_server):
+    spaces = httpx.get(gallery_server + "gallery.json", timeout=10).json()["spaces"]
+    assert [(c["name"], c["ok"]) for c in spaces] == [(n, True) for n in NAMES], spaces
+    page = httpx.get(gallery_server, timeout=10)
+    assert page.status_code == 200 and page.text.count('class="card"') == len(NAMES)
+    for name in NAMES:
+        assert httpx.get(f"{gallery_server}{name}/config", timeout=30).status_code == 200
+        thumb = httpx.get(f"{gallery_server}thumbnails/{name}", timeout=10)
+        assert thumb.status_code == 200 and thumb.headers["content-type"].startswith("image/")
+    assert httpx.get(gallery_server + "thumbnails/..%2Fpyproject.toml", timeout=10).status_code == 404
+    js = httpx.get(gallery_server + "gradio-web/gradio.js", timeout=10)
+    assert js.status_code == 200 and "import" in js.text
+
+
+def sample_args(space_url: str) -> list:
+    sample = gallery.sample_request(space_url)
+    return [handle_file(a) if n in sample["files"] else a for n, a in enumerate(sample["args"])], sample
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_every_space_answers_predict_and_lists_it_as_an_mcp_tool(gallery_server, name):
+    space = f"{gallery_server}{name}/"
+    args, _ = sample_args(space)
+    result = Client(space, verbose=False).predict(*args, api_name="/predict")
+    assert result is not None and result != []
+    tools = httpx.get(space + "gradio_api/mcp/schema", timeout=30).json()
+    assert any("predict" in t["name"] for t in tools)
+
+
+def bad_values(sample: dict, image_battery) -> list[list]:
+    "Generic bad input for any Space: nothing at all, wrong types, and unreadable files where a file is expected."
+    good = sample["args"]
+    batteries = [[None] * len(good), ["not what this input expects"] * len(good), [12345] * len(good)]
+    for bad in ("corrupt", "not_an_image", "empty"):
+        if sample["files"]:
+            batteries.append([handle_file(str(image_battery[bad])) if n in sample["files"] else a
+                              for n, a in enumerate(good)])
+    return batteries
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_bad_input_gets_an_error_and_the_space_keeps_serving(gallery_server, image_battery, name):
+    space = f"{gallery_server}{name}/"
+    args, sample = sample_args(space)
+    client = Client(space, verbose=False)
+    for bad in bad_values(sample, image_battery):
+        try:
+            client.predict(*bad, api_name="/predict")  # an answer is fine too (e.g. None means "use default")
+        except Exception as e:  # noqa: BLE001 - the API reports the error; what matters is what comes next
+            assert "Traceback" not in str(e)
+    assert client.predict(*args, api_name="/predict") is not None
+    assert httpx.get(gallery_server + "gallery.json", timeout=10).status_code == 200
