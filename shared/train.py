@@ -31,6 +31,8 @@ def parse(argv=None):
     p.add_argument("--out", required=True, help="folder for model.safetensors, config.json, README.md")
     p.add_argument("--push-to-hub", metavar="REPO_ID", help="also upload the folder to this Hub model repo")
     p.add_argument("--lr-find", action="store_true", help="run fastai's lr_find first and print its suggestion")
+    p.add_argument("--init-from", metavar="SOURCE", help="start from this artifact's weights (folder or Hub id; "
+                                                          "same architecture): train longer, or on your own data")
     for f in dataclasses.fields(task.Config):
         if f.name == "preset":
             continue
@@ -50,6 +52,10 @@ def main(argv=None):
     set_seed(cfg.seed, reproducible=True)
     print(f"config: {cfg}", flush=True)
     learn = task.learner(cfg)
+    if args.init_from:  # the card then shows every command that led to these weights, in order
+        config, state, _ = artifact.load(args.init_from, task=args.task)
+        artifact.load_weights(learn.model, state, config)
+        command = f"{config.get('command', f'# weights from {args.init_from}')}\n{command}"
     if args.lr_find:
         print(f"lr_find suggests: {learn.lr_find(show_plot=False)}", flush=True)
     start = time.time()
@@ -57,7 +63,8 @@ def main(argv=None):
     metrics = {**task.evaluate(learn, cfg), "train_seconds": round(time.time() - start, 1)}
     print(f"metrics: {metrics}", flush=True)
     state, config = task.export(learn, cfg)
-    folder = artifact.save(args.out, state, {**config, "metrics": metrics}, task.card(cfg, metrics, command))
+    folder = artifact.save(args.out, state, {**config, "metrics": metrics, "command": command},
+                           task.card(cfg, metrics, command))
     print(f"saved {folder}", flush=True)
     if args.push_to_hub:
         print(f"pushed to {artifact.push(folder, args.push_to_hub)}", flush=True)

@@ -46,6 +46,11 @@ class Photo(gr.Image):
         kwargs.setdefault("sources", ["upload", "webcam", "clipboard"])
         super().__init__(type="filepath", **kwargs)
 
+    def get_config(self, cls=None):
+        # Gradio reads a component's props from its class's __init__ signature; this one takes **kwargs, so
+        # without this the browser gets no props at all and the photo input does not render.
+        return super().get_config(cls or gr.Image)
+
     def preprocess(self, payload):
         try:
             return super().preprocess(payload)

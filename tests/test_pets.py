@@ -75,3 +75,14 @@ def test_gradcam_is_a_normalised_map(tiny_pets, data):
 ])
 def test_verdict_is_honest(species, breeds, expect):
     assert expect in pets.verdict(breeds, species)
+
+
+def test_presized_cache_gives_fastai_the_same_tensors(data, tmp_path):
+    "The cpu preset's decode-once cache changes speed, not pixels."
+    _, cfg, _ = parse(["pets", "--preset", "tiny", "--size", "48", "--out", str(tmp_path)])
+    df, breeds = pets.items(cfg)
+    df = df[df.is_valid][:8].reset_index(drop=True).assign(is_valid=[True, False] * 4)
+    cached = pets.presized(df, cfg.size, tmp_path)
+    direct = pets.dataloaders(cfg, df, breeds).valid.one_batch()[0]
+    via_cache = pets.dataloaders(cfg, cached, breeds).valid.one_batch()[0]
+    assert torch.allclose(direct, via_cache, atol=1e-6)
