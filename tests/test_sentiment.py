@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT = REPO / "spaces" / "sentiment" / "model"
 
 TRICKY = [
-    "This movie was GREAT!!!! <br /><br />I loved it, loved it, loved it loved it loved it.",
+    "This movie was GREAT!!!! <br /><br />I loved it so so so so much, loved it.",
     "Sooooo boring... I want my 2 hours back.<br />Worst. Film. Ever. 1/10",
     "😀😀 Brilliant 🎬 acting, but the plot? Meh. 👎",
     "Très bien! Ein wunderbarer Film. この映画は素晴らしかった。 Фильм отличный.",
@@ -31,7 +31,7 @@ def test_fastai_rules_then_regex_on_tricky_text():
     assert toks[:4] == ["xxbos", "xxmaj", "this", "movie"]
     assert "<" not in toks and "br" not in toks                       # <br /> is a line break, not words
     assert ["xxup", "great", "xxrep", "4", "!"] == toks[5:10]          # capitals and repetitions, fastai style
-    assert "xxwrep" in toks                                            # "loved it loved it ..." word repetition
+    assert "xxwrep" in toks                                            # "so so so so": word repetition
     emoji = pipe.tokens(TRICKY[2])
     assert emoji.count("😀") == 2 and "👎" in emoji                   # emoji are tokens, not dropped
     foreign = pipe.tokens(TRICKY[3])

@@ -18,6 +18,7 @@ serving runs the very same rule functions by name.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -27,7 +28,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from shared import artifact
@@ -411,7 +411,8 @@ def ulmfit_learner(cfg: Config, df):
                       get_x=ColReader("text"), get_y=ColReader("label"), splitter=ColSplitter("is_valid"))
     dls = block.dataloaders(df, bs=cfg.bs, seq_len=cfg.seq_len, num_workers=cfg.workers)
     learn = text_classifier_learner(dls, AWD_LSTM, drop_mult=cfg.drop_mult, seq_len=cfg.seq_len,
-                                    pretrained=cfg.pretrained and not encoder, metrics=accuracy)
+                                    max_len=cfg.seq_len * 20, pretrained=cfg.pretrained and encoder is None,
+                                    metrics=accuracy)
     if encoder is not None:
         learn.model[0].module.load_state_dict(encoder)
     learn.sentiment = {"tokenizer": tok_config, "vocab": list(dls.vocab[0])}
@@ -438,7 +439,7 @@ def awd_lstm_model(config: dict) -> nn.Module:
     "The classifier network of an awd_lstm artifact, exactly as text_classifier_learner builds it, random weights."
     from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_clas_config
     from fastai.text.models.core import get_text_classifier
-    return get_text_classifier(AWD_LSTM, len(config["vocab"]), 2, seq_len=config["seq_len"],
+    return get_text_classifier(AWD_LSTM, len(config["vocab"]), len(config["labels"]), seq_len=config["seq_len"],
                                config=dict(awd_lstm_clas_config), drop_mult=config["drop_mult"],
                                max_len=config["seq_len"] * 20)
 
@@ -613,15 +614,18 @@ class Predictor:
         with torch.inference_mode():
             return self.model(x.to(self.device))[0].softmax(-1).cpu().tolist()
 
-    def _read_rnn(self, tokens, truncated) -> Reading:
+    def _read_rnn(self, tokens, truncated, windows: int = 64) -> Reading:
+        "Occlusion: drop a window of words (at most `windows` windows), see how P(positive) moves."
         probs = self._rnn_probs([tokens])[0]
         word_pos = self.pipe.words(tokens)
-        base = probs[1]
+        size = max(1, math.ceil(len(word_pos) / windows))
+        spans = [word_pos[i:i + size] for i in range(0, len(word_pos), size)]
         weights = np.zeros(len(tokens))
-        for chunk in range(0, len(word_pos), 32):  # occlusion: drop each word, see how P(positive) moves
-            batch = [[t for j, t in enumerate(tokens) if j != i] for i in word_pos[chunk:chunk + 32]]
-            for i, p in zip(word_pos[chunk:chunk + 32], self._rnn_probs(batch)):
-                weights[i] = base - p[1]
+        for chunk in range(0, len(spans), 16):
+            batch = [[t for j, t in enumerate(tokens) if j not in set(span)] for span in spans[chunk:chunk + 16]]
+            for span, p in zip(spans[chunk:chunk + 16], self._rnn_probs(batch)):
+                for i in span:
+                    weights[i] = (probs[1] - p[1]) / len(span)
         known = sum(t in self.stoi for t in (tokens[i] for i in word_pos))
         return Reading(dict(zip(self.labels, probs)), tokens, weights.tolist(), known, len(word_pos), truncated)
 
