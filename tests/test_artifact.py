@@ -184,4 +184,8 @@ def test_round_trip_same_predictions(data, tmp_path):
     artifact.save(tmp_path / "m", state, config, "card")
     predictor = pets.Predictor.load(tmp_path / "m")
     from shared.images import open_image
-    assert torch.allclose(predictor.probabilities([open_image(f) for f in files]), probs, atol=1e-5)
+    photos = [open_image(f) for f in files]
+    assert torch.allclose(predictor.probabilities(photos, tta=False), probs, atol=1e-5)
+    mirrored = [p.transpose(0) for p in photos]  # PIL FLIP_LEFT_RIGHT
+    both = (predictor.probabilities(photos, tta=False) + predictor.probabilities(mirrored, tta=False)) / 2
+    assert torch.allclose(predictor.probabilities(photos, tta=True), both, atol=1e-5)
