@@ -86,3 +86,17 @@ def test_presized_cache_gives_fastai_the_same_tensors(data, tmp_path):
     direct = pets.dataloaders(cfg, df, breeds).valid.one_batch()[0]
     via_cache = pets.dataloaders(cfg, cached, breeds).valid.one_batch()[0]
     assert torch.allclose(direct, via_cache, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_default_model_performs_as_its_card_says(data):
+    "The committed model, re-measured through the serving path on its held-out photos, matches its model card."
+    from shared import artifact
+    config, state, _ = artifact.load(REPO / "spaces/pets/model", task="pets")
+    df, _ = pets.items(pets.Config(**config["train_config"]))
+    measured = pets.evaluate_predictor(pets.Predictor(config, state), df[df.is_valid])
+    card = (REPO / "spaces/pets/model/README.md").read_text()
+    for key in ("cat_dog_accuracy", "breed_top1_accuracy"):
+        assert measured[key] == pytest.approx(config["metrics"][key], abs=0.002)
+        assert f"| {config['metrics'][key]} |" in card
+    assert measured["cat_dog_accuracy"] > 0.7  # well above chance (0.5) on 1,267 photos it never saw

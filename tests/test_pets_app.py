@@ -33,16 +33,6 @@ def test_predict_returns_breed_label_dict_first(client):
     assert Path(heatmap).is_file() and isinstance(verdict, str) and verdict
 
 
-def test_default_model_gets_the_examples_mostly_right(client):
-    "The committed model on its validation example photos: cat-or-dog must be right for most of them."
-    examples = sorted((REPO / "spaces/pets/examples").glob("*.jpg"))
-    right = 0
-    for photo in examples:
-        _, species, _, _ = client.predict(handle_file(str(photo)), api_name="/predict")
-        right += species["label"] == ("cat" if photo.name[0].isupper() else "dog")
-    assert right >= len(examples) - 1
-
-
 UNREADABLE = ["corrupt", "not_an_image", "empty"]
 READABLE = ["animated.gif", "rgba.png", "cmyk.jpg", "grey.png", "sixteen_bit.png", "one_pixel.png", "huge.png",
             "exif_rotated.jpg"]
