@@ -355,7 +355,7 @@ def main(argv=None) -> int:
             raise DeployError(f"no such Space {unknown}; the Spaces are {all_names}")
         user = args.user
         if not args.dry_run and not user:
-            user = whoami()
+            user = hub_call(whoami)
         if args.hub_models and not user:
             raise DeployError("--hub-models needs --user (the Hub namespace of the models)")
         hub_models = {n: f"{user}/{n}" for n in names if args.hub_models and model_variable(n)}
@@ -372,30 +372,36 @@ def main(argv=None) -> int:
         if not args.separate and (args.combined or not args.space):
             folder = combined_bundle(names, out, user, hub_models, pins, args.name)
             built.append((folder, args.name, {model_variable(n): h for n, h in hub_models.items()}))
-        for folder, repo_name, _ in built:
+        for folder, _, _ in built:
             size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
             print(f"bundle {folder}  ({size:.1f} MB)")
         if args.dry_run:
             print(json.dumps({"bundles": [str(f) for f, _, _ in built]}))
             return 0
         for folder, repo_name, variables in built:
-            url = upload(folder, f"{user}/{repo_name}", hardware=args.hardware, private=args.private,
-                         variables=variables)
+            url = hub_call(upload, folder, f"{user}/{repo_name}", hardware=args.hardware, private=args.private,
+                           variables=variables)
             print(f"uploaded {folder} -> {url}  (app: {hub_url(user + '/' + repo_name)})")
         return 0
     except DeployError as e:
         print(f"deploy: {e}", file=sys.stderr)
         return 2
-    except Exception as e:  # network, auth, quota: say what failed, never the token
-        from huggingface_hub.errors import HfHubHTTPError, LocalTokenNotFoundError, OfflineModeIsEnabled
-        import httpx
-        import requests
-        if isinstance(e, (HfHubHTTPError, LocalTokenNotFoundError, OfflineModeIsEnabled, httpx.HTTPError,
-                          requests.RequestException, OSError, ValueError)):
-            print(f"deploy: the upload to the Hugging Face Hub failed ({friendly(e)}). The bundles are in "
-                  f"{args.out}; check the network, HF_TOKEN or `hf auth login`, and try again.", file=sys.stderr)
-            return 1
-        raise
+    except HubError as e:
+        print(f"deploy: the upload to the Hugging Face Hub failed ({e}). The bundles are in {args.out}; "
+              "check the network, HF_TOKEN or `hf auth login`, and try again.", file=sys.stderr)
+        return 1
+
+
+class HubError(RuntimeError):
+    """A Hub call that failed (network, auth, quota), as one line without the token."""
+
+
+def hub_call(fn, *args, **kwargs):
+    "Run a Hub call; any failure becomes a HubError with one scrubbed line (the token is never shown)."
+    try:
+        return fn(*args, **kwargs)
+    except Exception as e:  # noqa: BLE001 - huggingface_hub raises many types (HTTP, connection, offline, auth)
+        raise HubError(friendly(e)) from None
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import) and mounted on one FastAPI app, each with its own queue, API (`/<name>/g
 and MCP server. A Space that fails to import is shown as unavailable; the others still serve.
 The landing page has a card per Space (what it does, the chapter 1 idea it shows, a thumbnail, links) and
 copy-paste embed snippets (iframe and the Gradio web component, whose script this server also serves at
-/gradio-web/gradio.js, so embedding works offline). /gallery.json says which Spaces are up.
+/gradio.js, so embedding works offline). /gallery.json says which Spaces are up.
 
 `sample_request(space_url)` turns a Space's first example into a `/predict` call (load test, cold start,
 browser tests): no Space needs to declare anything for it.
@@ -106,7 +106,7 @@ def landing_page(cards: list[dict]) -> str:
         status = "" if c.get("ok", True) else \
             f'<p class="down">Unavailable here: {html.escape(c.get("error", ""))}</p>'
         snippets = html.escape(embed_iframe(f"ORIGIN/{name}/") + "\n\n"
-                               + embed_component(f"ORIGIN/{name}/", "ORIGIN/gradio-web/gradio.js"))
+                               + embed_component(f"ORIGIN/{name}/", "ORIGIN/gradio.js"))
         items.append(f"""
 <article class="card" id="card-{name}" data-space="{name}">
   <a class="thumb" href="{name}/">{thumb}</a>
@@ -191,8 +191,22 @@ def build(names: list[str] | None = None, log=print):
             raise HTTPException(404)
         return FileResponse(path, headers={"Cache-Control": "max-age=3600"})
 
+    class PublicStaticFiles(StaticFiles):
+        "Static files any page may load: the web component's script is a module, so it needs CORS."
+        def file_response(self, *args, **kwargs):
+            response = super().file_response(*args, **kwargs)
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            return response
+
+    # Gradio's web component, laid out as on its CDN (gradio.js, assets/), so that embedding works offline
     frontend = Path(gr.__file__).parent / "templates" / "frontend"
-    app.mount("/gradio-web", StaticFiles(directory=frontend), name="gradio-web")
+
+    @app.get("/gradio.js")
+    def web_component():
+        return FileResponse(frontend / "gradio.js", media_type="text/javascript",
+                            headers={"Access-Control-Allow-Origin": "*"})
+
+    app.mount("/assets", PublicStaticFiles(directory=frontend / "assets"), name="gradio-web-assets")
     return app
 
 
@@ -248,7 +262,8 @@ def sample_request(space_url: str, api_name: str = "predict", timeout: float = 6
     the API's format, whatever the components), and fills the other inputs with their default values.
     No Space needs to declare anything. Returns {"args": [...], "files": [positions of file inputs, given as
     URLs on this server], "example": the examples component id or None, "triggers": [[id, event], ...],
-    "inputs": [...], "outputs": [...]}.
+    "inputs": [...], "outputs": [...], "example_label": the examples' label, "buttons": the texts of the
+    buttons that run `predict`} (the last two are what a browser test clicks).
     """
     import httpx
     space_url = space_url.rstrip("/") + "/"
@@ -277,6 +292,10 @@ def sample_request(space_url: str, api_name: str = "predict", timeout: float = 6
                     values[comp_id] = update.get("value") if is_update else update
         example_id = c["id"]
         break
+    def text(comp_id):  # what a visitor reads on it: a button's text, an examples table's label
+        props = comps[comp_id].get("props", {})
+        return props.get("value") if comps[comp_id]["type"] == "button" else props.get("label")
+
     args, files = [], []
     for n, i in enumerate(inputs):
         v = values[i]
@@ -285,7 +304,26 @@ def sample_request(space_url: str, api_name: str = "predict", timeout: float = 6
             v = space_url + "gradio_api/file=" + v["path"] if v.get("path") else v.get("url")
         args.append(v)
     return {"args": args, "files": files, "example": example_id, "triggers": dep["targets"],
-            "inputs": inputs, "outputs": dep["outputs"]}
+            "inputs": inputs, "outputs": dep["outputs"],
+            "example_label": (text(example_id) or "Examples") if example_id is not None else None,
+            "buttons": [text(i) for i, event in dep["targets"] if event == "click" and text(i)]}
+
+
+def client_args(sample: dict, folder) -> list:
+    """`sample["args"]` ready for gradio_client's `predict`: example files downloaded once into `folder` and
+    wrapped in `handle_file`, so that every call uploads them as a real client does (a Gradio server refuses
+    to fetch URLs on its own host)."""
+    import httpx
+    from gradio_client import handle_file
+    args = list(sample["args"])
+    for n in sample["files"]:
+        r = httpx.get(args[n], timeout=60)
+        r.raise_for_status()
+        name = Path(args[n].split("?")[0]).name or f"input-{n}"
+        local = Path(folder) / f"{n}-{name}"
+        local.write_bytes(r.content)
+        args[n] = handle_file(str(local))
+    return args
 
 
 if __name__ == "__main__":

@@ -164,6 +164,10 @@ def serve_gallery(env: dict | None = None, timeout: float = 600):
 
 @pytest.fixture(scope="session")
 def gallery_server():
-    "One gallery server for the gallery, browser and embed tests of the whole session."
+    """One gallery server for the gallery, browser and embed tests of the whole session
+    ($CHAPTER_ONE_GALLERY: the URL of one already running, to iterate on the tests)."""
+    if os.environ.get("CHAPTER_ONE_GALLERY"):
+        yield os.environ["CHAPTER_ONE_GALLERY"].rstrip("/") + "/"
+        return
     with serve_gallery() as url:
         yield url

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from gradio_client import Client, handle_file
+from gradio_client import Client
 
 from conftest import ARTIFACTS, REPO
 from shared import gallery
@@ -48,10 +48,9 @@ def page(browser):
     context.close()
 
 
-def api_result(space_url: str, sample: dict):
+def api_result(space_url: str, sample: dict, folder: Path):
     "What `/predict` answers for the first example, through gradio_client: the page must show the same."
-    args = [handle_file(a) if n in sample["files"] else a for n, a in enumerate(sample["args"])]
-    result = Client(space_url, verbose=False).predict(*args, api_name="/predict")
+    result = Client(space_url, verbose=False).predict(*gallery.client_args(sample, folder), api_name="/predict")
     return result if isinstance(result, (list, tuple)) else [result]
 
 
@@ -63,44 +62,47 @@ def expected_texts(result) -> list[str]:
             out.append(str(value["label"]))
         elif isinstance(value, dict) and value.get("data"):
             out += [str(c) for c in value["data"][0] if isinstance(c, str) and len(c) > 3][:2]
-        elif isinstance(value, str) and value and not Path(value).exists():
+        elif isinstance(value, str) and value and not os.path.isfile(value):
             words = re.findall(r"[A-Za-z][A-Za-z'’-]{3,}", value)
             out += words[:3]
     return out
 
 
-def run_first_example(root, sample: dict):
-    """In `root` (a page, a frame or a web component), click the Space's first example, then the button that
-    triggers `predict` (if the example does not run it by itself)."""
-    root.locator(f"#component-{sample['example']}").first.wait_for(state="visible")
-    examples = root.locator(f"#component-{sample['example']}")
-    examples.locator("button, tr.tr-body, .gallery-item").first.click()
-    for comp_id, event in sample["triggers"]:
-        if event == "click":
-            root.locator(f"#component-{comp_id}").first.click()
-            break
+def loaded_images(root) -> set[str]:
+    return set(root.locator("img").evaluate_all("els => els.filter(e => e.complete && e.naturalWidth > 0)"
+                                                ".map(e => e.src)"))
 
 
-def wait_for_output(root, sample: dict, texts: list[str], page):
-    "Until an output shows one of `texts` (or, for image-only answers, a loaded image)."
-    outputs = [root.locator(f"#component-{i}").first for i in sample["outputs"]]
-    deadline_ms = TIMEOUT_MS
-    step = 500
-    while deadline_ms > 0:
-        shown = " ".join(o.inner_text() for o in outputs if o.count())
+def run_first_example(root, sample: dict) -> tuple[str, set[str]]:
+    """In `root` (a page's body, a frame's body or a web component), click the Space's first example, then the
+    button that runs `predict`. Returns the text and images shown just before the run."""
+    label = root.locator(".label", has_text=sample["example_label"]).first
+    label.wait_for(state="visible")
+    examples = label.locator("xpath=..")  # the examples block: its label, then the samples
+    examples.locator("button.gallery-item, tr.tr-body").first.click()
+    root.page.wait_for_timeout(1000)  # the example loads into the inputs
+    before = root.inner_text(), loaded_images(root)
+    if sample["buttons"]:
+        root.get_by_role("button", name=sample["buttons"][0], exact=True).first.click()
+    return before
+
+
+def wait_for_output(root, texts: list[str], before: tuple[str, set[str]]) -> str:
+    """Until the page shows one of `texts` it did not show before the run (or, when the answer has no text,
+    a new image), and no error."""
+    text_before, images_before = before
+    texts = [t for t in texts if t not in text_before]
+    for _ in range(TIMEOUT_MS // 500):
+        shown = root.inner_text()
         if texts and any(t in shown for t in texts):
-            return shown
-        if not texts:
-            for o in outputs:
-                imgs = o.locator("img")
-                if imgs.count() and imgs.first.evaluate("i => i.complete && i.naturalWidth > 0"):
-                    return "image"
-        errors = root.locator(".toast-body.error, .toast-wrap .error")
+            return next(t for t in texts if t in shown)
+        if not texts and loaded_images(root) - images_before:
+            return "a new image"
+        errors = root.locator(".toast-body.error")
         if errors.count():
             raise AssertionError(f"the page shows an error: {errors.first.inner_text()}")
-        page.wait_for_timeout(step)
-        deadline_ms -= step
-    raise AssertionError(f"no output with any of {texts} within {TIMEOUT_MS} ms; outputs show: {shown[:500]!r}")
+        root.page.wait_for_timeout(500)
+    raise AssertionError(f"none of {texts} (or a new image) within {TIMEOUT_MS} ms; the page shows {shown[-800:]!r}")
 
 
 def test_landing_page_has_a_card_per_space(page, gallery_server):
@@ -123,14 +125,14 @@ def test_landing_page_has_a_card_per_space(page, gallery_server):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_space_answers_its_first_example_in_the_browser(page, gallery_server, name):
+def test_space_answers_its_first_example_in_the_browser(page, gallery_server, name, tmp_path):
     space = f"{gallery_server}{name}/"
     sample = gallery.sample_request(space)
     assert sample["example"] is not None, f"{name} has no gr.Examples feeding predict"
-    texts = expected_texts(api_result(space, sample))
+    texts = expected_texts(api_result(space, sample, tmp_path))
     page.goto(space)
-    run_first_example(page, sample)
-    shown = wait_for_output(page, sample, texts, page)
+    body = page.locator("body")
+    shown = wait_for_output(body, texts, run_first_example(body, sample))
     page.wait_for_timeout(500)  # let the rest of the outputs paint before the screenshot
     page.screenshot(path=str(ARTIFACTS / f"browser-{name}.png"), full_page=True)
     assert shown
@@ -140,8 +142,11 @@ def test_space_answers_its_first_example_in_the_browser(page, gallery_server, na
 @pytest.fixture(scope="module")
 def embed_page_server():
     "tests/embed/ on its own port: another origin than the Space, as a real embedding page."
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(REPO / "tests" / "embed"))
-    handler.log_message = lambda *a: None
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(REPO / "tests" / "embed"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -149,17 +154,15 @@ def embed_page_server():
 
 
 def test_embedded_space_renders_and_answers_in_an_iframe_and_a_web_component(page, gallery_server,
-                                                                             embed_page_server):
+                                                                             embed_page_server, tmp_path):
     name = NAMES[0]
     space = f"{gallery_server}{name}/"
     sample = gallery.sample_request(space)
-    texts = expected_texts(api_result(space, sample))
-    page.goto(f"{embed_page_server}index.html?src={space}&js={gallery_server}gradio-web/gradio.js")
-    frame = page.frame_locator("#space-frame")
-    run_first_example(frame, sample)
-    wait_for_output(frame, sample, texts, page)
+    texts = expected_texts(api_result(space, sample, tmp_path))
+    page.goto(f"{embed_page_server}index.html?src={space}&js={gallery_server}gradio.js")
+    frame = page.frame_locator("#space-frame").locator("body")
+    wait_for_output(frame, texts, run_first_example(frame, sample))
     component = page.locator("#space-component")
-    run_first_example(component, sample)
-    wait_for_output(component, sample, texts, page)
+    wait_for_output(component, texts, run_first_example(component, sample))
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / "browser-embed.png"), full_page=True)

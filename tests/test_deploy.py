@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from gradio_client import Client, handle_file
+from gradio_client import Client
 
 from conftest import ARTIFACTS, REPO, free_port
 from shared import deploy, gallery
@@ -98,15 +98,17 @@ def test_one_space_only_and_unknown_space(tmp_path, capsys):
 
 def test_upload_fails_cleanly_offline_and_never_prints_the_token(tmp_path):
     "The real run needs the Hub; here it must stop with one clear line (no traceback, no token)."
-    for env in ({"HF_HUB_OFFLINE": "1"}, {"HF_HUB_OFFLINE": "0", "HF_ENDPOINT": f"http://127.0.0.1:{free_port()}"}):
-        run = subprocess.run([sys.executable, "-m", "shared.deploy", "--user", "alice", "--space", NAMES[0],
-                              "--out", str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=120,
+    unreachable = {"HF_HUB_OFFLINE": "0", "HF_ENDPOINT": f"http://127.0.0.1:{free_port()}"}
+    for env, user in (({"HF_HUB_OFFLINE": "1"}, ["--user", "alice"]), (unreachable, ["--user", "alice"]),
+                      (unreachable, [])):  # no --user: asking the Hub who the token belongs to fails first
+        run = subprocess.run([sys.executable, "-m", "shared.deploy", *user, "--space", NAMES[0],
+                              "--out", str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=300,
                              env={**os.environ, "HF_TOKEN": TOKEN, "PYTHONPATH": str(REPO), **env})
         assert run.returncode == 1, run.stderr[-2000:]
         assert "upload to the Hugging Face Hub failed" in run.stderr
         assert "Traceback" not in run.stderr
         assert TOKEN not in run.stdout + run.stderr
-        assert (tmp_path / NAMES[0] / "app.py").is_file()  # the bundle was still built
+    assert (tmp_path / NAMES[0] / "app.py").is_file()  # the bundle was still built
 
 
 # ------------------------------------------------------------------------------------ bundles run on their own
@@ -148,9 +150,8 @@ def wait_up(proc, url: str, log: Path, timeout: float = 300):
     raise TimeoutError(f"bundle did not start:\n{log.read_text()[-3000:]}")
 
 
-def call_predict(space_url: str):
-    sample = gallery.sample_request(space_url)
-    args = [handle_file(a) if n in sample["files"] else a for n, a in enumerate(sample["args"])]
+def call_predict(space_url: str, folder: Path):
+    args = gallery.client_args(gallery.sample_request(space_url), folder)
     return Client(space_url, verbose=False).predict(*args, api_name="/predict")
 
 
@@ -169,7 +170,7 @@ def test_bundle_copied_outside_the_repo_serves_predict(bundles, tmp_path_factory
         assert "shared from " + str(outside.resolve()) in log.read_text()
         spaces = NAMES if name == deploy.COMBINED else [None]
         for space in spaces:
-            result = call_predict(url + (f"{space}/" if space else ""))
+            result = call_predict(url + (f"{space}/" if space else ""), tmp_path_factory.mktemp("io"))
             assert result is not None
         if name == deploy.COMBINED:
             listing = httpx.get(url + "gallery.json", timeout=10).json()["spaces"]

@@ -4,14 +4,13 @@ import httpx
 import pytest
 from gradio_client import Client, handle_file
 
-from conftest import REPO
 from shared import gallery
 
 NAMES = gallery.space_names()
 
 
 def test_every_space_folder_is_discovered():
-    assert NAMES == sorted(p.parent.name for p in (REPO / "spaces").glob("*/app.py"))
+    assert NAMES == sorted(p.parent.name for p in gallery.SPACES.glob("*/app.py"))
     assert "pets" in NAMES
 
 
@@ -55,20 +54,20 @@ def test_gallery_serves_landing_page_every_space_and_the_web_component_script(ga
         thumb = httpx.get(f"{gallery_server}thumbnails/{name}", timeout=10)
         assert thumb.status_code == 200 and thumb.headers["content-type"].startswith("image/")
     assert httpx.get(gallery_server + "thumbnails/..%2Fpyproject.toml", timeout=10).status_code == 404
-    js = httpx.get(gallery_server + "gradio-web/gradio.js", timeout=10)
+    js = httpx.get(gallery_server + "gradio.js", timeout=10)
     assert js.status_code == 200 and "import" in js.text
 
 
-def sample_args(space_url: str) -> list:
+def sample_args(space_url: str, folder) -> list:
     sample = gallery.sample_request(space_url)
-    return [handle_file(a) if n in sample["files"] else a for n, a in enumerate(sample["args"])], sample
+    return gallery.client_args(sample, folder), sample
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
-def test_every_space_answers_predict_and_lists_it_as_an_mcp_tool(gallery_server, name):
+def test_every_space_answers_predict_and_lists_it_as_an_mcp_tool(gallery_server, name, tmp_path):
     space = f"{gallery_server}{name}/"
-    args, _ = sample_args(space)
+    args, _ = sample_args(space, tmp_path)
     result = Client(space, verbose=False).predict(*args, api_name="/predict")
     assert result is not None and result != []
     tools = httpx.get(space + "gradio_api/mcp/schema", timeout=30).json()
@@ -88,9 +87,9 @@ def bad_values(sample: dict, image_battery) -> list[list]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
-def test_bad_input_gets_an_error_and_the_space_keeps_serving(gallery_server, image_battery, name):
+def test_bad_input_gets_an_error_and_the_space_keeps_serving(gallery_server, image_battery, name, tmp_path):
     space = f"{gallery_server}{name}/"
-    args, sample = sample_args(space)
+    args, sample = sample_args(space, tmp_path)
     client = Client(space, verbose=False)
     for bad in bad_values(sample, image_battery):
         try:

@@ -39,18 +39,11 @@ def free_port() -> int:
 
 
 def prepared_call(url: str, name: str, folder: Path) -> tuple[list, dict]:
-    """(args for Client.predict, sample info) for the Space at url/name/: example files are downloaded once,
-    so that every call uploads them again as a real client would."""
-    from gradio_client import handle_file
+    "(args for Client.predict, sample info) for the Space at url/name/: its first example."
     sample = gallery.sample_request(url.rstrip("/") + f"/{name}/")
-    args = list(sample["args"])
-    for n in sample["files"]:
-        r = httpx.get(args[n], timeout=60)
-        r.raise_for_status()
-        local = folder / f"{name}-{n}{Path(args[n].split('?')[0]).suffix or '.bin'}"
-        local.write_bytes(r.content)
-        args[n] = handle_file(str(local))
-    return args, sample
+    sub = folder / name
+    sub.mkdir(exist_ok=True)
+    return gallery.client_args(sample, sub), sample
 
 
 def predict_once(url: str, name: str, args: list):
