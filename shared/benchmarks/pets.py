@@ -97,5 +97,5 @@ def server_rows(per_client: int) -> list[dict]:
 
 
 def run(args) -> list[dict]:
-    n, per_client = (5, 2) if args.quick else (50, 10)
+    n, per_client = (5, 2) if args.quick else (30, 6)
     return single_image_rows(n) + server_rows(per_client)

@@ -16,12 +16,18 @@ def predict(image):
         image: a photo of a cat or a dog (file path or URL).
 
     Returns:
-        breed probabilities, cat-or-dog probabilities, a Grad-CAM heatmap of what the model looked at, a verdict.
+        breed probabilities, cat-or-dog probabilities, and a one-sentence verdict that says how sure it is.
     """
     photo = ui.open_photo(image, max_side=4 * predictor.size)
     breeds, species = predictor.predict([photo])[0]
-    heat = heatmap_overlay(photo, predictor.gradcam(photo))
-    return breeds, species, heat, pets.verdict(breeds, species)
+    return breeds, species, pets.verdict(breeds, species)
+
+
+@ui.gpu
+def explain(image):
+    "Grad-CAM: where the model looked for its top breed (the UI shows it right after the answer)."
+    photo = ui.open_photo(image, max_side=4 * predictor.size)
+    return heatmap_overlay(photo, predictor.gradcam(photo))
 
 
 with gr.Blocks(title="Is it a cat? Pet breeds") as demo:
@@ -37,7 +43,8 @@ with gr.Blocks(title="Is it a cat? Pet breeds") as demo:
             breeds = gr.Label(num_top_classes=5, label="Breed")
             species = gr.Label(label="Cat or dog?")
             heat = gr.Image(label="Where the model looked (Grad-CAM)")
-    gr.on([button.click, image.upload], predict, image, [breeds, species, heat, verdict], api_name="predict")
+    answer = gr.on([button.click, image.upload], predict, image, [breeds, species, verdict], api_name="predict")
+    answer.success(explain, image, heat, api_visibility="private")
 
 if __name__ == "__main__":
     ui.launch(demo)
