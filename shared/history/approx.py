@@ -90,10 +90,10 @@ def expression(text: str):
 
 
 def deep_width(params: int, depth: int) -> int:
-    "The width of `depth` equal hidden layers (1 input, 1 output) whose weight count is closest to `params`."
+    "The width (2 or more) of `depth` equal hidden layers (1 input, 1 output) whose weight count is closest to `params`."
     def count(w):
         return 2 * w + (depth - 1) * (w * w + w) + w + 1
-    return min(range(1, params + 1), key=lambda w: (abs(count(w) - params), w))
+    return min(range(2, max(params, 2) + 1), key=lambda w: (abs(count(w) - params), w))
 
 
 @dataclass
@@ -125,18 +125,18 @@ class Fit:
         return mlp.n_params(self.model)
 
 
-def fit(f, hidden: list[int], steps: int = 1000, lr: float = 0.01, activation: str = "relu", seed: int = 0,
+def fit(f, hidden: list[int], steps: int = 1000, lr: float = 0.02, activation: str = "tanh", seed: int = 0,
         n: int = 200) -> Fit:
-    "Train 1 → hidden... → 1 on n evenly spaced points of f over DOMAIN (mean squared error, Adam)."
+    """Train 1 → hidden... → 1 on n evenly spaced points of f over DOMAIN (mean squared error, Adam). The targets
+    are standardised; x is used as is ([-3, 3] puts tanh units' default weights in a useful range)."""
     x = np.linspace(*DOMAIN, n)
     y = f(x)
     y_mean, y_std = float(y.mean()), float(y.std()) or 1.0
-    x_scale = max(abs(DOMAIN[0]), abs(DOMAIN[1]))
-    with torch.random.fork_rng(devices=[]):
-        model = mlp.network([1, *hidden, 1], activation, seed)
-        xt = torch.as_tensor(x[:, None] / x_scale, dtype=torch.float32)
-        yt = torch.as_tensor((y[:, None] - y_mean) / y_std, dtype=torch.float32)
-        losses = mlp.fit(model, xt, yt, nn.functional.mse_loss, steps, lr)
+    x_scale = 1.0
+    model = mlp.network([1, *hidden, 1], activation, seed)  # seeded by its own generator, not the global RNG
+    xt = torch.as_tensor(x[:, None] / x_scale, dtype=torch.float32)
+    yt = torch.as_tensor((y[:, None] - y_mean) / y_std, dtype=torch.float32)
+    losses = mlp.fit(model, xt, yt, nn.functional.mse_loss, steps, lr)
     return Fit(model, x_scale, y_mean, y_std, [v * y_std ** 2 for v in losses])
 
 
@@ -157,8 +157,8 @@ class Comparison:
     width: int
 
 
-def compare(function: str = "wave", units: int = 8, depth: int = 3, steps: int = 1000, lr: float = 0.01,
-            activation: str = "relu", seed: int = 0) -> Comparison:
+def compare(function: str = "wave", units: int = 8, depth: int = 3, steps: int = 1000, lr: float = 0.02,
+            activation: str = "tanh", seed: int = 0) -> Comparison:
     """Fit `function` (a PRESETS name or a formula) with one hidden layer of `units` units, and with `depth`
     hidden layers of equal width holding about as many weights; the error of each."""
     mlp.check(units, steps, lr)

@@ -155,7 +155,7 @@ def perceptron_frames(dataset: str = "and", lr: float = 1.0, epochs: int = 30, p
 
 # --- 3. two layers ---------------------------------------------------------------------------------------------
 
-def two_layers(dataset: str = "xor", hidden: int = 4, steps: int = 500, lr: float = 0.05, seed: int = 0,
+def two_layers(dataset: str = "xor", hidden: int = 4, steps: int = 300, lr: float = 0.1, seed: int = 0,
                activation: str = "tanh"):
     """Train inputs → hidden units → output with gradient descent: (accuracy, picture, words, details)."""
     dataset = _choice(dataset, "dataset", data.DATASETS)
@@ -178,15 +178,20 @@ def two_layers(dataset: str = "xor", hidden: int = 4, steps: int = 500, lr: floa
         words += f"; **{details['valid_accuracy']:.0%}** of {len(valid[0])} new points (×) from the same shape"
     words += f" ({details['weights']} weights)."
     if dataset == "xor":
-        words += (" One hidden unit is not enough (the output is still cut by one line); two can do it."
-                  if hidden == 1 else " A hidden layer bends the boundary: XOR is solved when all four are right.")
+        if hidden == 1:
+            words += " One hidden unit is not enough: the output is still cut by a single line. Two can do it."
+        elif acc < 1:
+            words += (" Stuck? Two units can solve XOR, but gradient descent sometimes settles in a poor spot: "
+                      "try another seed, or more units (more units, fewer traps).")
+        else:
+            words += " The hidden layer bent the boundary: XOR solved, which no single perceptron can do."
     return acc, plots.classifier(clf, title, valid), words, details
 
 
 # --- 4. approximation ------------------------------------------------------------------------------------------
 
-def approximation(function: str = "wave", units: int = 8, depth: int = 3, steps: int = 1000, lr: float = 0.01,
-                  seed: int = 0, activation: str = "relu"):
+def approximation(function: str = "wave", units: int = 8, depth: int = 3, steps: int = 1000, lr: float = 0.02,
+                  seed: int = 0, activation: str = "tanh"):
     """One hidden layer of `units` units vs `depth` layers with as many weights: (facts, picture, words)."""
     units = _whole(units, "hidden units", 1, mlp.MAX_UNITS)
     depth = _whole(depth, "depth", 2, 6)
@@ -201,13 +206,13 @@ def approximation(function: str = "wave", units: int = 8, depth: int = 3, steps:
     better = "deeper" if cmp.deep_error < cmp.shallow_error else "shallow"
     words = (f"1 hidden layer of {units} units ({cmp.shallow.params} weights): error **{cmp.shallow_error:.3f}**. "
              f"{depth} layers of {cmp.width} ({cmp.deep.params} weights): error **{cmp.deep_error:.3f}**: "
-             f"the {better} net fits better here. Each thin line is one hidden unit's contribution; "
-             "the fit is their sum.")
+             f"the {better} net fits better here. Each thin line is one hidden unit's contribution (a smooth step "
+             "for tanh, a bent line for ReLU); the one-layer fit is their sum.")
     return facts, plots.approximation(cmp), words
 
 
-def approximation_sweep(function: str = "wave", units=(1, 2, 4, 8, 16, 32), steps: int = 1000, lr: float = 0.01,
-                        seed: int = 0, activation: str = "relu") -> list[dict]:
+def approximation_sweep(function: str = "wave", units=(1, 2, 4, 8, 16, 32), steps: int = 1000, lr: float = 0.02,
+                        seed: int = 0, activation: str = "tanh") -> list[dict]:
     "The error of one hidden layer for each number of units (the notebook and benchmark draw the trend)."
     f = approx.expression(str(function))
     return [{"units": int(n), "error": approx.rmse(f, approx.fit(f, [int(n)], steps, lr, activation, seed))}

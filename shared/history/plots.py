@@ -174,7 +174,7 @@ def classifier(clf, title: str, valid: tuple[np.ndarray, np.ndarray] | None = No
     gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 160), np.linspace(lo[1], hi[1], 160))
     p = clf.proba(np.stack([gx.ravel(), gy.ravel()], 1)).reshape(gx.shape)
     fig = new_figure(10, 4.5)
-    ax = fig.add_axes((0.06, 0.1, 0.36, 0.8))
+    ax = fig.add_axes((0.08, 0.1, 0.36, 0.8))
     ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap=REGIONS, zorder=0)
     ax.contour(gx, gy, p, levels=[0.5], colors=INK, linewidths=2)
     _points(ax, x, clf.y, size=140 if len(x) <= 8 else 28)

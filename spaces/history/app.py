@@ -1,0 +1,223 @@
+"""From a threshold neuron to deep learning: chapter 1's history as five small live experiments."""
+import gradio as gr
+
+from shared import ui
+from shared.history import approx, data, experiments as ex, story
+
+TIMELINE, PDP = story.timeline_image(), story.pdp_image()  # drawn once at start
+
+
+@ui.gpu
+def predict(dataset: str = "xor", hidden: int = 4, steps: int = 300, lr: float = 0.1, seed: int = 0,
+            activation: str = "tanh"):
+    """Train a two-layer neural network (2 inputs -> hidden units -> 1 output) with gradient descent in PyTorch.
+
+    Args:
+        dataset: one of and, or, xor, nand, nor, circles, spirals.
+        hidden: number of hidden units (1 to 256); XOR needs at least 2.
+        steps: full-batch gradient descent steps (Adam), 1 to 5000.
+        lr: learning rate.
+        seed: seed of the initial weights (same seed, same result).
+        activation: tanh, relu or sigmoid for the hidden layer.
+
+    Returns:
+        the training accuracy (0 to 1), a picture of the decision regions and the loss curve, a summary.
+    """
+    with ex.as_messages():
+        acc, image, words, _ = ex.two_layers(dataset, hidden, steps, lr, seed, activation)
+    return acc, image, words
+
+
+def neuron(w1: float, w2: float, threshold: float, target: str):
+    """A McCulloch-Pitts threshold neuron: fires 1 when w1*x1 + w2*x2 >= threshold.
+
+    Args:
+        w1: weight of input x1. w2: weight of input x2. threshold: the firing threshold.
+        target: the gate to compare with: and, or, not x1, nand, nor, xor, xnor.
+
+    Returns:
+        the truth table (x1, x2, sum, output, target, ok), a picture, a verdict.
+    """
+    with ex.as_messages():
+        return ex.neuron(w1, w2, threshold, target)
+
+
+def neuron_set(target: str):
+    "Sliders set to a known solution for the target gate, and the result."
+    with ex.as_messages():
+        w1, w2, threshold = ex.neuron_solution(target)
+    return w1, w2, threshold, target, *neuron(w1, w2, threshold, target)
+
+
+def neuron_search():
+    """Try every threshold-neuron setting on a grid and report which of the 16 two-input truth tables appear.
+
+    Returns:
+        the number of settings computing each function (XOR and XNOR: 0), a picture, a summary.
+    """
+    return ex.neuron_search()
+
+
+def perceptron(dataset: str = "and", lr: float = 1.0, epochs: int = 30, points=None, step=None):
+    """Train Rosenblatt's perceptron on a logic gate or on your own points, and say whether it converged.
+
+    Args:
+        dataset: and, or, xor, nand, nor, or "my points" (then `points` are rows x1, x2, label 0/1).
+        lr: learning rate of the perceptron rule. epochs: the most passes over the data (1 to 500).
+        points: rows [x1, x2, label] used when dataset is "my points".
+        step: draw the decision line after this many updates (empty: after the last).
+
+    Returns:
+        facts (converged, epochs, updates, mistakes per epoch, accuracy, weights), a picture, a summary.
+    """
+    with ex.as_messages():
+        return ex.perceptron(dataset, lr, epochs, step, points)
+
+
+def perceptron_replay(dataset, lr, epochs, points):
+    with ex.as_messages():
+        for step, image in ex.perceptron_frames(dataset, lr, epochs, points):
+            yield image, step
+
+
+def add_point(points, label, evt: gr.SelectData):
+    "A click on the perceptron picture adds a point of the chosen class there."
+    from shared.history.plots import DPI, PERCEPTRON_SIZE, click_to_point
+    where = click_to_point(*evt.index, (PERCEPTRON_SIZE[0] * DPI, PERCEPTRON_SIZE[1] * DPI))
+    if where is None:
+        raise gr.Error("Click inside the square on the left to add a point.")
+    rows = points.values.tolist() if hasattr(points, "values") else list(points or [])
+    rows = [r for r in rows if r and any(v not in (None, "") for v in r)]
+    return rows + [[round(where[0], 2), round(where[1], 2), int(label)]], ex.MY_POINTS
+
+
+def approximate(function: str = "sin(2*x)", units: int = 8, depth: int = 3, steps: int = 1000, seed: int = 0,
+                activation: str = "tanh"):
+    """Fit a function of x on [-3, 3] with one hidden layer of `units` units, and with a deeper network of
+    `depth` hidden layers holding about as many weights; compare their errors.
+
+    Args:
+        function: a formula in x, e.g. sin(2*x), abs(x), where(x > 0, 1, 0), exp(-2*x**2).
+        units: hidden units of the one-layer network (1 to 256). depth: hidden layers of the deep one (2 to 6).
+        steps: gradient descent steps (Adam). seed: seed of the initial weights. activation: tanh, relu or sigmoid.
+
+    Returns:
+        facts (errors and weight counts of both networks), a picture, a summary.
+    """
+    with ex.as_messages():
+        return ex.approximation(function, units, depth, steps, seed=seed, activation=activation)
+
+
+with gr.Blocks(title="From a threshold neuron to deep learning") as demo:
+    gr.Markdown("# From a threshold neuron to deep learning\nChapter 1 of *Deep Learning for Coders*: eighty "
+                "years of neural networks as small experiments you can play with. Each answers in well under a second.")
+    gr.Image(TIMELINE, show_label=False, interactive=False, buttons=["download", "fullscreen"])
+    with gr.Tab("1943 · Threshold neuron"):
+        gr.Markdown("McCulloch and Pitts' neuron adds up its weighted inputs and **fires (1) when the sum reaches "
+                    "the threshold**. Move the sliders to make it compute AND, OR or NOT; then try XOR.")
+        with gr.Row():
+            with gr.Column():
+                w1 = gr.Slider(-3, 3, 1, step=0.25, label="weight w1")
+                w2 = gr.Slider(-3, 3, 1, step=0.25, label="weight w2")
+                threshold = gr.Slider(-3, 3, 2, step=0.25, label="threshold θ")
+                target = gr.Dropdown(list(ex.NEURON_TARGETS), value="and", label="compare with")
+                with gr.Row():
+                    sets = {g: gr.Button(f"Set {g.upper()}", size="sm") for g in ("and", "or", "not x1")}
+                search = gr.Button("Search every setting for XOR", variant="secondary")
+            with gr.Column():
+                neuron_image = gr.Image(label="the neuron", type="pil", format="png", buttons=["download", "fullscreen"])
+                neuron_verdict = gr.Markdown()
+                table = gr.Dataframe(headers=["x1", "x2", "sum", "output", "target", "ok"], interactive=False)
+        search_image = gr.Image(label="all 16 truth tables", type="pil", format="png", buttons=["download", "fullscreen"])
+        search_words = gr.Markdown()
+        search_counts = gr.JSON(visible=False)
+        neuron_io = ([w1, w2, threshold, target], [table, neuron_image, neuron_verdict])
+        gr.on([w1.input, w2.input, threshold.input, target.change, demo.load], neuron, *neuron_io, api_name="neuron")
+        for gate, button in sets.items():
+            button.click(neuron_set, gr.State(gate), [w1, w2, threshold, target, *neuron_io[1]],
+                         api_visibility="private")
+        search.click(neuron_search, None, [search_counts, search_image, search_words], api_name="neuron_search")
+
+    with gr.Tab("1958 · Perceptron"):
+        gr.Markdown("Rosenblatt's perceptron **learns** the weights: after each mistake it moves the line toward "
+                    "the right answer. On AND and OR it stops making mistakes; on XOR it never does. "
+                    "Choose *my points* and click on the picture to add your own.")
+        with gr.Row():
+            with gr.Column(scale=1):
+                p_dataset = gr.Radio(list(ex.PERCEPTRON_DATASETS), value="and", label="data")
+                p_lr = gr.Slider(0.1, 2, 1, step=0.1, label="learning rate")
+                p_epochs = gr.Slider(1, 100, 30, step=1, label="at most this many epochs")
+                with gr.Row():
+                    p_train = gr.Button("Train", variant="primary")
+                    p_replay = gr.Button("▶ Replay step by step")
+                p_step = gr.Slider(0, 200, 0, step=1, label="show the line after this many updates")
+                p_label = gr.Radio([("blue (0)", 0), ("orange (1)", 1)], value=1, label="a click adds a point of class")
+                p_points = gr.Dataframe(ex.EXAMPLE_POINTS, headers=["x1", "x2", "label"], datatype="number",
+                                        column_count=3, type="array", label="my points", interactive=True)
+            with gr.Column(scale=2):
+                p_image = gr.Image(label="click to add a point", type="pil", format="png", buttons=["download", "fullscreen"])
+                p_words = gr.Markdown()
+                p_facts = gr.JSON(label="facts")
+        p_in = [p_dataset, p_lr, p_epochs, p_points]
+        trained = gr.on([p_train.click, p_dataset.change, demo.load], perceptron, p_in, [p_facts, p_image, p_words],
+                        api_name="perceptron")
+        trained.then(lambda f: gr.Slider(maximum=max(f["updates"], 1), value=f["updates"]), p_facts, p_step,
+                     api_visibility="private")
+        p_step.release(perceptron, [*p_in, p_step], [p_facts, p_image, p_words], api_visibility="private")
+        p_replay.click(perceptron_replay, p_in, [p_image, p_step], api_visibility="private")
+        p_image.select(add_point, [p_points, p_label], [p_points, p_dataset], api_visibility="private").then(
+            perceptron, p_in, [p_facts, p_image, p_words], api_visibility="private")
+
+    with gr.Tab("1986 · Two layers"):
+        gr.Markdown("Add a **hidden layer** and train with gradient descent (PyTorch). Two hidden units are enough "
+                    "for XOR; circles and spirals want more. The right panel is the loss going down.")
+        with gr.Row():
+            with gr.Column(scale=1):
+                t_dataset = gr.Radio(list(data.DATASETS), value="xor", label="data")
+                t_hidden = gr.Slider(1, 64, 4, step=1, label="hidden units")
+                t_steps = gr.Slider(10, 2000, 300, step=10, label="gradient descent steps")
+                t_lr = gr.Slider(0.005, 0.5, 0.1, step=0.005, label="learning rate")
+                t_activation = gr.Radio(["tanh", "relu", "sigmoid"], value="tanh", label="activation")
+                t_seed = gr.Number(0, precision=0, minimum=0, label="seed (initial weights)")
+                t_train = gr.Button("Train", variant="primary")
+            with gr.Column(scale=2):
+                t_image = gr.Image(label="decision regions and loss", type="pil", format="png", buttons=["download", "fullscreen"])
+                t_acc = gr.Number(label="accuracy on the training points")
+                t_words = gr.Markdown()
+        t_in = [t_dataset, t_hidden, t_steps, t_lr, t_seed, t_activation]
+        gr.Examples([["xor", 1, 300, 0.1, 0, "tanh"], ["xor", 2, 300, 0.1, 1, "tanh"], ["xor", 2, 300, 0.1, 0, "tanh"],
+                     ["circles", 3, 300, 0.1, 0, "tanh"], ["spirals", 4, 300, 0.1, 0, "tanh"],
+                     ["spirals", 32, 500, 0.05, 0, "relu"]], t_in, label="try these")
+        gr.on([t_train.click, t_dataset.change, demo.load], predict, t_in, [t_acc, t_image, t_words],
+              api_name="predict")
+
+    with gr.Tab("1989 · Approximation"):
+        gr.Markdown("One hidden layer can approximate **any** function, given enough units: each tanh unit adds "
+                    "one smooth step (a ReLU unit, one bent line), and the fit is their sum. More units, closer fit. "
+                    "Then the same number of weights spent on a **deeper** network. Type your own function of x.")
+        with gr.Row():
+            with gr.Column(scale=1):
+                a_function = gr.Dropdown([(f"{k}: {v}", v) for k, v in approx.PRESETS.items()], value="sin(2*x)",
+                                         allow_custom_value=True, label="function of x on [-3, 3]")
+                a_units = gr.Slider(1, 128, 8, step=1, label="hidden units (one layer)")
+                a_depth = gr.Slider(2, 5, 3, step=1, label="layers of the deeper network")
+                a_steps = gr.Slider(100, 3000, 1000, step=100, label="gradient descent steps")
+                a_activation = gr.Radio(["tanh", "relu"], value="tanh", label="activation")
+                a_seed = gr.Number(0, precision=0, minimum=0, label="seed")
+                a_fit = gr.Button("Fit", variant="primary")
+            with gr.Column(scale=3):
+                a_image = gr.Image(label="the fits", type="pil", format="png", buttons=["download", "fullscreen"])
+                a_words = gr.Markdown()
+                a_facts = gr.JSON(label="facts")
+        gr.on([a_fit.click, a_function.change, demo.load], approximate,
+              [a_function, a_units, a_depth, a_steps, a_seed, a_activation], [a_facts, a_image, a_words],
+              api_name="approximate")
+
+    with gr.Tab("PDP checklist"):
+        gr.Image(PDP, show_label=False, interactive=False, buttons=["download", "fullscreen"])
+        gr.Markdown(story.pdp_markdown())
+        with gr.Accordion("The story in six dates", open=False):
+            gr.Markdown(story.timeline_markdown())
+
+if __name__ == "__main__":
+    ui.launch(demo)

@@ -1,0 +1,194 @@
+"""The history Space's experiments: the facts it teaches, proved on the code and through a live server."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from shared.history import approx, data, experiments as ex, mlp, neuron, perceptron, plots
+
+APP = Path(__file__).resolve().parent.parent / "spaces" / "history" / "app.py"
+
+
+# --- unit: the threshold neuron --------------------------------------------------------------------------------
+
+def test_neuron_solutions_compute_their_gates():
+    for gate, (w1, w2, t) in neuron.SOLUTIONS.items():
+        assert gate in neuron.computes(w1, w2, t)
+        assert tuple(neuron.fire(data.INPUTS, w1, w2, t)) == data.GATES[gate]
+
+
+def test_no_threshold_neuron_setting_gives_xor():
+    "Exhaustive over a fine grid: 14 of the 16 two-input functions appear, XOR and XNOR never."
+    settings = neuron.grid(-4, 4, 0.125)
+    assert len(settings) == 65 ** 3
+    found = neuron.search(settings)
+    missing = {t for t, v in found.items() if v["count"] == 0}
+    assert missing == {data.GATES["xor"], data.GATES["xnor"]}
+    for table, v in found.items():  # every example really computes its function
+        if v["count"]:
+            assert tuple(neuron.fire(data.INPUTS, *v["example"])) == table
+
+
+def test_random_real_settings_never_give_xor():
+    "Not only grid points: a million random real-valued settings, none computes XOR."
+    settings = np.random.default_rng(0).uniform(-10, 10, (1_000_000, 3))
+    assert neuron.search(settings)[data.GATES["xor"]]["count"] == 0
+
+
+# --- unit: perceptron, two layers, approximation ---------------------------------------------------------------
+
+@pytest.mark.parametrize("gate", ["and", "or", "nand", "nor"])
+def test_perceptron_converges_on_separable_gates(gate):
+    run = perceptron.train(*data.gate(gate), epochs=100)
+    assert run.converged and run.mistakes[-1] == 0 and run.accuracy() == 1.0
+
+
+@pytest.mark.parametrize("seed", [None, 0, 1, 2])
+def test_perceptron_never_converges_on_xor(seed):
+    run = perceptron.train(*data.gate("xor"), epochs=1000, seed=seed)
+    assert not run.converged
+    assert min(run.mistakes) >= 1  # every epoch, however long it trains
+    assert run.accuracy() <= 0.75  # no line gets more than 3 of the 4 right
+
+
+def test_two_layers_is_deterministic():
+    a = mlp.classifier(*data.dataset("circles"), hidden=8, steps=50, seed=3)
+    b = mlp.classifier(*data.dataset("circles"), hidden=8, steps=50, seed=3)
+    assert a.losses == b.losses
+
+
+def test_one_hidden_unit_cannot_solve_xor():
+    "A single hidden unit still cuts the plane with one line: at most 3 of 4 right, whatever the seed."
+    for seed in range(5):
+        assert mlp.classifier(*data.gate("xor"), hidden=1, steps=300, seed=seed).accuracy() <= 0.75
+
+
+def test_expression_is_safe_and_clear():
+    f = approx.expression("sin(2*x) + x/3")
+    x = np.linspace(-3, 3, 7)
+    assert np.allclose(f(x), np.sin(2 * x) + x / 3)
+    assert np.allclose(approx.expression("wave")(x), np.sin(2 * x))
+    assert np.allclose(approx.expression("where(x > 0, 1, 0)")(x), (x > 0).astype(float))
+    assert np.allclose(approx.expression("x^2")(x), x ** 2)
+    for bad in ["__import__('os').system('true')", "x.__class__", "open('/etc/passwd')", "lambda: 1", "[x]",
+                "", "sin(", "y + 1", "9**9**9**9", "1/x", "log(x)", "x" * 300, "sin(x, x, x, x)"]:
+        with pytest.raises(ValueError):
+            approx.expression(bad)(x if bad not in ("1/x",) else np.linspace(-3, 3, 7))
+
+
+def test_deep_width_matches_weights():
+    for units in (4, 8, 32, 100):
+        shallow = 3 * units + 1
+        depth = 3
+        width = approx.deep_width(shallow, depth)
+        deep = mlp.n_params(mlp.network([1, *[width] * depth, 1]))
+        assert width >= 2
+        assert all(abs(deep - shallow) <= abs(mlp.n_params(mlp.network([1, *[w] * depth, 1])) - shallow)
+                   for w in range(2, width + 3))
+
+
+def test_click_maps_to_the_point_drawn_there():
+    w, h = int(plots.PERCEPTRON_SIZE[0] * plots.DPI), int(plots.PERCEPTRON_SIZE[1] * plots.DPI)
+    left, bottom, aw, ah = plots.PERCEPTRON_AXES
+    lo, hi = plots.PERCEPTRON_LIMITS
+    # the pixel of data point (1, 0) by the inverse formula, and the corner pixels
+    px = (left + aw * (1 - lo) / (hi - lo)) * w
+    py = (1 - bottom - ah * (0 - lo) / (hi - lo)) * h
+    assert np.allclose(plots.click_to_point(px, py, (w, h)), (1, 0), atol=1e-9)
+    assert plots.click_to_point(5, 5, (w, h)) is None
+    assert plots.perceptron(perceptron.train(*data.gate("and"))).size == (w, h)
+
+
+# --- the live Space, through gradio_client ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def client():
+    from conftest import serve
+    from gradio_client import Client
+    with serve(APP) as url:
+        yield Client(url, verbose=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("gate", ["and", "or"])
+def test_live_perceptron_separates_and_or(client, gate):
+    facts, image, words = client.predict(gate, 1.0, 30, None, None, api_name="/perceptron")
+    assert facts["converged"] is True and facts["accuracy"] == 1.0 and facts["mistakes"][-1] == 0
+    assert Path(image).stat().st_size > 10_000 and "Converged" in words
+
+
+@pytest.mark.slow
+def test_live_perceptron_fails_on_xor(client):
+    facts, image, words = client.predict("xor", 1.0, 100, None, None, api_name="/perceptron")
+    assert facts["converged"] is False and facts["epochs"] == 100
+    assert min(facts["mistakes"]) >= 1 and facts["accuracy"] <= 0.75
+    assert "Never converged" in words
+
+
+@pytest.mark.slow
+def test_live_perceptron_on_my_points(client):
+    points = {"headers": ["x1", "x2", "label"], "data": ex.EXAMPLE_POINTS}
+    facts, _, _ = client.predict(ex.MY_POINTS, 1.0, 30, points, None, api_name="/perceptron")
+    assert facts["converged"] is True
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("hidden,seed", [(2, 1), (3, 1), (4, 0), (8, 0), (16, 0)])
+def test_live_hidden_layer_solves_xor(client, hidden, seed):
+    acc, image, words = client.predict("xor", hidden, 300, 0.1, seed, "tanh", api_name="/predict")
+    assert acc == 1.0, words
+    assert Path(image).stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_live_one_hidden_unit_fails_xor(client):
+    acc, _, words = client.predict("xor", 1, 300, 0.1, 0, "tanh", api_name="/predict")
+    assert acc <= 0.75 and "not enough" in words
+
+
+@pytest.mark.slow
+def test_live_more_hidden_units_reduce_approximation_error(client):
+    errors = []
+    for units in (2, 4, 16):
+        facts, image, _ = client.predict("sin(2*x)", units, 3, 1000, 0, "tanh", api_name="/approximate")
+        errors.append(facts["shallow_error"])
+        assert facts["shallow_weights"] == 3 * units + 1
+        if units >= 8:  # tiny nets cannot be matched closely with layers of width 2 or more
+            assert abs(facts["deep_weights"] - facts["shallow_weights"]) <= 0.25 * facts["shallow_weights"]
+    assert errors[0] > errors[1] > errors[2], errors
+    assert errors[2] < 0.5 * errors[0]
+
+
+@pytest.mark.slow
+def test_live_neuron_and_search(client):
+    rows, _, verdict = client.predict(1, 1, 2, "and", api_name="/neuron")
+    assert [r[3] for r in rows["data"]] == [0, 0, 0, 1] and "computes **AND**" in verdict
+    counts, _, words = client.predict(api_name="/neuron_search")
+    assert counts["XOR"] == 0 and counts["XNOR"] == 0 and counts["AND"] > 0 and "14 of the 16" in words
+
+
+@pytest.mark.slow
+def test_live_bad_input_battery(client):
+    from gradio_client.exceptions import AppError
+    bad = [
+        (("nope", 4, 300, 0.1, 0, "tanh"), "/predict"),
+        (("xor", 0, 300, 0.1, 0, "tanh"), "/predict"),
+        (("xor", 100000, 300, 0.1, 0, "tanh"), "/predict"),
+        (("xor", 4, -5, 0.1, 0, "tanh"), "/predict"),
+        (("xor", 4, 300, float("nan"), 0, "tanh"), "/predict"),
+        (("xor", 4, 300, 0.1, 0, "softmax"), "/predict"),
+        (("__import__('os').system('true')", 8, 3, 100, 0, "tanh"), "/approximate"),
+        (("1/x", 8, 3, 100, 0, "tanh"), "/approximate"),
+        (("sin(x)", 8, 99, 100, 0, "tanh"), "/approximate"),
+        ((ex.MY_POINTS, 1.0, 30, None, None), "/perceptron"),
+        ((ex.MY_POINTS, 1.0, 30, {"headers": ["x1", "x2", "label"], "data": [[0, 0, 7]]}, None), "/perceptron"),
+        (("xor", -1.0, 30, None, None), "/perceptron"),
+        ((1, 1, 2, "maybe"), "/neuron"),
+    ]
+    for args, api in bad:
+        with pytest.raises(AppError):
+            client.predict(*args, api_name=api)
+    acc, _, _ = client.predict("xor", 4, 300, 0.1, 0, "tanh", api_name="/predict")  # still serving
+    assert acc == 1.0
