@@ -26,7 +26,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@# browser tests drive Debian's Chromium (Playwright's own browser download cannot work offline)
 	@test -x /usr/bin/chromium || if [ "$$(id -u)" = 0 ]; then echo "apt-get install chromium (browser tests)"; \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji; } \
 		>$(VENV)/apt-chromium.log 2>&1 || { tail -20 $(VENV)/apt-chromium.log; exit 1; }; \
 	else echo "note: the browser tests need Chromium: sudo apt-get install chromium"; fi
 	touch $@

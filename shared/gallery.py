@@ -167,7 +167,9 @@ def build(names: list[str] | None = None, log=print):
         try:
             demo = load_demo(name)
             demo.queue(default_concurrency_limit=int(os.environ.get("CONCURRENCY", 2)), max_size=64)
-            app = gr.mount_gradio_app(app, demo, path=f"/{name}", mcp_server=True)
+            # root_path: Gradio's non-queued routes (e.g. loading an example) build file URLs from it; without
+            # it a mounted app's example images point at /gradio_api/file=... and show as broken images
+            app = gr.mount_gradio_app(app, demo, path=f"/{name}", root_path=f"/{name}", mcp_server=True)
             c.update(ok=True, load_s=round(time.perf_counter() - start, 2))
             log(f"  /{name}/  loaded in {c['load_s']} s")
         except Exception as e:  # one broken Space must not take the suite down

@@ -163,6 +163,7 @@ def test_embedded_space_renders_and_answers_in_an_iframe_and_a_web_component(pag
     frame = page.frame_locator("#space-frame").locator("body")
     wait_for_output(frame, texts, run_first_example(frame, sample))
     component = page.locator("#space-component")
+    component.scroll_into_view_if_needed()  # the web component loads lazily, once it is on screen
     wait_for_output(component, texts, run_first_example(component, sample))
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / "browser-embed.png"), full_page=True)
