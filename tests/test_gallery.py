@@ -23,6 +23,16 @@ def test_card_says_what_the_space_does_and_which_chapter_idea(name):
         f"{name} has no thumbnail: run the browser tests, then python -m shared.gallery --thumbnails"
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_space_readme_has_front_matter_and_embed_snippets(name):
+    readme = gallery.SPACES / name / "README.md"
+    assert readme.is_file(), f"spaces/{name}/README.md is missing"
+    meta = gallery.front_matter(name)
+    assert meta.get("sdk") == "gradio" and meta.get("app_file") == "app.py" and meta.get("title")
+    text = readme.read_text()
+    assert "<iframe" in text and "<gradio-app" in text, f"spaces/{name}/README.md needs the embed snippets"
+
+
 def test_landing_page_links_every_space_and_escapes_text():
     cards = [gallery.card(n) for n in NAMES] + [{"name": "x", "title": "<script>", "emoji": "", "what": "a & b",
                                                   "chapter": "c", "thumbnail": False, "ok": False, "error": "<b>"}]
