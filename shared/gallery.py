@@ -265,7 +265,7 @@ def sample_request(space_url: str, api_name: str = "predict", timeout: float = 6
     No Space needs to declare anything. Returns {"args": [...], "files": [positions of file inputs, given as
     URLs on this server], "example": the examples component id or None, "triggers": [[id, event], ...],
     "inputs": [...], "outputs": [...], "example_label": the examples' label, "buttons": the texts of the
-    buttons that run `predict`} (the last two are what a browser test clicks).
+    buttons that run `predict`, "tabs": the tabs to open to see them} (what a browser test clicks).
     """
     import httpx
     space_url = space_url.rstrip("/") + "/"
@@ -308,7 +308,24 @@ def sample_request(space_url: str, api_name: str = "predict", timeout: float = 6
     return {"args": args, "files": files, "example": example_id, "triggers": dep["targets"],
             "inputs": inputs, "outputs": dep["outputs"],
             "example_label": (text(example_id) or "Examples") if example_id is not None else None,
-            "buttons": [text(i) for i, event in dep["targets"] if event == "click" and text(i)]}
+            "buttons": [text(i) for i, event in dep["targets"] if event == "click" and text(i)],
+            "tabs": tabs_to(config.get("layout", {}), example_id if example_id is not None else inputs[0], comps)}
+
+
+def tabs_to(layout: dict, target: int, comps: dict) -> list[str]:
+    "The labels of the tabs to open, outermost first, to see component `target` in a Blocks layout tree."
+    def path(node):
+        if node.get("id") == target:
+            return [node["id"]]
+        for child in node.get("children", []):
+            found = path(child)
+            if found:
+                return [node.get("id"), *found]
+        return None
+
+    ids = path(layout) or []
+    return [comps[i]["props"].get("label") for i in ids
+            if i in comps and comps[i]["type"] == "tabitem" and comps[i].get("props", {}).get("label")]
 
 
 def client_args(sample: dict, folder) -> list:

@@ -76,7 +76,9 @@ def loaded_images(root) -> set[str]:
 def run_first_example(root, sample: dict) -> tuple[str, set[str]]:
     """In `root` (a page's body, a frame's body or a web component), click the Space's first example, then the
     button that runs `predict`. Returns the text and images shown just before the run."""
-    label = root.locator(".label", has_text=sample["example_label"]).first
+    for tab in sample["tabs"]:  # the tabs that hold the examples
+        root.get_by_role("tab", name=tab, exact=True).first.click()
+    label = root.locator(".label", has_text=sample["example_label"]).locator("visible=true").first
     label.wait_for(state="visible")
     examples = label.locator("xpath=..")  # the examples block: its label, then the samples
     examples.locator("button.gallery-item, tr.tr-body").first.click()
