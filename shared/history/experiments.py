@@ -165,7 +165,12 @@ def two_layers(dataset: str = "xor", hidden: int = 4, steps: int = 300, lr: floa
     seed = _whole(seed, "seed", 0, 2**31 - 1)
     activation = _choice(activation, "activation", tuple(mlp.ACTIVATIONS))
     x, y = data.dataset(dataset, seed=0)
-    clf = mlp.classifier(x, y, hidden=hidden, steps=steps, lr=lr, activation=activation, seed=seed)
+    with mlp.one_thread():
+        clf = mlp.classifier(x, y, hidden=hidden, steps=steps, lr=lr, activation=activation, seed=seed)
+        return _two_layers_report(dataset, hidden, steps, x, clf)
+
+
+def _two_layers_report(dataset, hidden, steps, x, clf):
     acc = clf.accuracy()
     details = {"accuracy": acc, "final_loss": clf.losses[-1], "weights": mlp.n_params(clf.model)}
     valid = None
@@ -199,7 +204,9 @@ def approximation(function: str = "wave", units: int = 8, depth: int = 3, steps:
     lr = _number(lr, "learning rate", 1e-5, 10)
     seed = _whole(seed, "seed", 0, 2**31 - 1)
     activation = _choice(activation, "activation", tuple(mlp.ACTIVATIONS))
-    cmp = approx.compare(str(function), units, depth, steps, lr, activation, seed)
+    with mlp.one_thread():
+        cmp = approx.compare(str(function), units, depth, steps, lr, activation, seed)
+        image = plots.approximation(cmp)
     facts = {"function": cmp.function, "shallow_error": cmp.shallow_error, "deep_error": cmp.deep_error,
              "shallow_weights": cmp.shallow.params, "deep_weights": cmp.deep.params, "depth": cmp.depth,
              "width": cmp.width}
@@ -208,12 +215,13 @@ def approximation(function: str = "wave", units: int = 8, depth: int = 3, steps:
              f"{depth} layers of {cmp.width} ({cmp.deep.params} weights): error **{cmp.deep_error:.3f}**: "
              f"the {better} net fits better here. Each thin line is one hidden unit's contribution (a smooth step "
              "for tanh, a bent line for ReLU); the one-layer fit is their sum.")
-    return facts, plots.approximation(cmp), words
+    return facts, image, words
 
 
 def approximation_sweep(function: str = "wave", units=(1, 2, 4, 8, 16, 32), steps: int = 1000, lr: float = 0.02,
                         seed: int = 0, activation: str = "tanh") -> list[dict]:
     "The error of one hidden layer for each number of units (the notebook and benchmark draw the trend)."
     f = approx.expression(str(function))
-    return [{"units": int(n), "error": approx.rmse(f, approx.fit(f, [int(n)], steps, lr, activation, seed))}
-            for n in units]
+    with mlp.one_thread():
+        return [{"units": int(n), "error": approx.rmse(f, approx.fit(f, [int(n)], steps, lr, activation, seed))}
+                for n in units]

@@ -44,7 +44,7 @@ def computes(w1: float, w2: float, threshold: float) -> list[str]:
 def grid(lo: float = -3.0, hi: float = 3.0, step: float = 0.25) -> np.ndarray:
     "Every setting (w1, w2, threshold) on a regular grid, shape (k, 3)."
     values = np.arange(lo, hi + step / 2, step)
-    return np.array(list(itertools.product(values, values, values)))
+    return np.stack(np.meshgrid(values, values, values, indexing="ij"), -1).reshape(-1, 3)
 
 
 def search(settings: np.ndarray | None = None) -> dict[tuple[int, ...], dict]:

@@ -12,6 +12,7 @@ from PIL import Image
 
 BLUE, ORANGE, INK, GREY, RED, GREEN = "#2563eb", "#f97316", "#1f2937", "#9ca3af", "#dc2626", "#16a34a"
 REGIONS = LinearSegmentedColormap.from_list("regions", ["#bfdbfe", "#f8fafc", "#fed7aa"])
+SHADE = LinearSegmentedColormap.from_list("shade", ["#dbeafe", "#ffedd5"])
 DPI = 100
 
 # The perceptron picture has a fixed layout so that a click on it maps back to a point (see click_to_point).
@@ -63,11 +64,11 @@ def _line(ax, w1, w2, b, limits, **kwargs):
 
 
 def _shade(ax, w1, w2, b, limits, alpha=1.0):
-    "Shade where w1·x1 + w2·x2 + b > 0 (orange, fires) and where not (blue)."
+    "Shade where w1·x1 + w2·x2 + b > 0 (orange, fires) and where not (blue): one image, cheap to draw."
     g = np.linspace(*limits, 200)
-    gx, gy = np.meshgrid(g, g)
-    ax.contourf(gx, gy, (w1 * gx + w2 * gy + b > 0).astype(float), levels=[-0.5, 0.5, 1.5],
-                colors=["#dbeafe", "#ffedd5"], alpha=alpha, zorder=0)
+    fires = (w1 * g[None, :] + w2 * g[:, None] + b > 0).astype(float)
+    ax.imshow(fires, extent=(*limits, *limits), origin="lower", cmap=SHADE, vmin=0, vmax=1, alpha=alpha,
+              interpolation="nearest", aspect="auto", zorder=0)
 
 
 def neuron(w1: float, w2: float, threshold: float, target: tuple[int, ...] | None, target_name: str = "") -> Image.Image:
@@ -171,12 +172,14 @@ def classifier(clf, title: str, valid: tuple[np.ndarray, np.ndarray] | None = No
     "Left: the network's decision regions (P(class 1)) with the points; right: the loss curve."
     x = clf.x
     lo, hi = x.min(0) - 0.5, x.max(0) + 0.5
-    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 160), np.linspace(lo[1], hi[1], 160))
+    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 120), np.linspace(lo[1], hi[1], 120))
     p = clf.proba(np.stack([gx.ravel(), gy.ravel()], 1)).reshape(gx.shape)
     fig = new_figure(10, 4.5)
     ax = fig.add_axes((0.08, 0.1, 0.36, 0.8))
-    ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap=REGIONS, zorder=0)
-    ax.contour(gx, gy, p, levels=[0.5], colors=INK, linewidths=2)
+    ax.imshow(p, extent=(lo[0], hi[0], lo[1], hi[1]), origin="lower", cmap=REGIONS, vmin=0, vmax=1,
+              interpolation="bilinear", aspect="auto", zorder=0)
+    if p.min() < 0.5 < p.max():
+        ax.contour(gx, gy, p, levels=[0.5], colors=INK, linewidths=2)
     _points(ax, x, clf.y, size=140 if len(x) <= 8 else 28)
     if valid is not None and len(valid[0]) != len(x):
         vx, vy = valid

@@ -1,0 +1,40 @@
+"""History Space: the time each experiment takes from settings to picture (what a visitor waits for).
+
+    python -m shared.bench history            # goal: every experiment well under 1 s on 2 CPU cores
+
+Each row times the same function the Space calls (shared.history.experiments), training and drawing
+included, with the Space's default settings and the heavier examples it offers.
+"""
+from __future__ import annotations
+
+import time
+
+from shared.bench import summary, timings
+from shared.history import experiments as ex, story
+
+CASES = [  # name, settings, callable
+    ("threshold neuron (AND)", "w=(1,1) θ=2", lambda: ex.neuron(1, 1, 2, "and")),
+    ("threshold neuron search", "15,625 settings", lambda: ex.neuron_search()),
+    ("perceptron AND", "lr 1, ≤30 epochs", lambda: ex.perceptron("and", 1.0, 30)),
+    ("perceptron XOR", "lr 1, 100 epochs", lambda: ex.perceptron("xor", 1.0, 100)),
+    ("perceptron my points", "6 points", lambda: ex.perceptron(ex.MY_POINTS, 1.0, 30, None, ex.EXAMPLE_POINTS)),
+    ("two layers XOR (predict)", "4 units, 300 steps", lambda: ex.two_layers("xor", 4, 300)),
+    ("two layers circles", "3 units, 300 steps", lambda: ex.two_layers("circles", 3, 300)),
+    ("two layers spirals", "32 units relu, 500 steps", lambda: ex.two_layers("spirals", 32, 500, 0.05, 0, "relu")),
+    ("two layers spirals, max", "64 units, 2000 steps", lambda: ex.two_layers("spirals", 64, 2000)),
+    ("approximation", "8 units vs 3 layers, 1000 steps", lambda: ex.approximation("sin(2*x)", 8, 3, 1000)),
+    ("approximation, max", "128 units vs 5 layers, 3000 steps",
+     lambda: ex.approximation("sin(2*x)", 128, 5, 3000)),
+]
+
+
+def run(args) -> list[dict]:
+    n = 2 if args.quick else 10
+    rows = []
+    start = time.perf_counter()
+    story.timeline_image(), story.pdp_image()
+    rows.append({"experiment": "timeline + PDP pictures (once, at start)", "settings": "",
+                 **summary([time.perf_counter() - start])})
+    for name, settings, fn in CASES:
+        rows.append({"experiment": name, "settings": settings, **summary(timings(fn, n=n, warmup=1))})
+    return rows
