@@ -148,7 +148,7 @@ with gr.Blocks(title="From a threshold neuron to deep learning") as demo:
                 p_lr = gr.Slider(0.1, 2, 1, step=0.1, label="learning rate")
                 p_epochs = gr.Slider(1, 100, 30, step=1, label="at most this many epochs")
                 with gr.Row():
-                    p_train = gr.Button("Train", variant="primary")
+                    p_train = gr.Button("Train the perceptron", variant="primary")
                     p_replay = gr.Button("▶ Replay step by step")
                 p_step = gr.Slider(0, 200, 0, step=1, label="show the line after this many updates")
                 p_label = gr.Radio([("blue (0)", 0), ("orange (1)", 1)], value=1, label="a click adds a point of class")
@@ -179,7 +179,7 @@ with gr.Blocks(title="From a threshold neuron to deep learning") as demo:
                 t_lr = gr.Slider(0.005, 0.5, 0.1, step=0.005, label="learning rate")
                 t_activation = gr.Radio(["tanh", "relu", "sigmoid"], value="tanh", label="activation")
                 t_seed = gr.Number(0, precision=0, minimum=0, label="seed (initial weights)")
-                t_train = gr.Button("Train", variant="primary")
+                t_train = gr.Button("Train the network", variant="primary")
             with gr.Column(scale=2):
                 t_image = gr.Image(label="decision regions and loss", type="pil", format="png", buttons=["download", "fullscreen"])
                 t_acc = gr.Number(label="accuracy on the training points")
