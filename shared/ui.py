@@ -12,6 +12,40 @@ from shared.images import BadImage, open_image
 IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 
 
+def _save_pil_to_cache_atomically(img, cache_dir: str, name: str = "image", format: str = "webp") -> str:
+    """Gradio's `processing_utils.save_pil_to_cache`, made safe under concurrency.
+
+    Gradio 6.31 writes every image a component hands over (uploads re-encoded for the app, image outputs) to
+    `cache/<hash of the bytes>/<name>.<format>` with a plain `write_bytes`: two requests with the same image
+    (two visitors clicking the same example) rewrite the same file while the other one reads or serves it,
+    and one gets a truncated image (an unreadable upload, or a download cut short). Same path and bytes here,
+    but written under a temporary name and renamed into place."""
+    import tempfile
+    from gradio import processing_utils
+    data = processing_utils.encode_pil_to_bytes(img, format)
+    folder = Path(cache_dir) / processing_utils.hash_bytes(data)
+    folder.mkdir(exist_ok=True, parents=True)
+    target = (folder / f"{name}.{format}").resolve()
+    fd, staging = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(staging, target)  # readers see the old complete file or the new one, never half of one
+    except BaseException:
+        Path(staging).unlink(missing_ok=True)
+        raise
+    return str(target)
+
+
+def _patch_gradio_cache():
+    from gradio import processing_utils
+    if getattr(processing_utils.save_pil_to_cache, "__name__", "") != _save_pil_to_cache_atomically.__name__:
+        processing_utils.save_pil_to_cache = _save_pil_to_cache_atomically
+
+
+_patch_gradio_cache()
+
+
 def model_source(env_var: str, app_file: str) -> str:
     """Where the Space's model comes from: $ENV_VAR (a Hub repo id, optionally @revision, or a folder),
     else the embedded default `model/` folder beside app.py."""

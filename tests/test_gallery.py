@@ -108,3 +108,38 @@ def test_bad_input_gets_an_error_and_the_space_keeps_serving(gallery_server, ima
             assert "Traceback" not in str(e)
     assert client.predict(*args, api_name="/predict") is not None
     assert httpx.get(gallery_server + "gallery.json", timeout=10).status_code == 200
+
+
+def test_images_gradio_caches_are_never_seen_half_written(tmp_path):
+    """Two visitors with the same example get the same cached file: while one request (re)writes it, another
+    reads it. shared.ui makes Gradio's cache writes atomic; without it the load test saw truncated images."""
+    import threading
+
+    from gradio import processing_utils
+    from PIL import Image
+
+    from shared import ui  # noqa: F401  (installs the atomic writer)
+    assert processing_utils.save_pil_to_cache.__name__ == "_save_pil_to_cache_atomically"
+    img = Image.effect_noise((400, 400), 60).convert("RGB")
+    path = processing_utils.save_pil_to_cache(img, str(tmp_path), format="png")
+    stop, bad = threading.Event(), []
+
+    def writer():
+        while not stop.is_set():
+            processing_utils.save_pil_to_cache(img, str(tmp_path), format="png")
+
+    def reader():
+        for _ in range(300):
+            try:
+                with Image.open(path) as im:
+                    im.load()
+            except Exception as e:  # noqa: BLE001
+                bad.append(repr(e))
+    threads = [threading.Thread(target=writer) for _ in range(3)]
+    for t in threads:
+        t.start()
+    reader()
+    stop.set()
+    for t in threads:
+        t.join()
+    assert not bad, bad[:3]

@@ -119,7 +119,7 @@ def cold_start(proc: subprocess.Popen, url: str, names: list[str], t0: float, fo
                 break
         except httpx.HTTPError:
             pass
-        if time.time() > deadline:
+        if time.perf_counter() > deadline:
             raise TimeoutError("the gallery did not start")
         time.sleep(0.2)
     landing = time.perf_counter() - t0
