@@ -49,10 +49,10 @@ class Config:
     channels: str = "16,32,64,128"  # encoder stage widths ('' = the architecture's own): a narrow net for 2 cores
     stem_width: int = 16          # encoder stem width (0 = the architecture's own)
     pretrained: bool = False      # timm ImageNet weights (needs the internet; only with the default widths)
-    size: int = 96                # working resolution: square training crops; serving keeps the aspect ratio
+    size: int = 64                # working resolution: square training crops; serving keeps the aspect ratio
     last_cross: bool = False      # fastai DynamicUnet's full-resolution input cross connection (costly)
     self_attention: bool = False
-    epochs: int = 12
+    epochs: int = 8
     lr: float = 3e-3
     bs: int = 32
     fine_tune: bool = False       # fastai fine_tune (pretrained encoder) rather than fit_one_cycle

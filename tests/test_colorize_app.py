@@ -1,0 +1,116 @@
+"""The colorize Space as visitors and API clients meet it: a real server, real HTTP through gradio_client."""
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+from gradio_client import Client, handle_file
+from PIL import Image
+
+from conftest import REPO, serve
+from shared.tasks.colorize import colourfulness, rgb_to_lab, image_to_tensor
+
+APP = REPO / "spaces" / "colorize" / "app.py"
+EXAMPLES = sorted((REPO / "spaces/colorize/examples").glob("*.jpg"))
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serve(APP) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    return Client(server, verbose=False)
+
+
+def lightness(img: Image.Image):
+    return rgb_to_lab(image_to_tensor(img))[0]
+
+
+def test_api_has_one_endpoint_with_one_output(client):
+    "predict takes an image and returns exactly one thing; the UI's slider events are not in the API."
+    api = client.view_api(print_info=False, return_format="dict")
+    assert list(api["named_endpoints"]) == ["/predict"] and not api["unnamed_endpoints"]
+    endpoint = api["named_endpoints"]["/predict"]
+    assert len(endpoint["parameters"]) == 1 and len(endpoint["returns"]) == 1
+
+
+def test_predict_returns_a_colour_png_of_the_input_size(client):
+    example = EXAMPLES[0]
+    path = Path(client.predict(handle_file(str(example)), api_name="/predict"))
+    out = Image.open(path)
+    assert out.format == "PNG" and out.mode == "RGB"
+    src = Image.open(example).convert("RGB")
+    assert out.size == src.size
+    assert colourfulness(np.asarray(out)) > 5 > colourfulness(np.asarray(src))  # colour where there was none
+    assert (lightness(out) - lightness(src)).abs().mean() < 1.5                  # and the same photo underneath
+
+
+def test_colour_photos_are_turned_grey_first(client, data):
+    "A colour photo and its grey version give the same output: the model only ever sees lightness."
+    photo = data / "pets" / "images" / "Abyssinian_101.jpg"
+    grey_path = REPO / "tests" / "artifacts" / "colorize-grey-input.png"
+    grey_path.parent.mkdir(exist_ok=True)
+    from shared.tasks.colorize import grey
+    grey(Image.open(photo).convert("RGB")).save(grey_path)
+    a = np.asarray(Image.open(client.predict(handle_file(str(photo)), api_name="/predict")), dtype=int)
+    b = np.asarray(Image.open(client.predict(handle_file(str(grey_path)), api_name="/predict")), dtype=int)
+    assert np.abs(a - b).mean() < 1.5
+
+
+UNREADABLE = ["corrupt", "not_an_image", "empty"]
+READABLE = ["animated.gif", "rgba.png", "cmyk.jpg", "grey.png", "sixteen_bit.png", "one_pixel.png", "exif_rotated.jpg"]
+
+
+@pytest.mark.parametrize("name", UNREADABLE)
+def test_unreadable_uploads_get_a_clear_message(client, image_battery, name):
+    with pytest.raises(Exception, match="could not be read as an image"):
+        client.predict(handle_file(str(image_battery[name])), api_name="/predict")
+
+
+@pytest.mark.parametrize("name", READABLE)
+def test_odd_but_real_images_get_the_right_answer(client, image_battery, name):
+    "Right answer: a colour PNG at the size the photo is displayed at (EXIF rotation applied)."
+    from shared.images import open_image
+    expected = open_image(image_battery[name]).size
+    out = Image.open(client.predict(handle_file(str(image_battery[name])), api_name="/predict"))
+    assert out.format == "PNG" and out.mode == "RGB" and out.size == expected
+
+
+def test_huge_photos_get_a_clear_message(client, image_battery):
+    "10000x10000 is 100 megapixels: refused with the reason and the limit, not a crash or a timeout."
+    with pytest.raises(Exception, match="megapixels"):
+        client.predict(handle_file(str(image_battery["huge.png"])), api_name="/predict")
+
+
+def test_server_still_serves_after_the_battery(client, image_battery):
+    for name in UNREADABLE:
+        with pytest.raises(Exception):
+            client.predict(handle_file(str(image_battery[name])), api_name="/predict")
+    out = Image.open(client.predict(handle_file(str(EXAMPLES[-1])), api_name="/predict"))
+    assert out.size == Image.open(EXAMPLES[-1]).size
+
+
+def test_mcp_server_lists_predict_as_its_only_tool(server):
+    schema = httpx.get(server + "gradio_api/mcp/schema", timeout=30).json()
+    names = [t["name"] for t in schema]
+    assert len(names) == 1 and "predict" in names[0]
+
+
+def test_model_source_from_environment(client, tmp_path):
+    "COLORIZE_MODEL points the same app at another artifact (here: the default one decoded at temperature 1)."
+    import json
+    import shutil
+    other = tmp_path / "model"
+    shutil.copytree(REPO / "spaces/colorize/model", other)
+    config = json.loads((other / "config.json").read_text())
+    config["temperature"] = 1.0  # the plain mean of the colour distribution: duller colours
+    (other / "config.json").write_text(json.dumps(config))
+    photo = handle_file(str(EXAMPLES[0]))
+    default = np.asarray(Image.open(client.predict(photo, api_name="/predict")))
+    with serve(APP, {"COLORIZE_MODEL": str(other)}) as url:
+        mean = np.asarray(Image.open(Client(url, verbose=False).predict(photo, api_name="/predict")))
+    assert mean.shape == default.shape and colourfulness(mean) < colourfulness(default)
