@@ -107,15 +107,18 @@ def landing_page(cards: list[dict]) -> str:
             f'<p class="down">Unavailable here: {html.escape(c.get("error", ""))}</p>'
         snippets = html.escape(embed_iframe(f"ORIGIN/{name}/") + "\n\n"
                                + embed_component(f"ORIGIN/{name}/", "ORIGIN/gradio.js"))
+        code = html.escape(f'from gradio_client import Client\nclient = Client("ORIGIN/{name}/")\n'
+                           f'client.view_api()  # then client.predict(..., api_name="/predict")\n\n'
+                           f'MCP server: ORIGIN/{name}/gradio_api/mcp/sse')
         items.append(f"""
 <article class="card" id="card-{name}" data-space="{name}">
   <a class="thumb" href="{name}/">{thumb}</a>
   <h2><a href="{name}/">{html.escape(c["emoji"])} {html.escape(c["title"])}</a></h2>
   <p class="what">{html.escape(c["what"])}</p>
   <p class="idea"><b>Chapter 1 idea:</b> {html.escape(c["chapter"])}</p>{status}
-  <p class="links"><a href="{name}/">Open</a> · <a href="{name}/?view=api">API</a> ·
-     <code>predict</code> via <code>Client("ORIGIN/{name}/")</code> · MCP: <code>ORIGIN/{name}/gradio_api/mcp/sse</code></p>
+  <p class="links"><a href="{name}/">Open</a> · <a href="{name}/?view=api">API</a></p>
   <details><summary>Embed this Space</summary><pre class="embed">{snippets}</pre></details>
+  <details><summary>Call it from code or an AI assistant (MCP)</summary><pre class="code">{code}</pre></details>
 </article>""")
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Chapter One Spaces</title>
@@ -127,15 +130,15 @@ body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2rem auto;padding
 .thumb img,.tile{{width:100%;height:180px;object-fit:cover;border-radius:10px;background:#f3f4f6}}
 .tile{{display:flex;align-items:center;justify-content:center;font-size:4rem}}
 .what{{margin:.2rem 0}} .idea{{color:#4b5563;font-size:.92rem;margin:.2rem 0}} .links{{font-size:.85rem}}
-.down{{color:#b91c1c}} pre.embed{{white-space:pre-wrap;font-size:.75rem;background:#f9fafb;padding:.5rem;
-border-radius:8px}} summary{{cursor:pointer;font-size:.9rem}}
+.down{{color:#b91c1c;overflow-wrap:anywhere}} pre{{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.75rem;
+background:#f9fafb;padding:.5rem;border-radius:8px}} summary{{cursor:pointer;font-size:.9rem}}
 </style></head><body>
 <h1>Chapter One Spaces</h1>
 <p>The demos of chapter 1 of <i>Deep Learning for Coders with fastai &amp; PyTorch</i>, each a Gradio app with
 its own page, API (<code>predict</code>) and MCP server. Every card links to its Space and has copy-paste embed
 snippets.</p>
 <div class="grid">{''.join(items)}</div>
-<script>for (const el of document.querySelectorAll("pre.embed, .links code"))
+<script>for (const el of document.querySelectorAll("pre.embed, pre.code"))
   el.textContent = el.textContent.replaceAll("ORIGIN", location.origin + location.pathname.replace(/\\/$/, ""));
 </script></body></html>"""
 
@@ -213,7 +216,7 @@ def build(names: list[str] | None = None, log=print):
 
 
 def make_thumbnails(screenshots: Path, names: list[str] | None = None, force: bool = False) -> list[Path]:
-    """spaces/<name>/thumbnail.png (480x270, a few tens of kB) from the browser tests' screenshots of each Space
+    """spaces/<name>/thumbnail.png (640x360, under 100 kB) from the browser tests' screenshots of each Space
     answering its first example (tests/artifacts/browser-<name>.png), for Spaces that have none (or all: force)."""
     from PIL import Image
     made = []
@@ -225,7 +228,7 @@ def make_thumbnails(screenshots: Path, names: list[str] | None = None, force: bo
             im = im.convert("RGB")
             w = im.width
             im = im.crop((0, 0, w, min(im.height, w * 9 // 16)))
-            im.thumbnail((480, 270))
+            im.thumbnail((640, 360))
             im.save(dest, optimize=True)
         made.append(dest)
     return made

@@ -115,9 +115,11 @@ def test_landing_page_has_a_card_per_space(page, gallery_server):
         card = page.locator(f"#card-{name}")
         assert card.locator("h2").inner_text().strip()
         assert "Chapter 1 idea" in card.inner_text()
-        card.locator("summary").click()
+        for summary in card.locator("summary").all():
+            summary.click()
         snippet = card.locator("pre.embed").inner_text()
         assert f'<iframe src="{gallery_server}{name}/"' in snippet and f'<gradio-app src="{gallery_server}{name}/"' in snippet
+        assert f'Client("{gallery_server}{name}/")' in card.locator("pre.code").inner_text()
         thumb = card.locator(".thumb img")
         if thumb.count():
             thumb.scroll_into_view_if_needed()
