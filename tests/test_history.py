@@ -59,6 +59,24 @@ def test_two_layers_is_deterministic():
     assert a.losses == b.losses
 
 
+@pytest.mark.parametrize("kind", ["adam", "sgd"])
+def test_written_out_optimizer_matches_torch_optim(kind):
+    import torch
+    x = torch.linspace(-3, 3, 50)[:, None]
+    y = torch.sin(2 * x)
+    ours, theirs = mlp.network([1, 6, 6, 1], "tanh", 0), mlp.network([1, 6, 6, 1], "tanh", 0)
+    lr = 0.02 if kind == "adam" else 0.01
+    mlp.fit(ours, x, y, torch.nn.functional.mse_loss, 50, lr, kind)
+    opt = (torch.optim.Adam(theirs.parameters(), lr=lr) if kind == "adam"
+           else torch.optim.SGD(theirs.parameters(), lr=lr, momentum=0.9))
+    for _ in range(50):
+        opt.zero_grad()
+        torch.nn.functional.mse_loss(theirs(x), y).backward()
+        opt.step()
+    for a, b in zip(ours.parameters(), theirs.parameters()):
+        assert torch.allclose(a, b, atol=1e-6)
+
+
 def test_one_hidden_unit_cannot_solve_xor():
     "A single hidden unit still cuts the plane with one line: at most 3 of 4 right, whatever the seed."
     for seed in range(5):
