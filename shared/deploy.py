@@ -105,6 +105,20 @@ def front_matter_and_body(path: Path) -> tuple[dict, str]:
     return {}, text
 
 
+MAX_SHORT_DESCRIPTION = 60  # the Hub refuses a push whose README front matter has a longer one
+
+
+def checked_meta(meta: dict, where: str) -> dict:
+    "Front matter the Hub accepts: a too long short_description is cut at a word (and said so)."
+    text = str(meta.get("short_description") or "")
+    if len(text) > MAX_SHORT_DESCRIPTION:
+        cut = text[:MAX_SHORT_DESCRIPTION - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        print(f"warning: {where}: short_description has {len(text)} characters, the Hub takes at most "
+              f"{MAX_SHORT_DESCRIPTION}; the bundle says {cut!r}", file=sys.stderr)
+        meta = {**meta, "short_description": cut}
+    return meta
+
+
 def render_readme(meta: dict, body: str) -> str:
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n" + body
 
@@ -175,6 +189,7 @@ def space_bundle(name: str, out: Path, user: str | None, hub_model: str | None, 
     models = {var: hub_model} if var and hub_model else {}
     (dest / "app.py").write_text(with_preamble((gallery.SPACES / name / "app.py").read_text(), models))
     meta, body = front_matter_and_body(gallery.SPACES / name / "README.md")
+    meta = checked_meta(meta, f"spaces/{name}/README.md")
     meta.update(sdk="gradio", sdk_version=SDK_VERSION, python_version=PYTHON_VERSION, app_file="app.py")
     meta.setdefault("title", name)
     if hub_model:

@@ -29,6 +29,8 @@ def test_space_readme_has_front_matter_and_embed_snippets(name):
     assert readme.is_file(), f"spaces/{name}/README.md is missing"
     meta = gallery.front_matter(name)
     assert meta.get("sdk") == "gradio" and meta.get("app_file") == "app.py" and meta.get("title")
+    assert len(meta.get("short_description", "")) <= 60, \
+        f"spaces/{name}/README.md: the Hub refuses a short_description over 60 characters"
     text = readme.read_text()
     assert "<iframe" in text and "<gradio-app" in text, f"spaces/{name}/README.md needs the embed snippets"
 
