@@ -151,8 +151,9 @@ def preamble(models: dict[str, str]) -> str:
 
 
 def with_preamble(app_source: str, models: dict[str, str]) -> str:
-    "Insert the preamble after the module docstring (keeps the docstring first, `from __future__` stays legal)."
-    m = re.match(r'(\s*(?:"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\')\s*\n)', app_source)
+    "Insert the preamble after the module docstring and any `from __future__` imports (which must come first)."
+    m = re.match(r'(\s*(?:(?:"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\')\s*\n)?(?:from __future__ import [^\n]*\n\s*)*)',
+                 app_source)
     head = m.group(1) if m else ""
     return head + preamble(models) + app_source[len(head):]
 

@@ -91,6 +91,15 @@ def test_hub_models_point_the_bundles_at_hub_repos_instead_of_copying_weights(tm
     assert front_matter(combined / "README.md")["models"] == sorted(f"alice/{n}" for n in WITH_MODEL)
 
 
+@pytest.mark.parametrize("source", ['"""Doc."""\nimport gradio\n', '"""Doc."""\nfrom __future__ import annotations\nx = 1\n',
+                                    "from __future__ import annotations\nx = 1\n", "x = 1\n"])
+def test_preamble_keeps_the_app_valid_python(source):
+    out = deploy.with_preamble(source, {"PETS_MODEL": "alice/pets"})
+    compile(out, "app.py", "exec")  # a `from __future__` after the preamble would be a SyntaxError
+    assert out.startswith(source.split("\n")[0])  # the docstring (or first line) stays first
+    assert "os.environ.setdefault('PETS_MODEL', 'alice/pets')" in out
+
+
 def test_one_space_only_and_unknown_space(tmp_path, capsys):
     assert deploy.main(["--dry-run", "--out", str(tmp_path), "--space", NAMES[0]]) == 0
     assert [p.name for p in tmp_path.iterdir()] == [NAMES[0]]
