@@ -90,7 +90,7 @@ def expression(text: str):
 
 
 def deep_width(params: int, depth: int) -> int:
-    "The width (2 or more) of `depth` equal hidden layers (1 input, 1 output) whose weight count is closest to `params`."
+    "The width (2 or more) of `depth` equal hidden layers (1 input, 1 output) with weights closest to `params`."
     def count(w):
         return 2 * w + (depth - 1) * (w * w + w) + w + 1
     return min(range(2, max(params, 2) + 1), key=lambda w: (abs(count(w) - params), w))

@@ -147,7 +147,8 @@ def perceptron(dataset: str = "and", lr: float = 1.0, epochs: int = 30, step: in
 def perceptron_frames(dataset: str = "and", lr: float = 1.0, epochs: int = 30, points=None, frames: int = 30):
     "(step, picture) pairs replaying the training, at most `frames` of them (for an animation)."
     x, y = perceptron_points(dataset, points)
-    run = perceptron_mod.train(x, y, lr=_number(lr, "learning rate", 1e-4, 100), epochs=_whole(epochs, "epochs", 1, 500))
+    run = perceptron_mod.train(x, y, lr=_number(lr, "learning rate", 1e-4, 100),
+                               epochs=_whole(epochs, "epochs", 1, 500))
     steps = np.unique(np.linspace(0, run.updates, min(frames, run.updates + 1)).round().astype(int))
     for step in steps:
         yield int(step), plots.perceptron(run, int(step))

@@ -71,7 +71,8 @@ def _shade(ax, w1, w2, b, limits, alpha=1.0):
               interpolation="nearest", aspect="auto", zorder=0)
 
 
-def neuron(w1: float, w2: float, threshold: float, target: tuple[int, ...] | None, target_name: str = "") -> Image.Image:
+def neuron(w1: float, w2: float, threshold: float, target: tuple[int, ...] | None,
+           target_name: str = "") -> Image.Image:
     "The unit square: where the neuron fires, its line, and the four inputs (a red ring: output ≠ target)."
     from shared.history.data import INPUTS
     from shared.history.neuron import fire
@@ -87,7 +88,8 @@ def neuron(w1: float, w2: float, threshold: float, target: tuple[int, ...] | Non
         ax.text(a, b, str(o), ha="center", va="center", color="white", fontsize=15, weight="bold", zorder=4)
     ax.set(xlim=limits, ylim=limits, xticks=[0, 1], yticks=[0, 1], xlabel="x1", ylabel="x2", aspect="equal")
     wrong = int((out != np.asarray(target)).sum()) if target is not None else 0
-    verdict = "" if target is None else (f"  ✓ {target_name}" if wrong == 0 else f"  ✗ {wrong} wrong for {target_name}")
+    verdict = ("" if target is None else f"  ✓ {target_name}" if wrong == 0
+               else f"  ✗ {wrong} wrong for {target_name}")
     _style(ax, f"fires when {w1:g}·x1 + {w2:g}·x2 ≥ {threshold:g}{verdict}")
     return to_image(fig)
 

@@ -21,7 +21,8 @@ TIMELINE = [  # year, who/what, one line, the tab that replays it
 ]
 
 PDP = [  # part, what it is, where to see it in the experiments
-    ("A set of processing units", "the neurons", "the one unit of *Threshold neuron*; the hidden-units slider of *Two layers*"),
+    ("A set of processing units", "the neurons",
+     "the one unit of *Threshold neuron*; the hidden-units slider of *Two layers*"),
     ("A state of activation", "each unit's value for the current input",
      "the *sum* and *output* columns of the truth table; each thin line in *Approximation* is one unit's activation"),
     ("An output function for each unit", "what a unit sends on",

@@ -125,10 +125,10 @@ with gr.Blocks(title="From a threshold neuron to deep learning") as demo:
                     sets = {g: gr.Button(f"Set {g.upper()}", size="sm") for g in ("and", "or", "not x1")}
                 search = gr.Button("Search every setting for XOR", variant="secondary")
             with gr.Column():
-                neuron_image = gr.Image(label="the neuron", type="pil", format="png", buttons=["download", "fullscreen"])
+                neuron_image = gr.Image(show_label=False, type="pil", format="png", buttons=["download", "fullscreen"])
                 neuron_verdict = gr.Markdown()
                 table = gr.Dataframe(headers=["x1", "x2", "sum", "output", "target", "ok"], interactive=False)
-        search_image = gr.Image(label="all 16 truth tables", type="pil", format="png", buttons=["download", "fullscreen"])
+        search_image = gr.Image(show_label=False, type="pil", format="png", buttons=["download", "fullscreen"])
         search_words = gr.Markdown()
         search_counts = gr.JSON(visible=False)
         neuron_io = ([w1, w2, threshold, target], [table, neuron_image, neuron_verdict])
@@ -155,18 +155,21 @@ with gr.Blocks(title="From a threshold neuron to deep learning") as demo:
                 p_points = gr.Dataframe(ex.EXAMPLE_POINTS, headers=["x1", "x2", "label"], datatype="number",
                                         column_count=3, type="array", label="my points", interactive=True)
             with gr.Column(scale=2):
-                p_image = gr.Image(label="click to add a point", type="pil", format="png", buttons=["download", "fullscreen"])
+                p_image = gr.Image(show_label=False, type="pil", format="png", buttons=["download", "fullscreen"])
                 p_words = gr.Markdown()
                 p_facts = gr.JSON(label="facts")
         p_in = [p_dataset, p_lr, p_epochs, p_points]
         trained = gr.on([p_train.click, p_dataset.change, demo.load], perceptron, p_in, [p_facts, p_image, p_words],
                         api_name="perceptron")
-        trained.then(lambda f: gr.Slider(maximum=max(f["updates"], 1), value=f["updates"]), p_facts, p_step,
-                     api_visibility="private")
+        def step_slider(facts):
+            return gr.Slider(maximum=max(facts["updates"], 1), value=facts["updates"])
+
+        trained.then(step_slider, p_facts, p_step, api_visibility="private")
         p_step.release(perceptron, [*p_in, p_step], [p_facts, p_image, p_words], api_visibility="private")
         p_replay.click(perceptron_replay, p_in, [p_image, p_step], api_visibility="private")
         p_image.select(add_point, [p_points, p_label], [p_points, p_dataset], api_visibility="private").then(
-            perceptron, p_in, [p_facts, p_image, p_words], api_visibility="private")
+            perceptron, p_in, [p_facts, p_image, p_words], api_visibility="private").then(
+            step_slider, p_facts, p_step, api_visibility="private")
 
     with gr.Tab("1986 · Two layers"):
         gr.Markdown("Add a **hidden layer** and train with gradient descent (PyTorch). Two hidden units are enough "
@@ -181,7 +184,7 @@ with gr.Blocks(title="From a threshold neuron to deep learning") as demo:
                 t_seed = gr.Number(0, precision=0, minimum=0, label="seed (initial weights)")
                 t_train = gr.Button("Train the network", variant="primary")
             with gr.Column(scale=2):
-                t_image = gr.Image(label="decision regions and loss", type="pil", format="png", buttons=["download", "fullscreen"])
+                t_image = gr.Image(show_label=False, type="pil", format="png", buttons=["download", "fullscreen"])
                 t_acc = gr.Number(label="accuracy on the training points")
                 t_words = gr.Markdown()
         t_in = [t_dataset, t_hidden, t_steps, t_lr, t_seed, t_activation]
@@ -206,7 +209,7 @@ with gr.Blocks(title="From a threshold neuron to deep learning") as demo:
                 a_seed = gr.Number(0, precision=0, minimum=0, label="seed")
                 a_fit = gr.Button("Fit", variant="primary")
             with gr.Column(scale=3):
-                a_image = gr.Image(label="the fits", type="pil", format="png", buttons=["download", "fullscreen"])
+                a_image = gr.Image(show_label=False, type="pil", format="png", buttons=["download", "fullscreen"])
                 a_words = gr.Markdown()
                 a_facts = gr.JSON(label="facts")
         gr.on([a_fit.click, a_function.change, demo.load], approximate,
