@@ -229,7 +229,7 @@ def make_thumbnails(screenshots: Path, names: list[str] | None = None, force: bo
             w = im.width
             im = im.crop((0, 0, w, min(im.height, w * 9 // 16)))
             im.thumbnail((640, 360))
-            im.save(dest, optimize=True)
+            im.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(dest, optimize=True)
         made.append(dest)
     return made
 

@@ -107,6 +107,14 @@ def wait_for_output(root, texts: list[str], before: tuple[str, set[str]]) -> str
     raise AssertionError(f"none of {texts} (or a new image) within {TIMEOUT_MS} ms; the page shows {shown[-800:]!r}")
 
 
+def settle(root, timeout_ms: int = 60_000):
+    "Until no event is running any more (a Space may chain more work after `predict`): for the screenshot."
+    for _ in range(timeout_ms // 250):
+        if not re.search(r"processing \|", root.inner_text()):
+            return
+        root.page.wait_for_timeout(250)
+
+
 def test_landing_page_has_a_card_per_space(page, gallery_server):
     page.goto(gallery_server)
     cards = page.locator("article.card")
@@ -137,7 +145,8 @@ def test_space_answers_its_first_example_in_the_browser(page, gallery_server, na
     page.goto(space)
     body = page.locator("body")
     shown = wait_for_output(body, texts, run_first_example(body, sample))
-    page.wait_for_timeout(500)  # let the rest of the outputs paint before the screenshot
+    settle(body)
+    page.wait_for_timeout(500)  # let the last outputs paint before the screenshot
     page.screenshot(path=str(ARTIFACTS / f"browser-{name}.png"), full_page=True)
     assert shown
     assert not page.errors, page.errors
@@ -169,5 +178,6 @@ def test_embedded_space_renders_and_answers_in_an_iframe_and_a_web_component(pag
     component = page.locator("#space-component")
     component.scroll_into_view_if_needed()  # the web component loads lazily, once it is on screen
     wait_for_output(component, texts, run_first_example(component, sample))
+    settle(page.locator("body"))
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / "browser-embed.png"), full_page=True)
