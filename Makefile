@@ -38,7 +38,7 @@ bench-pets: install                   ## latency / throughput / cold start table
 	$(PY) -m shared.bench pets
 
 bench-load: install                   ## suite cold start + 20 clients x 25 requests per Space (BENCHMARKS.md)
-	HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False $(PY) -m shared.benchmarks.load
+	HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False $(PY) -m shared.bench load
 
 deploy: install                       ## Space bundles in bundles/ (DEPLOY_ARGS="--user you" uploads them)
 	$(PY) -m shared.deploy $(or $(DEPLOY_ARGS),--dry-run)
