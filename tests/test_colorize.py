@@ -178,3 +178,18 @@ def test_the_committed_default_model_is_small_and_documented():
     metrics = json.loads((folder / "config.json").read_text())["metrics"]
     card = (folder / "README.md").read_text()
     assert str(metrics["psnr"]) in card and "python -m shared.tasks.colorize --evaluate" in card
+
+
+def test_the_default_model_beats_the_grey_input_and_keeps_the_colour():
+    "The issue's bar, on the validation photos (numbers from the model card, made by the training CLI)."
+    m = json.loads((REPO / "spaces/colorize/model/config.json").read_text())["metrics"]
+    assert m["n_valid_photos"] >= 100
+    assert m["psnr"] > m["grey_psnr"]           # closer to the truth than the grey input
+    assert m["colourfulness_ratio"] >= 0.6      # and at least 60% of the true colourfulness
+
+
+def test_evaluation_cli_reproduces_the_card(data):
+    "python -m shared.tasks.colorize --evaluate MODEL recomputes the card's numbers (here on a few photos)."
+    folder = REPO / "spaces/colorize/model"
+    got = c.main(["--evaluate", str(folder), "--limit", "5"])
+    assert got["n_valid_photos"] == 5 and got["psnr"] > 10 and 0 < got["colourfulness_ratio"]

@@ -492,6 +492,16 @@ The Space's strength control scales the predicted colour (0 is the grey input):
 | strength | PSNR (dB) | SSIM | colourfulness ratio |
 |---|---|---|---|
 {rows}
+
+## Limitations
+
+A model trained from scratch on about a thousand photos (the `cpu` preset, two CPU cores) learns the
+common colours first: a warm, sepia-like palette (fur, skin, wood, sand, pale skies) and only sometimes
+the green of grass or the blue of the sky. Part of its colourfulness is that overall warm cast
+(Hasler & Suesstrunk's M counts the mean colour as well as its spread), and the PSNR gain over the grey
+input is small: colour guesses that are wrong cost as much as right ones gain. The `gpu` preset
+(ImageNet-pretrained ResNet-34 encoder, fastai's COCO sample, 224 px) is the recipe for real photos.
+Old photos differ from greyed modern ones (grain, fading, scratches); the model has seen none of those.
 """
     return model_card(
         "colorize", title="Colorize: black-and-white photos in colour", task="image-to-image", metrics=metrics,
