@@ -1,6 +1,7 @@
 """The history Space's experiments: the facts it teaches, proved on the code and through a live server."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -122,11 +123,16 @@ def test_click_maps_to_the_point_drawn_there():
 # --- the live Space, through gradio_client ---------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def client():
+def server():
     from conftest import serve
-    from gradio_client import Client
     with serve(APP) as url:
-        yield Client(url, verbose=False)
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    from gradio_client import Client
+    return Client(server, verbose=False)
 
 
 @pytest.mark.slow
@@ -213,3 +219,39 @@ def test_live_bad_input_battery(client):
             print("accepted:", api, args)
     acc, _, _ = client.predict("xor", 4, 300, 0.1, 0, "tanh", api_name="/predict")  # still serving
     assert acc == 1.0
+
+
+@pytest.mark.slow
+def test_browser_click_on_the_perceptron_picture_adds_that_point(server):
+    "In a real browser: a click where (1.2, 1.2) is drawn adds the row 1.2, 1.2, 1 and retrains on my points."
+    import os
+    chromium = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+    if not chromium.exists():
+        pytest.skip(f"no Chromium at {chromium}")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.set_default_timeout(120_000)
+        page.goto(server)
+        page.get_by_role("tab", name="1958 · Perceptron").click()
+        page.wait_for_function("() => [...document.images].some(i => i.naturalWidth === 1000 && i.offsetParent)")
+        images = page.locator("img:visible")
+        picture = next(images.nth(i) for i in range(images.count())
+                       if images.nth(i).evaluate("e => e.naturalWidth") == 1000)
+        block = page.locator(".block").filter(has_text="my points").filter(has=page.locator("table")).last
+        added = re.compile(r"(^|\n)1\.2\n1\.2\n1(\n|$)")  # the table's text: one cell per line
+        assert not added.search(block.inner_text())
+        box = picture.bounding_box()
+        left, bottom, aw, ah = plots.PERCEPTRON_AXES
+        lo, hi = plots.PERCEPTRON_LIMITS
+        fx, fy = left + aw * (1.2 - lo) / (hi - lo), 1 - (bottom + ah * (1.2 - lo) / (hi - lo))
+        picture.click(position={"x": fx * box["width"], "y": fy * box["height"]})
+        for _ in range(240):
+            if added.search(block.inner_text()):
+                break
+            page.wait_for_timeout(500)
+        assert added.search(block.inner_text()), block.inner_text()
+        assert page.get_by_role("radio", name="my points").is_checked()
+        page.wait_for_function("() => document.body.innerText.includes('Converged after')")
+        browser.close()
