@@ -390,8 +390,8 @@ def psnr(out: np.ndarray, truth: np.ndarray) -> float:
 
 def ssim(out: np.ndarray, truth: np.ndarray) -> float:
     "SSIM (Wang et al. 2004: 11x11 Gaussian window, sigma 1.5) per RGB channel, averaged."
-    x = torch.from_numpy(out).permute(2, 0, 1)[:, None].double()
-    y = torch.from_numpy(truth).permute(2, 0, 1)[:, None].double()
+    x = torch.tensor(out).permute(2, 0, 1)[:, None].double()
+    y = torch.tensor(truth).permute(2, 0, 1)[:, None].double()
     g = torch.exp(-(torch.arange(11, dtype=torch.float64) - 5) ** 2 / (2 * 1.5 ** 2))
     g = g / g.sum()
     def blur(t): return F.conv2d(F.conv2d(t, g.view(1, 1, 1, 11)), g.view(1, 1, 11, 1))
