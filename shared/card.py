@@ -12,10 +12,11 @@ def model_card(module: str, title: str, task: str, metrics: dict, datasets: list
     "README.md text for a model folder. `metric_names` picks which metrics go into the Hub's model-index."
     results = [{"type": key, "name": name, "value": metrics[key]}
                for key, name in metric_names.items() if metrics.get(key) is not None]
+    dataset = datasets[0] if datasets else "imagefolder"  # no Hub dataset: the trainer's own folder
     meta = {"library_name": "fastai", "license": license, "pipeline_tag": task,
-            "tags": ["fastai", task, "chapter-one-spaces"], "datasets": datasets,
+            "tags": ["fastai", task, "chapter-one-spaces"], **({"datasets": datasets} if datasets else {}),
             "model-index": [{"name": title, "results": [{"task": {"type": task},
-                                                         "dataset": {"name": datasets[0], "type": datasets[0]},
+                                                         "dataset": {"name": dataset, "type": dataset},
                                                          "metrics": results}]}]}
     rows = "\n".join(f"| {metric_names.get(k, k)} | {v} |" for k, v in metrics.items())
     return f"""---

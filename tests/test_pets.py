@@ -1,5 +1,6 @@
 """The pets task end to end: data, training smoke through the real CLI, preprocessing parity, verdicts."""
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,39 @@ def test_default_model_performs_as_its_card_says(data):
         assert measured[key] == pytest.approx(config["metrics"][key], abs=0.002)
         assert f"| {config['metrics'][key]} |" in card
     assert measured["cat_dog_accuracy"] > 0.7  # well above chance (0.5) on 1,267 photos it never saw
+
+
+def test_a_learner_trains_on_their_own_folder_and_serves_it(data, tmp_path):
+    """The README's retraining guide: a folder with one subfolder per label -> `shared.train pets --folder` ->
+    an artifact with those labels alone -> the pets Space serves it (PETS_MODEL) through a real server."""
+    from gradio_client import Client, handle_file
+
+    from conftest import serve
+    from shared.train import main
+    photos = tmp_path / "my-photos"
+    oxford = sorted((data / "pets" / "images").glob("*.jpg"))
+    for label, pick in (("kitty", lambda p: p.name[0].isupper()), ("doggo", lambda p: p.name[0].islower())):
+        (photos / label).mkdir(parents=True)
+        for p in [p for p in oxford if pick(p)][:12]:
+            shutil.copy(p, photos / label / p.name)
+    (photos / "notes.txt").write_text("not a label folder")
+    out = main(["pets", "--preset", "tiny", "--folder", str(photos), "--out", str(tmp_path / "model")])
+    config = json.loads((out / "config.json").read_text())
+    assert config["breeds"] == ["doggo", "kitty"] and config["species"] == [] and config["n_out"] == 2
+    assert 0 <= config["metrics"]["accuracy"] <= 1 and "your own photos" in (out / "README.md").read_text()
+    labels, species = pets.Predictor.load(out).predict([open_image(oxford[0])])[0]
+    assert set(labels) == {"doggo", "kitty"} and abs(sum(labels.values()) - 1) < 1e-4 and species == {}
+    with serve(REPO / "spaces" / "pets" / "app.py", env={"PETS_MODEL": str(out)}) as url:
+        label, species, verdict = Client(url, verbose=False).predict(handle_file(str(oxford[0])), api_name="/predict")
+    assert label["label"] in ("doggo", "kitty") and not species and verdict
+
+
+def test_an_unusable_folder_gets_a_clear_message(tmp_path):
+    from PIL import Image
+    (tmp_path / "only-one-label").mkdir()
+    for i in range(3):
+        Image.new("RGB", (8, 8)).save(tmp_path / "only-one-label" / f"{i}.png")
+    with pytest.raises(ValueError, match="at least two subfolders"):
+        pets.items(pets.Config(folder=str(tmp_path)))
+    with pytest.raises(ValueError, match="at least two subfolders"):
+        pets.items(pets.Config(folder=str(tmp_path / "no-such-folder")))

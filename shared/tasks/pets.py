@@ -37,6 +37,7 @@ class Config:
     fine_tune: bool = False      # fastai fine_tune (pretrained) rather than fit_one_cycle (from scratch)
     oxford: str = "pets/images,pets-extra/images"  # folders under the data dir, or absolute; 'download' = URLs.PETS
     cats_dogs: str = "cats-vs-dogs/images"         # Kaggle cat.N.jpg / dog.N.jpg, '' for none
+    folder: str = ""             # YOUR photos instead: one subfolder per label (photos/cat/*.jpg, photos/dog/*.jpg)
     per_breed: int = 40          # each breed is repeated (or capped at 2x) to about this many photos an epoch
     breed_weight: float = 0.5    # weight of the breed loss against the cat-or-dog loss
     label_smoothing: float = 0.1
@@ -81,9 +82,39 @@ def oxford_files(cfg: Config) -> list[Path]:
     return sorted(p for d in folders for p in d.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
 
 
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
+
+
+def species_of(cfg: Config) -> tuple[str, ...]:
+    "The cat-or-dog head exists for the pets data; a folder of your own photos has its labels alone."
+    return () if cfg.folder else SPECIES
+
+
+def folder_items(cfg: Config):
+    """Your own photos: `folder/<label>/<photo>`; labels are the subfolder names. valid_pct of each label's
+    photos (at least one, chosen by a stable hash of the file name) are held out for the model card."""
+    import pandas as pd
+    root = Path(cfg.folder).expanduser()
+    by_label = {d.name: sorted((p for p in d.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES),
+                               key=lambda p: stable_fraction(p.name))
+                for d in sorted(root.iterdir()) if d.is_dir()} if root.is_dir() else {}
+    by_label = {label: paths for label, paths in by_label.items() if paths}
+    if len(by_label) < 2 or min(map(len, by_label.values())) < 2:
+        raise ValueError(f"{root}: need at least two subfolders (one per label) of at least two photos each, "
+                         f"found {({k: len(v) for k, v in by_label.items()})}")
+    rows = []
+    for label, paths in by_label.items():
+        n_valid = max(1, round(cfg.valid_pct * len(paths)))
+        rows += [(str(p), label, i < n_valid) for i, p in enumerate(paths)]
+    return pd.DataFrame(rows, columns=["path", "label", "is_valid"]), sorted(by_label)
+
+
 def items(cfg: Config):
     "A DataFrame of (path, label, is_valid): breeds for Oxford photos, cat/dog for the Kaggle ones."
     import pandas as pd
+    if cfg.folder:
+        df, labels = folder_items(cfg)
+        return tiny(df, cfg), labels
     rows, by_breed = [], {}
     for p in oxford_files(cfg):
         by_breed.setdefault(breed_of(p), []).append(p)
@@ -100,11 +131,16 @@ def items(cfg: Config):
         folder = local_or_download(cfg.cats_dogs, URLs.DOGS)
         for p in sorted(folder.glob("*.jpg")):
             rows.append((str(p), p.name.split(".")[0], stable_fraction(p.name) < cfg.valid_pct))
-    df = pd.DataFrame(rows, columns=["path", "label", "is_valid"])
-    if cfg.max_train_samples:
-        df = pd.concat([df[~df.is_valid].sample(frac=1, random_state=cfg.seed)[:cfg.max_train_samples],
-                        df[df.is_valid].sample(frac=1, random_state=cfg.seed)[:max(8, cfg.max_train_samples // 4)]])
-    return df, sorted(by_breed)
+    return tiny(pd.DataFrame(rows, columns=["path", "label", "is_valid"]), cfg), sorted(by_breed)
+
+
+def tiny(df, cfg: Config):
+    "max_train_samples > 0: that many random training photos and a quarter as many (at least 8) held out."
+    if not cfg.max_train_samples:
+        return df
+    import pandas as pd
+    return pd.concat([df[~df.is_valid].sample(frac=1, random_state=cfg.seed)[:cfg.max_train_samples],
+                      df[df.is_valid].sample(frac=1, random_state=cfg.seed)[:max(8, cfg.max_train_samples // 4)]])
 
 
 def presized(df, size: int, cache: Path | None = None):
@@ -126,7 +162,7 @@ def dataloaders(cfg: Config, df, breeds):
     from fastai.vision.all import (CategoryBlock, ColReader, ColSplitter, DataBlock, ImageBlock, Normalize,
                                    Resize, ResizeMethod, aug_transforms)
     block = DataBlock(
-        blocks=(ImageBlock, CategoryBlock(vocab=list(breeds) + list(SPECIES), sort=False)),
+        blocks=(ImageBlock, CategoryBlock(vocab=list(breeds) + list(species_of(cfg)), sort=False)),
         get_x=ColReader("path"), get_y=ColReader("label"), splitter=ColSplitter("is_valid"),
         item_tfms=Resize(cfg.size, method=ResizeMethod.Squish),
         batch_tfms=[*aug_transforms(max_zoom=1.2, max_rotate=10, max_lighting=0.2, max_warp=0.1),
@@ -144,6 +180,8 @@ class PetsLoss(torch.nn.Module):
         self.register_buffer("species_of", species_of)
 
     def forward(self, out, targ):
+        if not len(self.species_of):  # your own labels: one plain cross-entropy
+            return F.cross_entropy(out, targ, label_smoothing=self.smoothing)
         loss = F.cross_entropy(out[:, self.n_breeds:], self.species_of[targ], label_smoothing=self.smoothing)
         known = targ < self.n_breeds
         if known.any():
@@ -158,8 +196,10 @@ class PetsLoss(torch.nn.Module):
         return probs[:, :self.n_breeds].argmax(-1)
 
 
-def species_lookup(breeds) -> torch.Tensor:
-    "Label index -> species index (0 cat, 1 dog) for the vocab breeds + ('cat', 'dog')."
+def species_lookup(breeds, species=SPECIES) -> torch.Tensor:
+    "Label index -> species index (0 cat, 1 dog) for the vocab breeds + ('cat', 'dog'); empty without species."
+    if not species:
+        return torch.zeros(0, dtype=torch.long)
     return torch.tensor([0 if is_cat_breed(b) else 1 for b in breeds] + [0, 1])
 
 
@@ -168,10 +208,11 @@ def learner(cfg: Config):
     from fastai.vision.all import vision_learner
     df, breeds = items(cfg)
     dls = dataloaders(cfg, presized(df, cfg.size) if cfg.presize else df, breeds)
-    learn = vision_learner(dls, cfg.arch, pretrained=cfg.pretrained, n_out=len(breeds) + 2,
-                           loss_func=PetsLoss(len(breeds), species_lookup(breeds), cfg.breed_weight,
-                                              cfg.label_smoothing),
-                           metrics=[BreedAccuracy(len(breeds)), SpeciesAccuracy(species_lookup(breeds))])
+    species = species_lookup(breeds, species_of(cfg))
+    metrics = [BreedAccuracy(len(breeds))] + ([SpeciesAccuracy(species)] if len(species) else [])
+    learn = vision_learner(dls, cfg.arch, pretrained=cfg.pretrained, n_out=len(breeds) + len(species_of(cfg)),
+                           loss_func=PetsLoss(len(breeds), species, cfg.breed_weight, cfg.label_smoothing),
+                           metrics=metrics)
     learn.breeds = breeds
     if cfg.mixed_precision and torch.cuda.is_available():
         learn = learn.to_fp16()
@@ -195,14 +236,16 @@ def evaluate(learn, cfg: Config) -> dict:
 
 def evaluate_predictor(predictor: "Predictor", df, bs: int = 64) -> dict:
     "Scores of `predictor` on the photos of `df` (columns path, label)."
-    labels = list(predictor.breeds) + list(SPECIES)
+    labels = list(predictor.breeds) + list(predictor.species)
     probs = torch.cat([predictor.probabilities([open_image(p) for p in df.path[i:i + bs]])
                        for i in range(0, len(df), bs)])
     targ = torch.tensor([labels.index(label) for label in df.label])
-    return scores(probs, targ, len(predictor.breeds), species_lookup(predictor.breeds))
+    return scores(probs, targ, len(predictor.breeds), species_lookup(predictor.breeds, predictor.species))
 
 
 def scores(probs, targ, n_breeds, species_of) -> dict:
+    if not len(species_of):  # your own labels
+        return {"accuracy": round((probs.argmax(-1) == targ).float().mean().item(), 4), "n_valid_photos": len(targ)}
     known = targ < n_breeds
     species_ok = probs[:, n_breeds:].argmax(-1) == species_of[targ]
     breed_ok = probs[known, :n_breeds].argmax(-1) == targ[known]
@@ -247,8 +290,8 @@ class SpeciesAccuracy(Metric):
 
 # ---------------------------------------------------------------- artifact
 def export(learn, cfg: Config) -> tuple[dict, dict]:
-    config = {"task": "pets", "arch": cfg.arch, "n_out": len(learn.breeds) + 2, "breeds": list(learn.breeds),
-              "species": list(SPECIES), "size": cfg.size, "resize": "squish", "mean": list(MEAN), "std": list(STD),
+    config = {"task": "pets", "arch": cfg.arch, "n_out": len(learn.breeds) + len(species_of(cfg)),
+              "breeds": list(learn.breeds), "species": list(species_of(cfg)), "size": cfg.size, "resize": "squish", "mean": list(MEAN), "std": list(STD),
               "tta": "flip" if cfg.tta else None, "train_config": asdict(cfg)}
     return learn.model.float().state_dict(), config
 
@@ -265,6 +308,13 @@ def build_model(config: dict) -> torch.nn.Module:
 
 def card(cfg: Config, metrics: dict, command: str) -> str:
     from shared.card import model_card
+    if cfg.folder:
+        return model_card("pets", title="Image classifier trained on your own photos", task="image-classification",
+                          metrics=metrics, datasets=[], license="other", command=command, config=asdict(cfg),
+                          metric_names={"accuracy": "accuracy"}, about=__doc__,
+                          data_note=f"Your photos, one subfolder per label ({cfg.folder}).",
+                          extra=f"\nHow this was measured: {cfg.valid_pct:.0%} of each label's photos (at least one, "
+                                "chosen by a stable hash of the file name) were held out of training.\n")
     return model_card(
         "pets", title="Pets: breed and cat-or-dog", task="image-classification", metrics=metrics,
         datasets=["oxford-iiit-pet", "microsoft/cats_vs_dogs"], license="cc-by-sa-4.0", command=command,
@@ -348,8 +398,13 @@ class Predictor:
 SURE_SPECIES, SURE_BREED = 0.7, 0.25
 
 
-def verdict(breeds: dict, species: dict) -> str:
+def verdict(breeds: dict, species: dict | None) -> str:
     "One honest sentence: what the model thinks, and how sure it is."
+    if not species:  # a model of your own labels
+        label, p = max(breeds.items(), key=lambda kv: kv[1])
+        sure = p >= max(SURE_BREED, 1.5 / len(breeds))
+        return (f"Looks like **{label.replace('_', ' ')}** ({p:.0%})." if sure else
+                f"**Not sure.** Best guess: *{label.replace('_', ' ')}* ({p:.0%}).")
     kind, p_kind = max(species.items(), key=lambda kv: kv[1])
     breed, p_breed = max(breeds.items(), key=lambda kv: kv[1])
     if p_kind < SURE_SPECIES:
@@ -371,7 +426,8 @@ def fastai_learner(source, photos: list[str]):
     df = pd.DataFrame({"path": photos, "label": config["breeds"][0], "is_valid": [i % 2 == 0 for i in range(len(photos))]})
     dls = dataloaders(cfg, df, config["breeds"])
     learn = vision_learner(dls, config["arch"], pretrained=False, n_out=config["n_out"],
-                           loss_func=PetsLoss(len(config["breeds"]), species_lookup(config["breeds"])))
+                           loss_func=PetsLoss(len(config["breeds"]),
+                                              species_lookup(config["breeds"], config["species"])))
     artifact.load_weights(learn.model, state, config)
     learn.breeds = config["breeds"]
     return learn

@@ -20,7 +20,7 @@ def predict(image):
     """
     photo = ui.open_photo(image, max_side=4 * predictor.size)
     breeds, species = predictor.predict([photo])[0]
-    return breeds, species, pets.verdict(breeds, species)
+    return breeds, species or None, pets.verdict(breeds, species)
 
 
 @ui.gpu
@@ -40,8 +40,8 @@ with gr.Blocks(title="Is it a cat? Pet breeds") as demo:
             gr.Examples(ui.examples(__file__), inputs=image)
         with gr.Column():
             verdict = gr.Markdown()
-            breeds = gr.Label(num_top_classes=5, label="Breed")
-            species = gr.Label(label="Cat or dog?")
+            breeds = gr.Label(num_top_classes=5, label="Breed" if predictor.species else "Label")
+            species = gr.Label(label="Cat or dog?", visible=bool(predictor.species))
             heat = gr.Image(label="Where the model looked (Grad-CAM)")
     answer = gr.on([button.click, image.upload], predict, image, [breeds, species, verdict], api_name="predict")
     answer.success(explain, image, heat, api_visibility="private")
