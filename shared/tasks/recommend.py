@@ -516,7 +516,7 @@ class Predictor:
 
     def logits(self, w, idx=None) -> np.ndarray:
         V, bias = (self.V, self.bias) if idx is None else (self.V[idx], self.bias[idx])
-        return V @ w[:-1] + w[-1] + bias
+        return V @ w[:-1].astype(V.dtype) + w[-1] + bias  # in V's float32: no float64 copy of every vector
 
     def rating(self, w, idx=None) -> np.ndarray:
         "Predicted ratings (fastai's sigmoid_range), clipped to the 0.5-5 scale."
@@ -553,10 +553,13 @@ class Predictor:
     def rank(self, w, idx=(), exclude=None, k: int = 10, min_count: int | None = None, **weights):
         """Row indices of the k best movies, best first, skipping the rated movies `idx` (or `exclude`) and
         movies with fewer than min_count ratings. `weights`: see `scores`."""
-        s = self.scores(w, idx, **weights)
+        return self.best(self.scores(w, idx, **weights), idx if exclude is None else exclude, k, min_count)
+
+    def best(self, s, exclude, k: int, min_count: int | None = None) -> np.ndarray:
+        "Row indices of the k highest scores `s`, best first, without `exclude`; rare movies last."
         ok = self.eligible if min_count is None else self.counts >= min_count
         s = np.where(ok, s, s - RARE_PENALTY)  # rare movies only once nothing else is left (a visitor of 2,000)
-        s[np.asarray(idx if exclude is None else exclude, int)] = -np.inf
+        s[np.asarray(exclude, int)] = -np.inf
         k = min(k, int(np.isfinite(s).sum()))
         top = np.argpartition(-s, k - 1)[:k] if 0 < k < len(s) else np.arange(len(s))[:k]
         return top[np.argsort(-s[top], kind="stable")]
@@ -567,8 +570,9 @@ class Predictor:
         k = check_k(k)
         idx, values = self.parse(ratings)
         w = self.fold_in(idx, values)
-        top = self.rank(w, idx, k=k)
-        s, r = self.scores(w, idx)[top], self.rating(w, top)
+        scores = self.scores(w, idx)
+        top = self.best(scores, idx, k)
+        s, r = scores[top], self.rating(w, top)
         liked = idx[values >= min(max(LIKED, values.mean()), RATING_MAX)] if len(idx) else idx
         because = self.because(top, liked)
         return [{"movieId": self.movie_ids[i], "title": self.titles[i], "score": round(float(si), 4),
