@@ -175,9 +175,9 @@ def test_predict_ui_endpoint(client):
     summary, table = client.predict({"headers": ["movieId", "title", "rating"], "data": rows}, 5,
                                     api_name="/predict")
     assert "6 ratings" in summary
-    assert table["headers"] == ["#", "title", "genres", "predicted ★", "score", "why"]
+    assert table["headers"] == ["#", "title", "why", "predicted ★", "score", "genres"]
     assert len(table["data"]) == 5
-    assert all(row[5].startswith(("because you liked", "popular")) for row in table["data"])
+    assert all(row[2].startswith(("because you liked", "popular")) for row in table["data"])
     assert all(0.5 <= row[3] <= 5 for row in table["data"])
     from gradio_client.exceptions import AppError
     with pytest.raises(AppError, match="Unknown movie"):

@@ -11,6 +11,8 @@ from shared.tasks import recommend as task
 predictor = task.Predictor.load(ui.model_source("RECOMMEND_MODEL", __file__))
 PROFILES = json.loads((Path(__file__).parent / "examples" / "profiles.json").read_text())
 RATED = ["movieId", "title", "rating"]
+RECS = ["#", "title", "why", "predicted ★", "score", "genres"]
+ALIKE = ["title", "genres", "similarity"]
 MOVIES = [(predictor.label(i), str(predictor.movie_ids[i])) for i in predictor.search("", limit=None)]
 MAP = predictor.embedding_map(600)
 
@@ -34,9 +36,8 @@ def predict(ratings: pd.DataFrame, k: int = 10):
         a short summary and a table of recommendations: title, genres, predicted rating, score and why.
     """
     recs = checked(predictor.recommend, task.rows_to_ratings(ratings), k)
-    table = pd.DataFrame([[n + 1, r["title"], r["genres"].replace("|", ", "), r["predicted_rating"], r["score"],
-                           r["because"]] for n, r in enumerate(recs)],
-                         columns=["#", "title", "genres", "predicted ★", "score", "why"])
+    table = pd.DataFrame([[n + 1, r["title"], r["because"], r["predicted_rating"], round(r["score"], 2),
+                           r["genres"].replace("|", ", ")] for n, r in enumerate(recs)], columns=RECS)
     return task.summary(predictor, task.rows_to_ratings(ratings)), table
 
 
@@ -68,8 +69,7 @@ def similar(movie: str, k: int = 10):
     if not movie:
         raise gr.Error("Pick a movie first (search by title).")
     rows = checked(predictor.similar, movie, k)
-    return pd.DataFrame([[r["title"], r["genres"].replace("|", ", "), r["similarity"]] for r in rows],
-                        columns=["title", "genres", "similarity"])
+    return pd.DataFrame([[r["title"], r["genres"].replace("|", ", "), r["similarity"]] for r in rows], columns=ALIKE)
 
 
 def add(rated: pd.DataFrame, movie: str, stars: float):
@@ -95,7 +95,8 @@ with gr.Blocks(title="Movie recommendations") as demo:
                     add_btn = gr.Button("Add my rating")
                     like_btn = gr.Button("Movies like this one")
                 rated = gr.Dataframe(pd.DataFrame(columns=RATED), headers=RATED, label="Your ratings",
-                                     datatype=["number", "str", "number"], interactive=True, wrap=True)
+                                     datatype=["number", "str", "number"], interactive=True, wrap=True,
+                                     column_widths=["18%", "64%", "18%"])
                 k = gr.Slider(1, 50, value=10, step=1, label="How many recommendations")
                 with gr.Row():
                     clear = gr.Button("Clear my ratings")
@@ -104,8 +105,10 @@ with gr.Blocks(title="Movie recommendations") as demo:
                             example_labels=list(PROFILES), label="Taste profiles")
             with gr.Column(scale=3):
                 summary = gr.Markdown()
-                recs = gr.Dataframe(label="Recommended for you", wrap=True)
-                alike = gr.Dataframe(label="Movies like this one", wrap=True)
+                recs = gr.Dataframe(pd.DataFrame(columns=RECS), label="Recommended for you", wrap=True,
+                                    column_widths=["5%", "32%", "31%", "10%", "8%", "14%"])
+                alike = gr.Dataframe(pd.DataFrame(columns=ALIKE), label="Movies like this one", wrap=True,
+                                     column_widths=["50%", "35%", "15%"])
     with gr.Tab("Map of movies"):
         gr.Markdown("The chapter's picture: the first two principal components of the movie vectors the model "
                     "learned (the 600 most rated movies). Nobody told it about genres; hover to see titles.")
