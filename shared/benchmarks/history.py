@@ -23,10 +23,10 @@ CASES = [  # name, settings, callable
     ("two layers XOR (predict)", "4 units, 300 steps", lambda: ex.two_layers("xor", 4, 300)),
     ("two layers circles", "3 units, 300 steps", lambda: ex.two_layers("circles", 3, 300)),
     ("two layers spirals", "32 units relu, 500 steps", lambda: ex.two_layers("spirals", 32, 500, 0.05, 0, "relu")),
-    ("two layers spirals, max", "64 units, 2000 steps", lambda: ex.two_layers("spirals", 64, 2000)),
-    ("approximation", "8 units vs 3 layers, 1000 steps", lambda: ex.approximation("sin(2*x)", 8, 3, 1000)),
-    ("approximation, max", "128 units vs 5 layers, 3000 steps",
-     lambda: ex.approximation("sin(2*x)", 128, 5, 3000)),
+    ("two layers spirals, max", "64 units, 1000 steps", lambda: ex.two_layers("spirals", 64, 1000)),
+    ("approximation", "8 units vs 3 layers, 500 steps", lambda: ex.approximation("sin(2*x)", 8, 3, 500)),
+    ("approximation, max", "64 units vs 5 layers, 1500 steps",
+     lambda: ex.approximation("sin(2*x)", 64, 5, 1500)),
 ]
 
 

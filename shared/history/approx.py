@@ -129,15 +129,21 @@ def fit(f, hidden: list[int], steps: int = 1000, lr: float = 0.02, activation: s
         n: int = 200) -> Fit:
     """Train 1 → hidden... → 1 on n evenly spaced points of f over DOMAIN (mean squared error, Adam). The targets
     are standardised; x is used as is ([-3, 3] puts tanh units' default weights in a useful range)."""
+    return fit_many(f, [hidden], steps, lr, activation, seed, n)[0]
+
+
+def fit_many(f, hiddens: list[list[int]], steps: int = 1000, lr: float = 0.02, activation: str = "tanh",
+             seed: int = 0, n: int = 200) -> list[Fit]:
+    "`fit` for several shapes at once: trained side by side (mlp.fit with a list), the same result as one by one."
     x = np.linspace(*DOMAIN, n)
     y = f(x)
     y_mean, y_std = float(y.mean()), float(y.std()) or 1.0
     x_scale = 1.0
-    model = mlp.network([1, *hidden, 1], activation, seed)  # seeded by its own generator, not the global RNG
+    models = [mlp.network([1, *hidden, 1], activation, seed) for hidden in hiddens]  # each seeded on its own
     xt = torch.as_tensor(x[:, None] / x_scale, dtype=torch.float32)
     yt = torch.as_tensor((y[:, None] - y_mean) / y_std, dtype=torch.float32)
-    losses = mlp.fit(model, xt, yt, nn.functional.mse_loss, steps, lr)
-    return Fit(model, x_scale, y_mean, y_std, [v * y_std ** 2 for v in losses])
+    curves = mlp.fit(models, xt, yt, nn.functional.mse_loss, steps, lr)
+    return [Fit(m, x_scale, y_mean, y_std, [v * y_std ** 2 for v in c]) for m, c in zip(models, curves)]
 
 
 def rmse(f, fitted: Fit, n: int = 1000) -> float:
@@ -166,7 +172,6 @@ def compare(function: str = "wave", units: int = 8, depth: int = 3, steps: int =
         raise ValueError("depth must be a whole number from 2 to 6")
     units, depth = int(units), int(depth)
     f = expression(function)
-    shallow = fit(f, [units], steps, lr, activation, seed)
-    width = deep_width(shallow.params, depth)
-    deep = fit(f, [width] * depth, steps, lr, activation, seed)
+    width = deep_width(mlp.n_params(mlp.network([1, units, 1])), depth)
+    shallow, deep = fit_many(f, [[units], [width] * depth], steps, lr, activation, seed)
     return Comparison(f.text, shallow, deep, rmse(f, shallow), rmse(f, deep), depth, width)

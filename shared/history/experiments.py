@@ -196,7 +196,7 @@ def _two_layers_report(dataset, hidden, steps, x, clf):
 
 # --- 4. approximation ------------------------------------------------------------------------------------------
 
-def approximation(function: str = "wave", units: int = 8, depth: int = 3, steps: int = 1000, lr: float = 0.02,
+def approximation(function: str = "wave", units: int = 8, depth: int = 3, steps: int = 500, lr: float = 0.04,
                   seed: int = 0, activation: str = "tanh"):
     """One hidden layer of `units` units vs `depth` layers with as many weights: (facts, picture, words)."""
     units = _whole(units, "hidden units", 1, mlp.MAX_UNITS)
@@ -224,5 +224,5 @@ def approximation_sweep(function: str = "wave", units=(1, 2, 4, 8, 16, 32), step
     "The error of one hidden layer for each number of units (the notebook and benchmark draw the trend)."
     f = approx.expression(str(function))
     with mlp.one_thread():
-        return [{"units": int(n), "error": approx.rmse(f, approx.fit(f, [int(n)], steps, lr, activation, seed))}
-                for n in units]
+        fits = approx.fit_many(f, [[int(n)] for n in units], steps, lr, activation, seed)
+        return [{"units": int(n), "error": approx.rmse(f, fitted)} for n, fitted in zip(units, fits)]

@@ -96,17 +96,22 @@ class Optimizer:
             p.grad = None
 
 
-def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn, steps: int, lr: float,
-        optimizer: str = "adam") -> list[float]:
-    "Full-batch gradient descent (Adam, or SGD with momentum 0.9) for `steps` steps; the loss of each step."
-    opt = Optimizer(model.parameters(), lr, optimizer)
-    losses = []
+def fit(model, x: torch.Tensor, y: torch.Tensor, loss_fn, steps: int, lr: float,
+        optimizer: str = "adam") -> list:
+    """Full-batch gradient descent (Adam, or SGD with momentum 0.9) for `steps` steps; the loss of each step.
+    `model` may be a list of networks: they then train side by side on the same data, one backward pass and one
+    optimizer step for all (the same numbers as one by one, about half the per-step overhead), and the result
+    is a list of loss curves, one per network."""
+    models = list(model) if isinstance(model, (list, tuple)) else [model]
+    opt = Optimizer([p for m in models for p in m.parameters()], lr, optimizer)
+    curves = [[] for _ in models]
     for _ in range(int(steps)):
-        loss = loss_fn(model(x), y)
-        loss.backward()
+        losses = [loss_fn(m(x), y) for m in models]
+        (losses[0] if len(losses) == 1 else torch.stack(losses).sum()).backward()
         opt.step()
-        losses.append(loss.item())
-    return losses
+        for curve, value in zip(curves, torch.stack([v.detach() for v in losses]).tolist()):
+            curve.append(value)
+    return curves if isinstance(model, (list, tuple)) else curves[0]
 
 
 @dataclass

@@ -91,7 +91,7 @@ def add_point(points, label, evt: gr.SelectData):
     return rows + [[round(where[0], 2), round(where[1], 2), int(label)]], ex.MY_POINTS
 
 
-def approximate(function: str = "sin(2*x)", units: int = 8, depth: int = 3, steps: int = 1000, seed: int = 0,
+def approximate(function: str = "sin(2*x)", units: int = 8, depth: int = 3, steps: int = 500, seed: int = 0,
                 activation: str = "tanh"):
     """Fit a function of x on [-3, 3] with one hidden layer of `units` units, and with a deeper network of
     `depth` hidden layers holding about as many weights; compare their errors.
@@ -178,7 +178,7 @@ with gr.Blocks(title="From a threshold neuron to deep learning") as demo:
             with gr.Column(scale=1):
                 t_dataset = gr.Radio(list(data.DATASETS), value="xor", label="data")
                 t_hidden = gr.Slider(1, 64, 4, step=1, label="hidden units")
-                t_steps = gr.Slider(10, 2000, 300, step=10, label="gradient descent steps")
+                t_steps = gr.Slider(10, 1000, 300, step=10, label="gradient descent steps")
                 t_lr = gr.Slider(0.005, 0.5, 0.1, step=0.005, label="learning rate")
                 t_activation = gr.Radio(["tanh", "relu", "sigmoid"], value="tanh", label="activation")
                 t_seed = gr.Number(0, precision=0, minimum=0, label="seed (initial weights)")
@@ -202,9 +202,9 @@ with gr.Blocks(title="From a threshold neuron to deep learning") as demo:
             with gr.Column(scale=1):
                 a_function = gr.Dropdown([(f"{k}: {v}", v) for k, v in approx.PRESETS.items()], value="sin(2*x)",
                                          allow_custom_value=True, label="function of x on [-3, 3]")
-                a_units = gr.Slider(1, 128, 8, step=1, label="hidden units (one layer)")
+                a_units = gr.Slider(1, 64, 8, step=1, label="hidden units (one layer)")
                 a_depth = gr.Slider(2, 5, 3, step=1, label="layers of the deeper network")
-                a_steps = gr.Slider(100, 3000, 1000, step=100, label="gradient descent steps")
+                a_steps = gr.Slider(100, 1500, 500, step=100, label="gradient descent steps")
                 a_activation = gr.Radio(["tanh", "relu"], value="tanh", label="activation")
                 a_seed = gr.Number(0, precision=0, minimum=0, label="seed")
                 a_fit = gr.Button("Fit", variant="primary")
