@@ -28,29 +28,29 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(app: Path, env: dict | None = None, timeout: float = 180):
-    "Run `python app.py` as a real server on a free loopback port; yield its URL; stop it afterwards."
+def serve_process(cmd: list[str], name: str, ready: str, cwd: Path, env: dict | None, timeout: float):
+    """Run `cmd` as a real server on a free loopback port (GRADIO_SERVER_PORT); yield its URL once `ready` (a path
+    under it) answers 200; stop it afterwards. Its output goes to tests/artifacts/<name>-server-<port>.log."""
     port = free_port()
     full_env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_SERVER_NAME": "127.0.0.1",
                 "PYTHONPATH": str(REPO), **(env or {})}
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / f"{app.parent.name}-server-{port}.log", "w")
-    proc = subprocess.Popen([sys.executable, str(app)], cwd=app.parent, env=full_env, stdout=log,
-                            stderr=subprocess.STDOUT)
+    log = open(ARTIFACTS / f"{name}-server-{port}.log", "w")
+    proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.time() + timeout
         while time.time() < deadline:
             if proc.poll() is not None:
-                raise RuntimeError(f"{app} exited with {proc.returncode}; see {log.name}")
+                raise RuntimeError(f"{name} exited with {proc.returncode}; see {log.name}")
             try:
-                if httpx.get(url + "gradio_api/info", timeout=2).status_code == 200:
+                if httpx.get(url + ready, timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             time.sleep(0.5)
         else:
-            raise TimeoutError(f"{app} did not start in {timeout}s; see {log.name}")
+            raise TimeoutError(f"{name} did not start in {timeout}s; see {log.name}")
         yield url
     finally:
         proc.terminate()
@@ -59,6 +59,11 @@ def serve(app: Path, env: dict | None = None, timeout: float = 180):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def serve(app: Path, env: dict | None = None, timeout: float = 180):
+    "Run `python app.py` as a real server on a free loopback port; yield its URL; stop it afterwards."
+    return serve_process([sys.executable, str(app)], app.parent.name, "gradio_api/info", app.parent, env, timeout)
 
 
 @pytest.fixture(scope="session")
@@ -128,38 +133,9 @@ def tiny_sentiment(tmp_path_factory, data):
     return out
 
 
-@contextmanager
 def serve_gallery(env: dict | None = None, timeout: float = 600):
     "Run `python -m shared.gallery` (every Space on one server) on a free port; yield its URL once all are mounted."
-    port = free_port()
-    full_env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_SERVER_NAME": "127.0.0.1",
-                "PYTHONPATH": str(REPO), **(env or {})}
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / f"gallery-server-{port}.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "shared.gallery"], cwd=REPO, env=full_env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the gallery exited with {proc.returncode}; see {log.name}")
-            try:
-                if httpx.get(url + "gallery.json", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        else:
-            raise TimeoutError(f"the gallery did not start in {timeout}s; see {log.name}")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    return serve_process([sys.executable, "-m", "shared.gallery"], "gallery", "gallery.json", REPO, env, timeout)
 
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,7 @@ from PIL import Image
 from shared import artifact
 from shared.data import data_dir, local_or_download
 from shared.images import open_image
+from shared.schedule import fit  # noqa: F401  (the task's training schedule)
 
 IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".webp")
 MAX_PIXELS = 36_000_000  # 6000x6000: larger photos are refused with a message (memory and time on a 2-vCPU Space)
@@ -371,14 +372,6 @@ def learner(cfg: Config):
                         valid_paths=list(df.path[df.is_valid]), n_train=int((~df.is_valid).sum()))
     if cfg.mixed_precision and torch.cuda.is_available():
         learn = learn.to_fp16()
-    return learn
-
-
-def fit(learn, cfg: Config):
-    if cfg.fine_tune:
-        learn.fine_tune(cfg.epochs, cfg.lr)
-    else:
-        learn.fit_one_cycle(cfg.epochs, cfg.lr)
     return learn
 
 

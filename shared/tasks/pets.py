@@ -20,6 +20,7 @@ from PIL import Image
 from shared import artifact
 from shared.data import local_or_download
 from shared.images import open_image
+from shared.schedule import fit  # noqa: F401  (the task's training schedule)
 
 SPECIES = ("cat", "dog")
 MEAN, STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)  # ImageNet statistics, as timm and fastai use
@@ -216,14 +217,6 @@ def learner(cfg: Config):
     learn.breeds = breeds
     if cfg.mixed_precision and torch.cuda.is_available():
         learn = learn.to_fp16()
-    return learn
-
-
-def fit(learn, cfg: Config):
-    if cfg.fine_tune:
-        learn.fine_tune(cfg.epochs, cfg.lr)
-    else:
-        learn.fit_one_cycle(cfg.epochs, cfg.lr)
     return learn
 
 
