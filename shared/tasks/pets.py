@@ -224,7 +224,16 @@ def evaluate(learn, cfg: Config) -> dict:
     """Accuracy on the held-out photos through the serving path (the exported weights in the lean Predictor,
     flip test-time augmentation included): cat/dog on all of them, breed on the Oxford ones."""
     state, config = export(learn, cfg)
-    return evaluate_predictor(Predictor(config, state), learn.dls.valid.items)
+    return evaluate_artifact(config, state, learn.dls.valid.items)
+
+
+def evaluate_artifact(config: dict, state: dict, df) -> dict:
+    "Scores of the exported model on `df`, as served (with its flip TTA) and, for comparison, without TTA."
+    metrics = evaluate_predictor(Predictor(config, state), df)
+    if config.get("tta"):
+        plain = evaluate_predictor(Predictor({**config, "tta": None}, state), df)
+        metrics.update({f"{k}_without_tta": v for k, v in plain.items() if k.endswith("accuracy")})
+    return metrics
 
 
 def evaluate_predictor(predictor: "Predictor", df, bs: int = 64) -> dict:
