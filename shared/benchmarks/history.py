@@ -25,8 +25,8 @@ CASES = [  # name, settings, callable
     ("two layers spirals", "32 units relu, 500 steps", lambda: ex.two_layers("spirals", 32, 500, 0.05, 0, "relu")),
     ("two layers spirals, max", "64 units, 1000 steps", lambda: ex.two_layers("spirals", 64, 1000)),
     ("approximation", "8 units vs 3 layers, 500 steps", lambda: ex.approximation("sin(2*x)", 8, 3, 500)),
-    ("approximation, max", "64 units vs 5 layers, 1500 steps",
-     lambda: ex.approximation("sin(2*x)", 64, 5, 1500)),
+    ("approximation, max", "64 units vs 5 layers, 1000 steps",
+     lambda: ex.approximation("sin(2*x)", 64, 5, 1000)),
 ]
 
 

@@ -204,7 +204,7 @@ with gr.Blocks(title="From a threshold neuron to deep learning") as demo:
                                          allow_custom_value=True, label="function of x on [-3, 3]")
                 a_units = gr.Slider(1, 64, 8, step=1, label="hidden units (one layer)")
                 a_depth = gr.Slider(2, 5, 3, step=1, label="layers of the deeper network")
-                a_steps = gr.Slider(100, 1500, 500, step=100, label="gradient descent steps")
+                a_steps = gr.Slider(100, 1000, 500, step=100, label="gradient descent steps")
                 a_activation = gr.Radio(["tanh", "relu"], value="tanh", label="activation")
                 a_seed = gr.Number(0, precision=0, minimum=0, label="seed")
                 a_fit = gr.Button("Fit", variant="primary")
