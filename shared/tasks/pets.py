@@ -229,17 +229,18 @@ def evaluate(learn, cfg: Config) -> dict:
 
 def evaluate_artifact(config: dict, state: dict, df) -> dict:
     "Scores of the exported model on `df`, as served (with its flip TTA) and, for comparison, without TTA."
-    metrics = evaluate_predictor(Predictor(config, state), df)
+    predictor = Predictor(config, state)
+    metrics = evaluate_predictor(predictor, df)
     if config.get("tta"):
-        plain = evaluate_predictor(Predictor({**config, "tta": None}, state), df)
+        plain = evaluate_predictor(predictor, df, tta=False)
         metrics.update({f"{k}_without_tta": v for k, v in plain.items() if k.endswith("accuracy")})
     return metrics
 
 
-def evaluate_predictor(predictor: "Predictor", df, bs: int = 64) -> dict:
-    "Scores of `predictor` on the photos of `df` (columns path, label)."
+def evaluate_predictor(predictor: "Predictor", df, bs: int = 64, tta: bool | None = None) -> dict:
+    "Scores of `predictor` on the photos of `df` (columns path, label); tta: None = as the artifact serves."
     labels = list(predictor.breeds) + list(predictor.species)
-    probs = torch.cat([predictor.probabilities([open_image(p) for p in df.path[i:i + bs]])
+    probs = torch.cat([predictor.probabilities([open_image(p) for p in df.path[i:i + bs]], tta=tta)
                        for i in range(0, len(df), bs)])
     targ = torch.tensor([labels.index(label) for label in df.label])
     return scores(probs, targ, len(predictor.breeds), species_lookup(predictor.breeds, predictor.species))
