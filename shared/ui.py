@@ -7,6 +7,7 @@ from pathlib import Path
 import gradio as gr
 import torch
 
+from shared import runtime
 from shared.images import BadImage, open_image
 
 IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".webp", ".gif")
@@ -101,6 +102,7 @@ def open_photo(source, max_side: int | None = None):
 
 
 def launch(demo: gr.Blocks, **kwargs):
-    "Queue settings for a 2-vCPU Space, MCP server on, then serve (GRADIO_SERVER_PORT / _NAME are honoured)."
-    demo.queue(default_concurrency_limit=int(os.environ.get("CONCURRENCY", 2)), max_size=64)
+    "Queue and threads for a 2-vCPU Space, MCP server on, then serve (GRADIO_SERVER_PORT / _NAME are honoured)."
+    torch.set_num_threads(runtime.serving_threads())
+    demo.queue(default_concurrency_limit=runtime.concurrency(), max_size=64)
     return demo.launch(mcp_server=True, **kwargs)

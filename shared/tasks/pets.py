@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from fastai.metrics import Metric
 from PIL import Image
 
-from shared import artifact
+from shared import artifact, runtime
 from shared.data import local_or_download
 from shared.images import open_image
 from shared.schedule import fit  # noqa: F401  (the task's training schedule)
@@ -42,6 +42,9 @@ class Config:
     per_breed: int = 40          # each breed is repeated (or capped at 2x) to about this many photos an epoch
     breed_weight: float = 0.5    # weight of the breed loss against the cat-or-dog loss
     label_smoothing: float = 0.1
+    wd: float = 0.05             # AdamW weight decay (fastai's default is 0.01; from scratch, more fights overfitting)
+    max_zoom: float = 1.6        # random zoom up to this factor: crops down to ~40% of the photo's area
+    aug_mult: float = 1.5        # strength of fastai's aug_transforms (rotation 10 deg, lighting 0.2, warp 0.1 at 1.0)
     valid_per_breed: int = 2     # Oxford photos of each breed held out for validation
     valid_pct: float = 0.1       # share of the cats-vs-dogs photos held out
     max_train_samples: int = 0   # >0: a tiny run for tests and laptops
@@ -55,7 +58,8 @@ class Config:
 PRESETS = {
     "cpu": {},
     "gpu": dict(arch="convnext_tiny", pretrained=True, size=224, epochs=5, lr=2e-3, fine_tune=True,
-                oxford="download", cats_dogs="", per_breed=0, mixed_precision=True, workers=8, bs=64, presize=False),
+                oxford="download", cats_dogs="", per_breed=0, mixed_precision=True, workers=8, bs=64, presize=False,
+                wd=0.01, max_zoom=1.2, aug_mult=1.0),  # fastai's fine-tuning defaults
     "tiny": dict(arch="resnet10t", size=32, epochs=1, bs=16, max_train_samples=96, per_breed=2, workers=0,
                  presize=False),
 }
@@ -123,10 +127,13 @@ def items(cfg: Config):
     for breed, paths in sorted(by_breed.items()):
         paths = sorted(paths, key=lambda p: stable_fraction(p.name))
         valid, train = paths[:cfg.valid_per_breed], paths[cfg.valid_per_breed:]
+        spare = []
         if cfg.per_breed and train:  # balance: repeat rare breeds, cap common ones
             want = cfg.per_breed if len(train) < cfg.per_breed else min(len(train), 2 * cfg.per_breed)
-            train = [train[i] for i in rng.permutation(np.resize(np.arange(len(train)), want))]
-        rows += [(str(p), breed, True) for p in valid] + [(str(p), breed, False) for p in train]
+            train, spare = [train[i] for i in rng.permutation(np.resize(np.arange(len(train)), want))], train[want:]
+        species = "cat" if is_cat_breed(breed) else "dog"  # photos past a breed's cap still teach cat-or-dog
+        rows += ([(str(p), breed, True) for p in valid] + [(str(p), breed, False) for p in train]
+                 + [(str(p), species, False) for p in spare])
     if cfg.cats_dogs:
         from fastai.data.external import URLs
         folder = local_or_download(cfg.cats_dogs, URLs.DOGS)
@@ -166,7 +173,7 @@ def dataloaders(cfg: Config, df, breeds):
         blocks=(ImageBlock, CategoryBlock(vocab=list(breeds) + list(species_of(cfg)), sort=False)),
         get_x=ColReader("path"), get_y=ColReader("label"), splitter=ColSplitter("is_valid"),
         item_tfms=Resize(cfg.size, method=ResizeMethod.Squish),
-        batch_tfms=[*aug_transforms(max_zoom=1.2, max_rotate=10, max_lighting=0.2, max_warp=0.1),
+        batch_tfms=[*aug_transforms(mult=cfg.aug_mult, max_zoom=cfg.max_zoom, max_warp=0.1),
                     Normalize.from_stats(MEAN, STD)])
     return block.dataloaders(df, bs=cfg.bs, num_workers=cfg.workers)
 
@@ -212,7 +219,7 @@ def learner(cfg: Config):
     species = species_lookup(breeds, species_of(cfg))
     metrics = [BreedAccuracy(len(breeds))] + ([SpeciesAccuracy(species)] if len(species) else [])
     learn = vision_learner(dls, cfg.arch, pretrained=cfg.pretrained, n_out=len(breeds) + len(species_of(cfg)),
-                           loss_func=PetsLoss(len(breeds), species, cfg.breed_weight, cfg.label_smoothing),
+                           wd=cfg.wd, loss_func=PetsLoss(len(breeds), species, cfg.breed_weight, cfg.label_smoothing),
                            metrics=metrics)
     learn.breeds = breeds
     if cfg.mixed_precision and torch.cuda.is_available():
@@ -341,20 +348,23 @@ and the Kaggle "Dogs vs. Cats" photos (Asirra, Microsoft Research / Petfinder; r
 
 # ---------------------------------------------------------------- serving
 class Predictor:
-    "The lean serving path: the training preprocessing in plain PIL + torch, no DataLoader, no fastai Learner."
+    """The lean serving path: the training preprocessing in plain PIL + torch, no DataLoader, no fastai Learner;
+    the forward pass in ONNX Runtime on CPU (`shared.runtime`; engine="torch" keeps it in PyTorch)."""
 
-    def __init__(self, config: dict, state: dict, device: str = "cpu"):
+    def __init__(self, config: dict, state: dict, device: str = "cpu", engine: str = "auto"):
         self.config, self.device = config, device
         self.breeds, self.species = config["breeds"], config["species"]
         self.size = config["size"]
-        self.model = artifact.load_weights(build_model(config), state, config).to(device)
+        self.model = artifact.load_weights(build_model(config), state, config).to(device).eval()
         self.mean = torch.tensor(config["mean"], device=device).view(1, 3, 1, 1)
         self.std = torch.tensor(config["std"], device=device).view(1, 3, 1, 1)
+        example = torch.zeros(1, 3, self.size, self.size, device=device)
+        self.forward = runtime.fast_forward(self.model, example, engine)
 
     @classmethod
-    def load(cls, source, device: str = "cpu") -> "Predictor":
+    def load(cls, source, device: str = "cpu", engine: str = "auto") -> "Predictor":
         config, state, _ = artifact.load(source, task="pets")
-        return cls(config, state, device)
+        return cls(config, state, device, engine)
 
     def open(self, source) -> Image.Image:
         "Any upload -> RGB photo (JPEGs decode at reduced size when they are far larger than needed)."
@@ -371,7 +381,7 @@ class Predictor:
         "Breed softmax and cat/dog softmax side by side; with flip TTA, averaged over the photo and its mirror."
         x = self.preprocess(images)
         flip = self.config.get("tta") == "flip" if tta is None else tta
-        out = self.model(torch.cat([x, x.flip(3)]) if flip else x)
+        out = self.forward(torch.cat([x, x.flip(3)]) if flip else x)
         nb = len(self.breeds)
         probs = torch.cat([out[:, :nb].softmax(-1), out[:, nb:].softmax(-1)], -1)
         if flip:
