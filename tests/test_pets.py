@@ -29,6 +29,13 @@ def test_items_hold_every_breed_and_both_species(data):
     assert (df[~df.is_valid].label.isin(["cat", "dog"])).sum() >= 10_000  # the 12,000 Kaggle photos, less valid
     counts = df[~df.is_valid & ~df.label.isin(["cat", "dog"])].label.value_counts()
     assert counts.min() >= cfg.per_breed and counts.max() <= 2 * cfg.per_breed  # rare breeds repeated, common capped
+    oxford = {str(p) for p in pets.oxford_files(cfg)}
+    assert oxford <= set(df.path)  # every Oxford photo is used: past its breed's cap, it still teaches cat-or-dog
+    spare = df[df.path.isin(oxford) & df.label.isin(["cat", "dog"])]
+    assert len(spare) > 300 and all(pets.is_cat_breed(pets.breed_of(p)) == (label == "cat")
+                                    for p, label in zip(spare.path, spare.label))
+    _, old_cfg, _ = parse(["pets", "--out", "x", "--spare-as-species", "false"])
+    assert not old_cfg.spare_as_species and len(pets.items(old_cfg)[0]) == len(df) - len(spare)
 
 
 def test_examples_are_validation_photos(data):

@@ -34,12 +34,14 @@ class Config:
     size: int = 64               # training and serving resolution (square, squished like fastai's Resize)
     epochs: int = 24
     lr: float = 4e-3
+    swa_epochs: int = 0          # then this many one-epoch cosine cycles from lr, their weights averaged (SWA)
     bs: int = 64
     fine_tune: bool = False      # fastai fine_tune (pretrained) rather than fit_one_cycle (from scratch)
     oxford: str = "pets/images,pets-extra/images"  # folders under the data dir, or absolute; 'download' = URLs.PETS
     cats_dogs: str = "cats-vs-dogs/images"         # Kaggle cat.N.jpg / dog.N.jpg, '' for none
     folder: str = ""             # YOUR photos instead: one subfolder per label (photos/cat/*.jpg, photos/dog/*.jpg)
     per_breed: int = 40          # each breed is repeated (or capped at 2x) to about this many photos an epoch
+    spare_as_species: bool = True  # photos past a breed's cap still teach cat-or-dog (else they are left out)
     breed_weight: float = 0.5    # weight of the breed loss against the cat-or-dog loss
     label_smoothing: float = 0.1
     wd: float = 0.05             # AdamW weight decay (fastai's default is 0.01; from scratch, more fights overfitting)
@@ -131,7 +133,8 @@ def items(cfg: Config):
         if cfg.per_breed and train:  # balance: repeat rare breeds, cap common ones
             want = cfg.per_breed if len(train) < cfg.per_breed else min(len(train), 2 * cfg.per_breed)
             train, spare = [train[i] for i in rng.permutation(np.resize(np.arange(len(train)), want))], train[want:]
-        species = "cat" if is_cat_breed(breed) else "dog"  # photos past a breed's cap still teach cat-or-dog
+            spare = spare if cfg.spare_as_species else []
+        species = "cat" if is_cat_breed(breed) else "dog"
         rows += ([(str(p), breed, True) for p in valid] + [(str(p), breed, False) for p in train]
                  + [(str(p), species, False) for p in spare])
     if cfg.cats_dogs:
@@ -229,18 +232,18 @@ def learner(cfg: Config):
 
 def evaluate(learn, cfg: Config) -> dict:
     """Accuracy on the held-out photos through the serving path (the exported weights in the lean Predictor,
-    flip test-time augmentation included): cat/dog on all of them, breed on the Oxford ones."""
+    with its flip TTA setting): cat/dog on all of them, breed on the Oxford ones."""
     state, config = export(learn, cfg)
     return evaluate_artifact(config, state, learn.dls.valid.items)
 
 
 def evaluate_artifact(config: dict, state: dict, df) -> dict:
-    "Scores of the exported model on `df`, as served (with its flip TTA) and, for comparison, without TTA."
+    "Scores of the exported model on `df` as served and, for comparison, the other way (with or without flip TTA)."
     predictor = Predictor(config, state)
     metrics = evaluate_predictor(predictor, df)
-    if config.get("tta"):
-        plain = evaluate_predictor(predictor, df, tta=False)
-        metrics.update({f"{k}_without_tta": v for k, v in plain.items() if k.endswith("accuracy")})
+    other, suffix = (False, "_without_tta") if config.get("tta") else (True, "_with_flip_tta")
+    plain = evaluate_predictor(predictor, df, tta=other)
+    metrics.update({f"{k}{suffix}": v for k, v in plain.items() if k.endswith("accuracy")})
     return metrics
 
 
