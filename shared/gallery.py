@@ -24,8 +24,9 @@ import time
 import traceback
 from pathlib import Path
 
+from shared.images import PHOTO_SUFFIXES
+
 SPACES = Path(os.environ.get("CHAPTER_ONE_SPACES") or Path(__file__).resolve().parent.parent / "spaces")
-IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 GENERIC_TAGS = {"fastai", "mcp-server", "chapter-one-spaces", "gradio"}
 # The chapter 1 idea behind each Space of this suite (a Space not listed here gets one from its tags).
 CHAPTER_IDEAS = {
@@ -73,7 +74,7 @@ def thumbnail(name: str) -> Path | None:
         if (folder / f"thumbnail{ext}").is_file():
             return folder / f"thumbnail{ext}"
     examples = folder / "examples"
-    images = sorted(p for p in examples.iterdir() if p.suffix.lower() in IMAGE_EXTS) if examples.is_dir() else []
+    images = sorted(p for p in examples.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES) if examples.is_dir() else []
     return images[0] if images else None
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp")  # what open_image reads: examples, training folders
 MAX_PIXELS = 120_000_000  # a 10000x10000 photo is fine; a decompression bomb is not
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 

@@ -8,9 +8,7 @@ import gradio as gr
 import torch
 
 from shared import runtime
-from shared.images import BadImage, open_image
-
-IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+from shared.images import PHOTO_SUFFIXES, BadImage, open_image
 
 
 def _save_pil_to_cache_atomically(img, cache_dir: str, name: str = "image", format: str = "webp") -> str:
@@ -53,7 +51,7 @@ def model_source(env_var: str, app_file: str) -> str:
     return os.environ.get(env_var) or str(Path(app_file).resolve().parent / "model")
 
 
-def examples(app_file: str, exts=IMAGE_EXTS) -> list[str]:
+def examples(app_file: str, exts=PHOTO_SUFFIXES) -> list[str]:
     "The files of the `examples/` folder beside app.py, sorted."
     folder = Path(app_file).resolve().parent / "examples"
     return sorted(str(p) for p in folder.iterdir() if p.suffix.lower() in exts)

@@ -36,10 +36,9 @@ from PIL import Image
 
 from shared import artifact
 from shared.data import data_dir, local_or_download
-from shared.images import open_image
+from shared.images import PHOTO_SUFFIXES, open_image
 from shared.schedule import fit  # noqa: F401  (the task's training schedule)
 
-IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".webp")
 MAX_PIXELS = 36_000_000  # 6000x6000: larger photos are refused with a message (memory and time on a 2-vCPU Space)
 
 
@@ -214,7 +213,7 @@ def photo_folders(cfg: Config) -> list[Path]:
 
 
 def photo_files(cfg: Config) -> list[Path]:
-    return sorted(p for d in photo_folders(cfg) for p in d.iterdir() if p.suffix.lower() in IMAGE_EXTS)
+    return sorted(p for d in photo_folders(cfg) for p in d.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES)
 
 
 def is_valid(path: Path, cfg: Config) -> bool:

@@ -19,7 +19,7 @@ from PIL import Image
 
 from shared import artifact, runtime
 from shared.data import local_or_download
-from shared.images import open_image
+from shared.images import PHOTO_SUFFIXES, open_image
 from shared.schedule import fit  # noqa: F401  (the task's training schedule)
 
 SPECIES = ("cat", "dog")
@@ -89,9 +89,6 @@ def oxford_files(cfg: Config) -> list[Path]:
     return sorted(p for d in folders for p in d.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
 
 
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
-
-
 def species_of(cfg: Config) -> tuple[str, ...]:
     "The cat-or-dog head exists for the pets data; a folder of your own photos has its labels alone."
     return () if cfg.folder else SPECIES
@@ -102,7 +99,7 @@ def folder_items(cfg: Config):
     photos (at least one, chosen by a stable hash of the file name) are held out for the model card."""
     import pandas as pd
     root = Path(cfg.folder).expanduser()
-    by_label = {d.name: sorted((p for p in d.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES),
+    by_label = {d.name: sorted((p for p in d.rglob("*") if p.suffix.lower() in PHOTO_SUFFIXES),
                                key=lambda p: stable_fraction(p.name))
                 for d in sorted(root.iterdir()) if d.is_dir()} if root.is_dir() else {}
     by_label = {label: paths for label, paths in by_label.items() if paths}
