@@ -1,7 +1,7 @@
 """How a Space runs its network on a CPU: threads per request, and ONNX Runtime for the forward pass.
 
-A small network (the pets model: 2.7 M parameters, 96 px) spends most of a PyTorch eager forward pass in
-per-operator overhead, not arithmetic: ~6 ms a photo on one core, against ~1.6 ms in ONNX Runtime. So the
+A small network (the pets model: 2.7 M parameters, 128 px) spends much of a PyTorch eager forward pass on
+per-operator overhead rather than arithmetic; ONNX Runtime runs it in about half the time on one core. So the
 serving path exports the loaded network to ONNX in memory (about a second at start; no file, nothing
 unpickled: the weights still come from model.safetensors) and runs it there. Where onnxruntime is not
 installed, or on a GPU, the torch model runs as it is.
