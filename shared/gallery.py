@@ -158,13 +158,11 @@ def load_demo(name: str):
 def build(names: list[str] | None = None, log=print):
     "The FastAPI app: landing page, /gallery.json, thumbnails, Gradio's web component script, every Space."
     import gradio as gr
-    import torch
     from fastapi import FastAPI, HTTPException
     from fastapi.responses import FileResponse, HTMLResponse
     from fastapi.staticfiles import StaticFiles
 
-    from shared import runtime
-    torch.set_num_threads(runtime.serving_threads())
+    from shared import ui
 
     names = space_names() if names is None else names
     app = FastAPI(title="Chapter One Spaces", docs_url=None, redoc_url=None)
@@ -174,7 +172,7 @@ def build(names: list[str] | None = None, log=print):
         start = time.perf_counter()
         try:
             demo = load_demo(name)
-            demo.queue(default_concurrency_limit=runtime.concurrency(), max_size=64)
+            ui.queue(demo)
             # root_path: Gradio's non-queued routes (e.g. loading an example) build file URLs from it; without
             # it a mounted app's example images point at /gradio_api/file=... and show as broken images
             app = gr.mount_gradio_app(app, demo, path=f"/{name}", root_path=f"/{name}", mcp_server=True)

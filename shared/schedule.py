@@ -16,7 +16,7 @@ def fit(learn, cfg):
             learn.fit_one_cycle(cfg.epochs, cfg.lr)
     if getattr(cfg, "swa_epochs", 0):
         n, cosine = cfg.swa_epochs, SchedCos(cfg.lr, cfg.lr / 100)
-        cycles = lambda pos: cosine(min(pos * n - int(pos * n), 0.9999))  # noqa: E731 (fastai's fit_sgdr, 1-epoch cycles)
+        cycles = lambda pos: cosine(pos * n % 1)  # noqa: E731 (fastai's fit_sgdr with 1-epoch cycles)
         learn.fit(n, cbs=[ParamScheduler({"lr": cycles}), WeightAverage()])
     return learn
 

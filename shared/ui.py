@@ -99,8 +99,12 @@ def open_photo(source, max_side: int | None = None):
         raise gr.Error(str(e)) from e
 
 
-def launch(demo: gr.Blocks, **kwargs):
-    "Queue and threads for a 2-vCPU Space, MCP server on, then serve (GRADIO_SERVER_PORT / _NAME are honoured)."
+def queue(demo: gr.Blocks) -> gr.Blocks:
+    "Threads and queue for a 2-vCPU Space: `runtime.concurrency()` requests at once, each on its share of the cores."
     torch.set_num_threads(runtime.serving_threads())
-    demo.queue(default_concurrency_limit=runtime.concurrency(), max_size=64)
-    return demo.launch(mcp_server=True, **kwargs)
+    return demo.queue(default_concurrency_limit=runtime.concurrency(), max_size=64)
+
+
+def launch(demo: gr.Blocks, **kwargs):
+    "`queue`, MCP server on, then serve (GRADIO_SERVER_PORT / _NAME are honoured)."
+    return queue(demo).launch(mcp_server=True, **kwargs)

@@ -239,8 +239,8 @@ def evaluate_artifact(config: dict, state: dict, df) -> dict:
     predictor = Predictor(config, state)
     metrics = evaluate_predictor(predictor, df)
     other, suffix = (False, "_without_tta") if config.get("tta") else (True, "_with_flip_tta")
-    plain = evaluate_predictor(predictor, df, tta=other)
-    metrics.update({f"{k}{suffix}": v for k, v in plain.items() if k.endswith("accuracy")})
+    compared = evaluate_predictor(predictor, df, tta=other)
+    metrics.update({f"{k}{suffix}": v for k, v in compared.items() if k.endswith("accuracy")})
     return metrics
 
 
