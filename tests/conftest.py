@@ -66,6 +66,20 @@ def serve(app: Path, env: dict | None = None, timeout: float = 180):
     return serve_process([sys.executable, str(app)], app.parent.name, "gradio_api/info", app.parent, env, timeout)
 
 
+@pytest.fixture(scope="module")
+def server(request):
+    "The test module's Space (its `APP`, with its `APP_ENV` if any) as a real server, for the whole module."
+    with serve(request.module.APP, getattr(request.module, "APP_ENV", None)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    "A gradio_client on the module's real server: HTTP and the Space's API as any caller meets them."
+    from gradio_client import Client
+    return Client(server, verbose=False)
+
+
 @pytest.fixture(scope="session")
 def data():
     path = data_dir()

@@ -15,17 +15,6 @@ EXAMPLES = sorted((REPO / "spaces/colorize/examples").glob("*.jpg"))
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def server():
-    with serve(APP) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def client(server):
-    return Client(server, verbose=False)
-
-
 def lightness(img: Image.Image):
     return rgb_to_lab(image_to_tensor(img))[0]
 

@@ -122,19 +122,6 @@ def test_click_maps_to_the_point_drawn_there():
 
 # --- the live Space, through gradio_client ---------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def server():
-    from conftest import serve
-    with serve(APP) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def client(server):
-    from gradio_client import Client
-    return Client(server, verbose=False)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("gate", ["and", "or"])
 def test_live_perceptron_separates_and_or(client, gate):

@@ -1,5 +1,4 @@
 """Every notebook runs top to bottom, in tiny mode (CHAPTER_ONE_TINY=1: seconds of training, same code)."""
-import os
 from pathlib import Path
 
 import nbformat

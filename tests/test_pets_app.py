@@ -1,6 +1,5 @@
 """The pets Space as visitors and API clients meet it: a real server, real HTTP through gradio_client."""
 import json
-from pathlib import Path
 
 import httpx
 import pytest
@@ -11,17 +10,6 @@ from conftest import REPO, serve
 APP = REPO / "spaces" / "pets" / "app.py"
 BREEDS = json.loads((REPO / "spaces/pets/model/config.json").read_text())["breeds"]
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server():
-    with serve(APP) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def client(server):
-    return Client(server, verbose=False)
 
 
 def test_predict_returns_breed_label_dict_first(client):

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REPO, serve
+from conftest import REPO
 
 from shared import artifact
 from shared.tasks import recommend as task
@@ -22,13 +22,6 @@ SCIFI = {str(m): r for m, _, r in PROFILES["Space opera and sci-fi"]}
 @pytest.fixture(scope="module")
 def pred():
     return task.Predictor.load(MODEL)
-
-
-@pytest.fixture(scope="module")
-def client():
-    from gradio_client import Client
-    with serve(APP) as url:
-        yield Client(url, verbose=False)
 
 
 # ---------------------------------------------------------------- the lean path, no server

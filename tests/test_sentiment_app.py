@@ -1,5 +1,4 @@
 """The sentiment Space as visitors and API clients meet it: a real server, real HTTP through gradio_client."""
-from pathlib import Path
 
 import httpx
 import pytest
@@ -8,19 +7,9 @@ from gradio_client import Client
 from conftest import REPO, serve
 
 APP = REPO / "spaces" / "sentiment" / "app.py"
+APP_ENV = {"HF_HUB_OFFLINE": "1"}
 EXAMPLES = sorted((REPO / "spaces/sentiment/examples").glob("*.txt"))
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server():
-    with serve(APP, {"HF_HUB_OFFLINE": "1"}) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def client(server):
-    return Client(server, verbose=False)
 
 
 def ask(client, text):
