@@ -86,7 +86,7 @@ def oxford_files(cfg: Config) -> list[Path]:
     from fastai.data.external import URLs
     folders = [local_or_download("oxford-iiit-pet/images" if f == "download" else f, URLs.PETS, "images")
                for f in cfg.oxford.split(",") if f]
-    return sorted(p for d in folders for p in d.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
+    return sorted(p for d in folders for p in d.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES)
 
 
 def species_of(cfg: Config) -> tuple[str, ...]:
