@@ -1,7 +1,9 @@
-"""A model is a folder: `model.safetensors` + `config.json` + `README.md` (the model card).
+"""A model is a folder: `model.safetensors` + `model.onnx` + `config.json` + `README.md` (the model card).
 
-Nothing here unpickles anything: weights are safetensors, everything else is JSON.
-`load` takes a local folder or a Hub repo id (`user/repo` or `user/repo@revision`).
+The serving side reads `config.json` and runs `model.onnx` in ONNX Runtime (numpy arrays from the safetensors
+file where it needs them); the training side rebuilds the network from `config.json` + `model.safetensors`.
+Nothing here unpickles anything (safetensors, ONNX protobuf, JSON), and nothing imports torch at import time:
+a Space that only serves never loads it. `load` takes a local folder or a Hub repo id (`user/repo[@revision]`).
 """
 from __future__ import annotations
 
@@ -12,12 +14,9 @@ import platform
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import torch
-from safetensors.torch import load_file, save_file
-
-FORMAT_VERSION = 1
-WEIGHTS, CONFIG, CARD = "model.safetensors", "config.json", "README.md"
-FILES = (WEIGHTS, CONFIG, CARD)
+FORMAT_VERSION = 2  # 1: weights + config + card; 2: model.onnx beside them
+WEIGHTS, ONNX, CONFIG, CARD = "model.safetensors", "model.onnx", "config.json", "README.md"
+FILES = (WEIGHTS, ONNX, CONFIG, CARD)
 log = logging.getLogger(__name__)
 
 
@@ -28,7 +27,7 @@ class ArtifactError(RuntimeError):
 def library_versions() -> dict[str, str]:
     "Versions of the libraries that shape the weights: recorded at training time, compared at load time."
     out = {"python": platform.python_version()}
-    for name in ("torch", "timm", "fastai"):
+    for name in ("torch", "timm", "fastai", "onnxruntime"):
         try:
             out[name] = version(name).split("+")[0]
         except PackageNotFoundError:
@@ -36,16 +35,33 @@ def library_versions() -> dict[str, str]:
     return out
 
 
-def save(folder, state_dict: dict[str, torch.Tensor], config: dict, card: str) -> Path:
-    "Write weights, config and model card into `folder`."
+def save(folder, state_dict: dict, config: dict, card: str, onnx: bytes | None = None) -> Path:
+    """Write weights (torch tensors), `model.onnx` (bytes from the task's `train.to_onnx`), config and card into
+    `folder`. Without `onnx` the folder is not servable until `python -m shared.export FOLDER` adds it."""
+    from safetensors.torch import save_file
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     tensors = {k: v.detach().cpu().contiguous().clone() for k, v in state_dict.items()}
     save_file(tensors, folder / WEIGHTS, metadata={"format": "pt"})
-    config = {"format_version": FORMAT_VERSION, **config, "versions": library_versions()}
+    config = {**config, "format_version": FORMAT_VERSION, "versions": library_versions()}
     (folder / CONFIG).write_text(json.dumps(config, indent=2) + "\n")
     (folder / CARD).write_text(card)
+    if onnx is not None:
+        write_onnx(folder, onnx)
     return folder
+
+
+def write_onnx(folder, onnx: bytes) -> Path:
+    "Write `model.onnx` into an artifact folder (and mark config.json as format 2)."
+    folder = Path(folder)
+    if not onnx:
+        raise ArtifactError("empty ONNX model: nothing written")
+    (folder / ONNX).write_bytes(onnx)
+    path = folder / CONFIG
+    config = json.loads(path.read_text())
+    if config.get("format_version") != FORMAT_VERSION:
+        path.write_text(json.dumps({**config, "format_version": FORMAT_VERSION}, indent=2) + "\n")
+    return folder / ONNX
 
 
 def split_source(source: str) -> tuple[str, str | None]:
@@ -54,7 +70,7 @@ def split_source(source: str) -> tuple[str, str | None]:
     return repo, rev or None
 
 
-def resolve(source) -> Path:
+def resolve(source, files=FILES) -> Path:
     "A local folder as is; anything else is a Hub model repo id, downloaded (or read from the cache)."
     if Path(source).is_dir():
         return Path(source)
@@ -64,7 +80,7 @@ def resolve(source) -> Path:
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, RepositoryNotFoundError
     try:
-        return Path(snapshot_download(repo_id, revision=revision, allow_patterns=list(FILES)))
+        return Path(snapshot_download(repo_id, revision=revision, allow_patterns=list(files)))
     except (LocalEntryNotFoundError, RepositoryNotFoundError, HfHubHTTPError, OSError) as e:
         raise ArtifactError(f"could not get model {source!r} from the Hugging Face Hub: {e}") from e
 
@@ -75,42 +91,95 @@ def read_config(folder: Path, task: str | None = None) -> dict:
         raise ArtifactError(f"{folder} has no {CONFIG}: not a model artifact")
     try:
         config = json.loads(path.read_text())
-    except json.JSONDecodeError as e:
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise ArtifactError(f"{path} is not valid JSON: {e}") from e
+    if not isinstance(config, dict):
+        raise ArtifactError(f"{path} is not a JSON object")
     fmt = config.get("format_version")
     if not isinstance(fmt, int) or fmt > FORMAT_VERSION:
         raise ArtifactError(f"{path} has format_version {fmt!r}; this code reads up to {FORMAT_VERSION}: "
                             "update the shared package")
     if task and config.get("task") != task:
         raise ArtifactError(f"{folder} holds a {config.get('task')!r} model, not a {task!r} model")
+    return config
+
+
+def warn_on_drift(folder: Path, config: dict) -> None:
+    "Log (not fail) when the model was trained with other torch / timm / fastai minor versions than installed."
     now = library_versions()
     drift = {k: (v, now.get(k)) for k, v in config.get("versions", {}).items()
-             if k in ("torch", "timm", "fastai") and minor(v) != minor(now.get(k, ""))}
+             if k in ("torch", "timm", "fastai") and k in now and minor(v) != minor(now[k])}
     if drift:
         log.warning("model %s was trained with other library versions (trained, installed): %s", folder, drift)
-    return config
 
 
 def minor(v: str) -> str:
     return ".".join(str(v).split(".")[:2])
 
 
-def load(source, task: str | None = None) -> tuple[dict, dict[str, torch.Tensor], Path]:
-    "Config, weights and folder of the artifact at `source` (folder or Hub id), checked."
-    folder = resolve(source)
-    config = read_config(folder, task)
-    weights = folder / WEIGHTS
-    if not weights.is_file():
-        raise ArtifactError(f"{folder} has no {WEIGHTS}")
+def check_weights(path: Path) -> None:
+    "The safetensors header is readable (a cheap check: the tensors are not read)."
+    from safetensors import safe_open
     try:
-        state = load_file(weights)
+        with safe_open(path, framework="numpy") as f:
+            f.keys()
     except Exception as e:  # safetensors raises its own error types for truncated or foreign files
-        raise ArtifactError(f"{weights} is not a readable safetensors file: {e}") from e
-    return config, state, folder
+        raise ArtifactError(f"{path} is not a readable safetensors file: {e}") from e
 
 
-def load_weights(model: torch.nn.Module, state: dict[str, torch.Tensor], config: dict) -> torch.nn.Module:
-    "Load `state` into `model` strictly; a mismatch means the code that builds the network has drifted."
+def check_onnx(path: Path) -> None:
+    "An ONNX model is a protobuf ModelProto: field 1 (ir_version, a varint) comes first. Sessions check the rest."
+    head = path.read_bytes()[:2] if path.stat().st_size else b""
+    if len(head) < 2 or head[0] != 0x08:
+        raise ArtifactError(f"{path} is not an ONNX model (re-export it: python -m shared.export {path.parent})")
+
+
+def load(source, task: str | None = None, files=FILES) -> tuple[dict, Path]:
+    """(config, folder) of the artifact at `source` (folder or Hub id), every one of `files` checked: present,
+    and readable as what it claims to be. The error names each file that is missing or wrong."""
+    folder = resolve(source, files)
+    config = read_config(folder, task)
+    missing = [f for f in files if f != CONFIG and not (folder / f).is_file()]
+    if missing:
+        hint = f" (add it: python -m shared.export {folder})" if missing == [ONNX] else ""
+        raise ArtifactError(f"{folder} has no {' and no '.join(missing)}{hint}")
+    if WEIGHTS in files:
+        check_weights(folder / WEIGHTS)
+    if ONNX in files:
+        check_onnx(folder / ONNX)
+    return config, folder
+
+
+def load_arrays(folder) -> dict:
+    "Serving side: the weights as numpy arrays (safetensors.numpy; no torch)."
+    from safetensors.numpy import load_file
+    path = Path(folder) / WEIGHTS
+    try:
+        return load_file(path)
+    except Exception as e:
+        raise ArtifactError(f"{path} is not a readable safetensors file: {e}") from e
+
+
+def load_state(folder) -> dict:
+    "Training side: the weights as a torch state dict (imports torch)."
+    from safetensors.torch import load_file
+    path = Path(folder) / WEIGHTS
+    try:
+        return load_file(path)
+    except Exception as e:
+        raise ArtifactError(f"{path} is not a readable safetensors file: {e}") from e
+
+
+def load_torch(source, task: str | None = None) -> tuple[dict, dict, Path]:
+    """Training side: (config, torch state dict, folder), for --init-from, fastai baselines and re-export.
+    Needs config.json and model.safetensors only (an artifact without model.onnx is fine here)."""
+    config, folder = load(source, task, files=(WEIGHTS, CONFIG))
+    warn_on_drift(folder, config)
+    return config, load_state(folder), folder
+
+
+def load_weights(model, state: dict, config: dict):
+    "Training side: load `state` into `model` strictly; a mismatch means the code that builds the network has drifted."
     try:
         model.load_state_dict(state, strict=True)
     except RuntimeError as e:

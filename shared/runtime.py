@@ -1,18 +1,14 @@
-"""How a Space runs its network on a CPU: threads per request, and ONNX Runtime for the forward pass.
+"""How a Space runs its network on a CPU: ONNX Runtime, with the cores shared among the requests that run at once.
 
-A small network (the pets model: 2.7 M parameters, 144 px) spends much of a PyTorch eager forward pass on
-per-operator overhead rather than arithmetic; in ONNX Runtime a whole prediction takes 5.9 ms on one core
-against 8.4 ms in eager PyTorch (BENCHMARKS.md). So the serving path exports the loaded network to ONNX in
-memory (about a second at start; no file, nothing unpickled: the weights still come from model.safetensors) and
-runs it there. Where onnxruntime is not installed, or on a GPU, the torch model runs as it is.
+The network comes from the artifact's `model.onnx` (written at export from the safetensors weights); nothing
+here imports torch, so a serving process never loads it.
 """
 from __future__ import annotations
 
-import io
 import os
+from pathlib import Path
 
 import numpy as np
-import torch
 
 
 def concurrency() -> int:
@@ -26,44 +22,46 @@ def serving_threads() -> int:
     return max(1, (os.cpu_count() or 1) // concurrency())
 
 
-class OnnxModel:
-    "A torch network exported to ONNX in memory and run by ONNX Runtime; called like the network (tensor in, out)."
-
-    def __init__(self, model: torch.nn.Module, example: torch.Tensor, threads: int | None = None):
-        import onnxruntime as ort
-        buf = io.BytesIO()
-        was_training = model.training
-        model.eval()
-        with torch.no_grad():  # the TorchScript exporter: no onnxscript needed, a batch axis of any size
-            torch.onnx.export(model, (example,), buf, input_names=["x"], output_names=["y"],
-                              dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}}, dynamo=False)
-        model.train(was_training)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or serving_threads()
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3  # warnings about unused initialisers are noise here
-        self.session = ort.InferenceSession(buf.getvalue(), options, providers=["CPUExecutionProvider"])
-
-    def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        (y,) = self.session.run(None, {"x": np.ascontiguousarray(x.detach().cpu().numpy(), dtype=np.float32)})
-        return torch.from_numpy(y)
-
-
-def onnxruntime_available() -> bool:
+def session(model, threads: int | None = None):
+    """An ONNX Runtime CPU session for `model` (a path to model.onnx, or its bytes), `threads` per request
+    (default `serving_threads()`). An unreadable model raises ArtifactError naming the file."""
+    import onnxruntime as ort
+    from shared.artifact import ArtifactError
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads or serving_threads()
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3  # warnings about unused initialisers are noise here
+    source = str(model) if isinstance(model, (str, Path)) else model
     try:
-        import onnx  # noqa: F401  (torch's exporter writes through it)
-        import onnxruntime  # noqa: F401
-    except ImportError:
-        return False
-    return True
+        return ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
+    except Exception as e:  # onnxruntime raises its own Fail / InvalidProtobuf / NoSuchFile types
+        name = source if isinstance(source, str) else "the ONNX model"
+        raise ArtifactError(f"{name} cannot be run by ONNX Runtime: {str(e).splitlines()[0][:300]}") from e
 
 
-def fast_forward(model: torch.nn.Module, example: torch.Tensor, engine: str = "auto"):
-    """The callable that serves `model`: ONNX Runtime on CPU ("auto" where installed, or "onnx"), else the
-    torch model itself ("torch", a GPU, or no onnxruntime)."""
+class OnnxModel:
+    "A model.onnx run by ONNX Runtime: `model(x)` -> the first output, `model.run(**inputs)` -> every output by name."
+
+    def __init__(self, model, threads: int | None = None):
+        self.session = session(model, threads)
+        self.inputs = [i.name for i in self.session.get_inputs()]
+        self.outputs = [o.name for o in self.session.get_outputs()]
+
+    def run(self, **inputs) -> dict[str, np.ndarray]:
+        return dict(zip(self.outputs, self.session.run(None, inputs)))
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.session.run(None, {self.inputs[0]: x})[0]
+
+
+def fast_forward(model, example, engine: str = "auto"):
+    """Legacy (the pets module until it serves its model.onnx): a torch network exported to ONNX in memory,
+    called like the network (tensor in, tensor out); engine "torch" keeps the torch model. Imports torch lazily."""
     if engine not in ("auto", "onnx", "torch"):
         raise ValueError(f"engine must be 'auto', 'onnx' or 'torch', not {engine!r}")
-    on_cpu = example.device.type == "cpu"
-    if engine == "onnx" or (engine == "auto" and on_cpu and onnxruntime_available()):
-        return OnnxModel(model, example)
-    return model
+    if engine == "torch" or example.device.type != "cpu":
+        return model
+    import torch
+    from shared.export import onnx_bytes
+    onnx = OnnxModel(onnx_bytes(model, (example,), ["x"], ["y"], {"x": {0: "batch"}, "y": {0: "batch"}}))
+    return lambda x: torch.from_numpy(onnx(np.ascontiguousarray(x.detach().cpu().numpy(), dtype=np.float32)))

@@ -15,7 +15,7 @@ import shlex
 import sys
 import time
 
-from shared import artifact, tasks
+from shared import artifact, export, tasks
 
 
 def parse(argv=None):
@@ -53,7 +53,7 @@ def main(argv=None):
     print(f"config: {cfg}", flush=True)
     learn = task.learner(cfg)
     if args.init_from:  # the card then shows every command that led to these weights, in order
-        config, state, _ = artifact.load(args.init_from, task=args.task)
+        config, state, _ = artifact.load_torch(args.init_from, task=args.task)
         artifact.load_weights(learn.model, state, config)
         command = f"{config.get('command', f'# weights from {args.init_from}')}\n{command}"
     if args.lr_find:
@@ -64,8 +64,9 @@ def main(argv=None):
     metrics = {**task.evaluate(learn, cfg), "train_seconds": seconds}
     print(f"metrics: {metrics}", flush=True)
     state, config = task.export(learn, cfg)
-    folder = artifact.save(args.out, state, {**config, "metrics": metrics, "command": command},
-                           task.card(cfg, metrics, command))
+    config = {**config, "metrics": metrics, "command": command}
+    onnx = export.servable(args.task, state, config) if hasattr(task, "to_onnx") else None
+    folder = artifact.save(args.out, state, config, task.card(cfg, metrics, command), onnx=onnx)
     print(f"saved {folder}", flush=True)
     if args.push_to_hub:
         print(f"pushed to {artifact.push(folder, args.push_to_hub)}", flush=True)

@@ -363,7 +363,7 @@ class Predictor:
 
     @classmethod
     def load(cls, source, device: str = "cpu", engine: str = "auto") -> "Predictor":
-        config, state, _ = artifact.load(source, task="pets")
+        config, state, _ = artifact.load_torch(source, task="pets")
         return cls(config, state, device, engine)
 
     def open(self, source) -> Image.Image:
@@ -434,7 +434,7 @@ def fastai_learner(source, photos: list[str]):
     baselines and notebooks). `photos`: any few image files, only used to build the DataLoaders."""
     import pandas as pd
     from fastai.vision.all import vision_learner
-    config, state, _ = artifact.load(source, task="pets")
+    config, state, _ = artifact.load_torch(source, task="pets")
     cfg = Config(**{**config["train_config"], "workers": 0})
     df = pd.DataFrame({"path": photos, "label": config["breeds"][0], "is_valid": [i % 2 == 0 for i in range(len(photos))]})
     dls = dataloaders(cfg, df, config["breeds"])

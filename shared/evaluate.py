@@ -1,0 +1,52 @@
+"""Measure a model through the serving path: the metrics its card reports, for any task.
+
+    python -m shared.evaluate sentiment spaces/sentiment/model
+    python -m shared.evaluate colorize spaces/colorize/model --limit 20     # a fixed slice, faster
+
+The task's `evaluate.evaluate(predictor, limit=..., **options)` scores `serve.Predictor.load(MODEL)` (what a
+Space runs) on the held-out data named by the model's own config. Prints the metrics as JSON.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from importlib import import_module
+
+from shared import artifact, tasks
+
+
+def predictor(task: str, source):
+    "The serving Predictor of `task` for the artifact at `source`."
+    return import_module(f"shared.tasks.{task}.serve").Predictor.load(source)
+
+
+def evaluate(task: str, source, limit: int = 0, **options) -> dict:
+    return import_module(f"shared.tasks.{task}.evaluate").evaluate(predictor(task, source), limit=limit, **options)
+
+
+def serving_predictor(task: str, state: dict, config: dict):
+    """Training side: the serving Predictor for freshly exported weights (written to a temporary artifact with its
+    model.onnx, then loaded as a Space loads it), so training-time metrics are the served model's."""
+    from shared.export import servable
+    with tempfile.TemporaryDirectory() as tmp:
+        artifact.save(tmp, state, config, "", onnx=servable(task, state, config))
+        return predictor(task, tmp)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python -m shared.evaluate", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("task", choices=tasks.NAMES)
+    p.add_argument("model", help="model folder or user/repo[@revision]")
+    p.add_argument("--limit", type=int, default=0, help="score at most this many held-out items (0 = all)")
+    p.add_argument("--data", help="the held-out data's folder, when not the one the model was trained on")
+    args = p.parse_args(argv)
+    options = {"data": args.data} if args.data else {}
+    metrics = evaluate(args.task, args.model, args.limit, **options)
+    print(json.dumps({"task": args.task, "model": str(args.model), **metrics}, indent=2))
+    return metrics
+
+
+if __name__ == "__main__":
+    main()

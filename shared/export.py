@@ -1,0 +1,63 @@
+"""Write `model.onnx` for an artifact from its `config.json` + `model.safetensors` (training side: imports torch).
+
+    python -m shared.export spaces/sentiment/model      # re-export a committed model; no retraining
+
+The task's `train.build_model(config)` rebuilds the network (random weights), the artifact's weights are loaded
+strictly, and the task's `train.to_onnx(model, config)` exports it (`onnx_bytes` below does the exporting).
+`shared.train` uses the same `servable` path, so a freshly trained artifact and a re-exported one are alike.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+from pathlib import Path
+
+from shared import artifact, tasks
+
+
+def onnx_bytes(model, example_inputs: tuple, input_names: list[str], output_names: list[str],
+               dynamic_axes: dict | None = None, opset: int = 17) -> bytes:
+    """A torch network exported to ONNX bytes in eval mode (handed back in the mode it was in). The TorchScript
+    exporter: no onnxscript needed; `dynamic_axes` for the axes of any size (batch, height, width...)."""
+    import torch
+    buf = io.BytesIO()
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        torch.onnx.export(model, example_inputs, buf, input_names=input_names, output_names=output_names,
+                          dynamic_axes=dynamic_axes or {}, opset_version=opset, dynamo=False)
+    model.train(was_training)
+    return buf.getvalue()
+
+
+def float_state(state: dict) -> dict:
+    "float16-stored weights back to float32 (the network computes in float32)."
+    return {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
+
+
+def servable(task: str, state: dict, config: dict) -> bytes:
+    "model.onnx bytes for `state` + `config` of `task`: build_model, load the weights strictly, to_onnx."
+    train = tasks.get(task)
+    model = artifact.load_weights(train.build_model(config), float_state(state), config)
+    return train.to_onnx(model, config)
+
+
+def export(source) -> Path:
+    "Add (or replace) model.onnx in the artifact folder `source`; returns its path."
+    config, state, folder = artifact.load_torch(source)
+    if not Path(source).is_dir():
+        raise artifact.ArtifactError(f"{source} is not a local folder: download it first, export, then push")
+    return artifact.write_onnx(folder, servable(config["task"], state, config))
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python -m shared.export", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("folders", nargs="+", help="artifact folders (config.json + model.safetensors)")
+    for folder in p.parse_args(argv).folders:
+        path = export(folder)
+        print(f"wrote {path} ({path.stat().st_size / 2**20:.1f} MiB)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
