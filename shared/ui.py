@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import gradio as gr
-import torch
 
 from shared import runtime
 from shared.images import PHOTO_SUFFIXES, BadImage, open_image
@@ -58,6 +58,8 @@ def examples(app_file: str, exts=PHOTO_SUFFIXES) -> list[str]:
 
 
 def device() -> str:
+    "Where a torch model runs (imports torch: only for the Spaces that still serve one)."
+    import torch
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
@@ -101,7 +103,8 @@ def open_photo(source, max_side: int | None = None):
 
 def queue(demo: gr.Blocks) -> gr.Blocks:
     "Threads and queue for a 2-vCPU Space: `runtime.concurrency()` requests at once, each on its share of the cores."
-    torch.set_num_threads(runtime.serving_threads())
+    if "torch" in sys.modules:  # a Space that runs torch (history): its threads too; ONNX sessions set their own
+        sys.modules["torch"].set_num_threads(runtime.serving_threads())
     return demo.queue(default_concurrency_limit=runtime.concurrency(), max_size=64)
 
 

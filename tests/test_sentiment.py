@@ -3,12 +3,14 @@ parity between training (fastai) and serving, exact attributions, and the commit
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
-import torch
-from safetensors.torch import load_file
+from safetensors.numpy import load_file
 
 from shared import artifact
-from shared.tasks import sentiment
+from shared.tasks.sentiment import config as sentiment_config, text, train
+from shared.tasks.sentiment.serve import BadText, Predictor
+from shared.ui_sentiment import display_tokens, verdict
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT = REPO / "spaces" / "sentiment" / "model"
@@ -26,7 +28,7 @@ TRICKY = [
 
 
 def test_fastai_rules_then_regex_on_tricky_text():
-    pipe = sentiment.TextPipeline(sentiment.tokenizer_config(sentiment.Config()))
+    pipe = text.TextPipeline(sentiment_config.TokenizerConfig())
     toks = pipe.tokens(TRICKY[0])
     assert toks[:4] == ["xxbos", "xxmaj", "this", "movie"]
     assert "<" not in toks and "br" not in toks                       # <br /> is a line break, not words
@@ -40,65 +42,85 @@ def test_fastai_rules_then_regex_on_tricky_text():
     assert {"fullwidth", "good", "fine", "film"} <= set(pipe.tokens(TRICKY[7]))  # NFKC
 
 
+def test_plain_python_rules_are_fastais(data):
+    "Serving's copies of fastai's text rules give fastai's output, rule by rule, on tricky and real reviews."
+    import pandas as pd
+    from fastai.text import core
+    reviews = TRICKY + pd.read_csv(data / "imdb" / "texts.csv").text.tolist()[:300]
+    for name in text.FASTAI_RULES:
+        for review in reviews:
+            assert text.RULES[name](review) == getattr(core, name)(review), (name, review[:80])
+
+
 def test_serving_tokenisation_matches_fastai_training(tiny_sentiment):
     "The app's tokens, n-gram ids and probabilities equal those of fastai's own pipeline on the same weights."
-    predictor = sentiment.Predictor.load(tiny_sentiment)
+    predictor = Predictor.load(tiny_sentiment)
     tok_config = predictor.config["tokenizer"]
-    assert sentiment.fastai_tokenize(TRICKY, tok_config) == [predictor.pipe.tokens(t) for t in TRICKY]
-    learn = sentiment.fastai_learner(tiny_sentiment, TRICKY)
-    for text in TRICKY:
-        x = learn.dls.test_dl([text]).one_batch()[0][0]
-        assert [i for i in x.tolist() if i] == predictor.ids(text)
+    assert train.fastai_tokenize(TRICKY, tok_config) == [predictor.pipe.tokens(t) for t in TRICKY]
+    learn = train.fastai_learner(tiny_sentiment, TRICKY)
+    for review in TRICKY:
+        x = learn.dls.test_dl([review]).one_batch()[0][0]
+        assert [i for i in x.tolist() if i] == predictor.ids(review)
         with learn.no_bar():
-            fastai_probs = learn.predict(text)[2]
-        assert fastai_probs.tolist() == pytest.approx([predictor.read(text).probs[k] for k in sentiment.LABELS], abs=1e-5)
+            fastai_probs = learn.predict(review)[2]
+        assert fastai_probs.tolist() == pytest.approx([predictor.read(review).probs[k] for k in sentiment_config.LABELS], abs=1e-5)
 
 
 def test_training_cli_writes_a_pickle_free_artifact(tiny_sentiment):
     assert sorted(p.name for p in tiny_sentiment.iterdir()) == sorted(artifact.FILES)
     config = json.loads((tiny_sentiment / "config.json").read_text())
     assert config["task"] == "sentiment" and config["vocab"][0] == "xxpad" and len(config["vocab"]) > 1000
-    assert config["tokenizer"]["rules"] == sentiment.DEFAULT_RULES and config["tokenizer"]["pattern"]
-    assert 0 <= config["metrics"]["accuracy"] <= 1 and config["metrics"]["n_valid_reviews"] >= 50
+    assert config["tokenizer"]["rules"] == sentiment_config.DEFAULT_RULES and config["tokenizer"]["pattern"]
+    assert config["format_version"] == artifact.FORMAT_VERSION and config["metrics"]["n_valid_reviews"] >= 50
     weights = load_file(tiny_sentiment / "model.safetensors")
-    assert weights["w.weight"].dtype == torch.float16 and weights["r"].dtype == torch.float16
+    assert weights["w.weight"].dtype == np.float16 and weights["r"].dtype == np.float16
+
+
+def test_the_card_accuracy_is_the_served_models(tiny_sentiment):
+    "Training-time accuracy is measured through the ONNX Predictor: shared.evaluate re-measures the same number."
+    from shared.evaluate import evaluate
+    config = json.loads((tiny_sentiment / "config.json").read_text())
+    again = evaluate("sentiment", tiny_sentiment, baseline=False)
+    assert again["n_valid_reviews"] == config["metrics"]["n_valid_reviews"]
+    assert again["accuracy"] == config["metrics"]["accuracy"]
 
 
 def test_round_trip_gives_the_same_predictions(tiny_sentiment, tmp_path):
     "Save -> load -> save -> load: identical probabilities (fp16 storage is exact: training rounded to it)."
-    first = sentiment.Predictor.load(tiny_sentiment)
-    config, state, _ = artifact.load(tiny_sentiment, task="sentiment")
-    artifact.save(tmp_path, state, config, "card")
-    second = sentiment.Predictor.load(tmp_path)
-    for text in TRICKY:
-        assert first.read(text).probs == second.read(text).probs
+    from shared.export import servable
+    first = Predictor.load(tiny_sentiment)
+    config, state, _ = artifact.load_torch(tiny_sentiment, task="sentiment")
+    artifact.save(tmp_path, state, config, "card", onnx=servable("sentiment", state, config))
+    second = Predictor.load(tmp_path)
+    for review in TRICKY:
+        assert first.read(review).probs == second.read(review).probs
     assert first.read(TRICKY[0]).weights == second.read(TRICKY[0]).weights
 
 
 def test_attributions_add_up_to_the_score(tiny_sentiment):
     "Exact, not estimated: the words' pushes sum to the model's score minus its bias."
-    predictor = sentiment.Predictor.load(tiny_sentiment)
-    b = predictor.model.b.detach()
-    for text in TRICKY[:3]:
-        reading = predictor.read(text)
+    predictor = Predictor.load(tiny_sentiment)
+    b = predictor.bias
+    for review in TRICKY[:3]:
+        reading = predictor.read(review)
         p = reading.probs["positive"]
-        score = torch.logit(torch.tensor(p, dtype=torch.float64)).item() - (b[1] - b[0]).item()
+        score = np.log(p / (1 - p)) - (b[1] - b[0])
         assert sum(reading.weights) == pytest.approx(score, abs=1e-3)
 
 
 def test_display_folds_fastai_markers_back():
     toks = ["xxbos", "xxmaj", "this", "is", "xxup", "great", "xxrep", "4", "!"]
-    shown = sentiment.display_tokens(toks, [0, 0, 1.0, 0, 0, 2.0, 0, 0, -0.5])
+    shown = display_tokens(toks, [0, 0, 1.0, 0, 0, 2.0, 0, 0, -0.5])
     assert "".join(t for t, _ in shown) == "This is GREAT!!!!"
     assert dict(shown)["GREAT"] == 1.0 and dict(shown)["This"] == 0.5 and dict(shown)["!!!!"] == -0.25
 
 
 def test_long_input_is_cut_with_a_flag(tiny_sentiment):
-    predictor = sentiment.Predictor.load(tiny_sentiment)
+    predictor = Predictor.load(tiny_sentiment)
     reading = predictor.read("good film " * 100_000)
     assert reading.truncated and len(reading.tokens) < 10_000
-    assert "Only the first" in sentiment.verdict(reading)
-    with pytest.raises(sentiment.BadText):
+    assert "Only the first" in verdict(reading)
+    with pytest.raises(BadText):
         predictor.read("   \n\t ")
 
 
@@ -110,13 +132,16 @@ def test_gpu_preset_is_the_ulmfit_recipe():
 
 @pytest.mark.skipif(not DEFAULT.exists(), reason="no committed default model")
 def test_committed_model_is_small_and_beats_the_baseline():
+    "Re-measured through the serving path on a fixed slice of the validation reviews; the card shows the full set."
+    from shared.evaluate import evaluate
     sizes = {p.name: p.stat().st_size for p in DEFAULT.iterdir()}
     assert set(sizes) == set(artifact.FILES) and max(sizes.values()) < 15e6 and sum(sizes.values()) < 12e6
     metrics = json.loads((DEFAULT / "config.json").read_text())["metrics"]
-    assert metrics["n_valid_reviews"] == 5000
-    assert metrics["accuracy"] > metrics["tfidf_lr_accuracy"]
+    assert metrics["n_valid_reviews"] == 5000 and metrics["accuracy"] > metrics["tfidf_lr_accuracy"]
+    now = evaluate("sentiment", DEFAULT, limit=1000)
+    assert now["n_valid_reviews"] == 1000 and now["accuracy"] > 0.85 and abs(now["accuracy"] - metrics["accuracy"]) < 0.03
     card = (DEFAULT / "README.md").read_text()
-    assert "TF-IDF" in card and str(metrics["accuracy"]) in card
+    assert f"this model **{metrics['accuracy']:.4f}**" in card
 
 
 def test_examples_are_validation_reviews(data):

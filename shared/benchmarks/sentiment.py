@@ -10,7 +10,10 @@ import os
 from pathlib import Path
 
 from shared.bench import summary, timings
-from shared.tasks import sentiment
+from shared.tasks.sentiment import train
+from shared.tasks.sentiment.config import MAX_CHARS
+from shared.tasks.sentiment.serve import Predictor
+from shared.ui_sentiment import display_tokens
 
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "spaces" / "sentiment" / "app.py"
@@ -26,8 +29,8 @@ def review_of(words: int) -> str:
 
 def run(args) -> list[dict]:
     n = 5 if args.quick else 100
-    predictor = sentiment.Predictor.load(MODEL)
-    learn = sentiment.fastai_learner(MODEL)
+    predictor = Predictor.load(MODEL)
+    learn = train.fastai_learner(MODEL)
     rows = []
     for words in (50, 500):
         text = review_of(words)
@@ -35,15 +38,15 @@ def run(args) -> list[dict]:
         with learn.no_bar():
             fastai = summary(timings(lambda: learn.predict(text), n))
         probs = summary(timings(lambda: predictor.predict([text]), n))
-        full = summary(timings(lambda: sentiment.display_tokens(*_tw(predictor.read(text))), n))
+        full = summary(timings(lambda: display_tokens(*_tw(predictor.read(text))), n))
         measure = f"{words}-word review"
         rows += [{"measure": measure, "path": "fastai learn.predict", **fastai},
-                 {"measure": measure, "path": "lean Predictor: probabilities + word attributions", **probs,
+                 {"measure": measure, "path": "ONNX Predictor: probabilities + word attributions", **probs,
                   "speedup_p50": round(fastai["p50_ms"] / probs["p50_ms"], 1)},
-                 {"measure": measure, "path": "lean, + HighlightedText value (what the app returns)", **full}]
+                 {"measure": measure, "path": "ONNX Predictor + HighlightedText value (what the app returns)", **full}]
     for label, text in (("10,000-word review", review_of(10_000)), ("1 MB of text", "great fun! " * 95_326)):
         reading = predictor.read(text)
-        rows.append({"measure": label, "path": f"lean Predictor (cut at {sentiment.MAX_CHARS:,} chars: "
+        rows.append({"measure": label, "path": f"ONNX Predictor (cut at {MAX_CHARS:,} chars: "
                                               f"{reading.truncated})", **summary(timings(lambda: predictor.read(text),
                                                                                          max(3, n // 10), 1))})
     return rows

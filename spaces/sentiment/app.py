@@ -4,9 +4,10 @@ from pathlib import Path
 import gradio as gr
 
 from shared import ui
-from shared.tasks import sentiment
+from shared.tasks.sentiment.serve import BadText, Predictor
+from shared.ui_sentiment import display_tokens, verdict
 
-predictor = sentiment.Predictor.load(ui.model_source("SENTIMENT_MODEL", __file__), device=ui.device())
+predictor = Predictor.load(ui.model_source("SENTIMENT_MODEL", __file__))
 EXAMPLES = [[Path(p).read_text(encoding="utf-8").strip()] for p in ui.examples(__file__, exts=(".txt",))]
 
 
@@ -23,13 +24,13 @@ def predict(review: str):
     """
     try:
         reading = predictor.read(review)
-    except sentiment.BadText as e:
+    except BadText as e:
         raise gr.Error(str(e)) from e
     if reading.known == 0:
         raise gr.Error("The model knows none of these words, so it cannot judge. It learned from English "
                        "IMDB movie reviews: please write a few sentences about a film.")
     probs = {k: reading.probs[k] for k in ("positive", "negative")}
-    return probs, sentiment.display_tokens(reading.tokens, reading.weights), sentiment.verdict(reading)
+    return probs, display_tokens(reading.tokens, reading.weights), verdict(reading)
 
 
 with gr.Blocks(title="Movie review sentiment") as demo:

@@ -1,0 +1,103 @@
+"""The sentiment task's settings: every training flag (`Config`, `PRESETS`) and what config.json records."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+LABELS = ("negative", "positive")
+PATTERN = r"[\w']+|[^\w\s]"          # a word (letters, digits, apostrophes) or one other visible character
+MARKERS = ("xxbos", "xxmaj", "xxup")  # fastai's case and start markers: kept as tokens, left out of n-grams
+MAX_CHARS = 30_000                    # longer reviews are cut (at a space) and the app says so; IMDB's longest is ~14k
+DEFAULT_RULES = ["normalize_unicode", "rm_control_chars", "fix_html", "rm_html_tags", "replace_rep", "replace_wrep",
+                 "spec_add_spaces", "rm_useless_spaces", "replace_all_caps", "replace_maj", "lowercase"]
+
+
+@dataclass
+class Config:
+    preset: str = "cpu"
+    arch: str = "nbsvm"          # 'nbsvm' (NB-weighted n-gram bag, trains in minutes on CPU) or 'awd_lstm' (ULMFiT)
+    data: str = "imdb-full"      # folder under the data dir: 'imdb-full' (25k train / 5k valid), 'imdb' (1,000-review
+                                 # sample), or 'download' (fastai's URLs.IMDB: 25k train / 25k test + 50k unlabelled)
+    ngrams: int = 3              # nbsvm: word n-grams up to this length
+    min_df: int = 2              # nbsvm: keep n-grams seen in at least this many training reviews ...
+    max_vocab: int = 250_000     # ... at most this many, by |NB ratio| x frequency: the vocabulary lives in config.json
+    epochs: int = 3
+    lr: float = 1e-2
+    wd: float = 1e-6
+    bs: int = 64
+    w_adj: float = 0.4           # nbsvm: weight = (learned + w_adj) * NB ratio / r_adj (fastai course's NBSVM++)
+    r_adj: float = 10.0
+    fp16_weights: bool = True    # round weights to float16 (what the artifact stores) before evaluating
+    baseline: bool = True        # also score TF-IDF (1-2 grams) + logistic regression on the same reviews
+    pretrained: bool = False     # awd_lstm: WikiText-103 weights (needs the internet)
+    lm_epochs: int = 0           # awd_lstm: language-model fine-tuning epochs before the classifier
+    lm_lr: float = 2e-3
+    seq_len: int = 72
+    drop_mult: float = 0.5
+    max_train_samples: int = 0   # >0: a tiny run for tests and laptops
+    workers: int = 0
+    seed: int = 42
+
+
+PRESETS = {
+    "cpu": {},
+    "gpu": dict(arch="awd_lstm", data="download", pretrained=True, lm_epochs=10, lm_lr=2e-3, epochs=4, lr=2e-2,
+                bs=64, workers=8, baseline=True, fp16_weights=False),
+    "tiny": dict(data="imdb", ngrams=2, min_df=1, max_vocab=20_000, epochs=1, bs=32, max_train_samples=300,
+                 baseline=False),
+}
+
+
+def train_config(d: dict) -> Config:
+    "The training Config recorded in config.json (unknown keys from other versions left out)."
+    return Config(**{k: v for k, v in d.items() if k in Config.__dataclass_fields__})
+
+
+@dataclass
+class TokenizerConfig:
+    "How text becomes tokens, by rule name (text.RULES) and pattern: the same at training and serving."
+    rules: list = field(default_factory=lambda: list(DEFAULT_RULES))
+    pattern: str = PATTERN
+    markers: list = field(default_factory=lambda: list(MARKERS))
+    ngrams: int = 3
+    max_chars: int = MAX_CHARS
+
+    @classmethod
+    def for_training(cls, cfg: Config) -> "TokenizerConfig":
+        return cls(ngrams=cfg.ngrams)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TokenizerConfig":
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ServingConfig:
+    """What config.json holds for serving (format_version 2): the labels, the tokeniser, the architecture and its
+    settings, and the vocabulary (last, so the file reads from the top). Format 1 had the same keys."""
+    arch: str
+    labels: list
+    tokenizer: TokenizerConfig
+    vocab: list
+    w_adj: float = 0.4
+    r_adj: float = 10.0
+    seq_len: int = 72
+    drop_mult: float = 0.5
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ServingConfig":
+        from shared.artifact import ArtifactError
+        try:
+            return cls(arch=d["arch"], labels=list(d["labels"]), tokenizer=TokenizerConfig.from_dict(d["tokenizer"]),
+                       vocab=list(d["vocab"]), **{k: d[k] for k in ("w_adj", "r_adj", "seq_len", "drop_mult") if k in d})
+        except (KeyError, TypeError) as e:
+            raise ArtifactError(f"sentiment config.json lacks or mistypes {e}") from e
+
+    def to_dict(self) -> dict:
+        out = {"task": "sentiment", "arch": self.arch, "labels": list(self.labels),
+               "tokenizer": self.tokenizer.to_dict()}
+        out.update({"w_adj": self.w_adj, "r_adj": self.r_adj} if self.arch == "nbsvm" else
+                   {"seq_len": self.seq_len, "drop_mult": self.drop_mult})
+        return {**out, "vocab": list(self.vocab)}

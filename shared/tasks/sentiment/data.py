@@ -1,0 +1,43 @@
+"""The IMDB reviews: the labelled training / validation frame and the unlabelled reviews (pandas; no torch)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from shared.data import data_dir, local_or_download
+
+from .config import Config
+
+
+def read_reviews(cfg: Config):
+    "A DataFrame (label, text, is_valid) of labelled reviews."
+    import pandas as pd
+    if cfg.data == "download":
+        from fastai.data.external import URLs
+        df = imdb_folder_frame(local_or_download("imdb-download", URLs.IMDB))  # untar_data(URLs.IMDB) online
+    else:
+        folder = Path(cfg.data) if Path(cfg.data).is_absolute() else data_dir() / cfg.data
+        csv = folder / "imdb_train_valid.csv.gz"
+        df = pd.read_csv(csv if csv.exists() else folder / "texts.csv")[["label", "text", "is_valid"]]
+    if cfg.max_train_samples:
+        df = pd.concat([df[~df.is_valid].sample(frac=1, random_state=cfg.seed)[:cfg.max_train_samples],
+                        df[df.is_valid].sample(frac=1, random_state=cfg.seed)[:max(50, cfg.max_train_samples // 3)]])
+    return df.reset_index(drop=True)
+
+
+def imdb_folder_frame(path: Path):
+    "fastai's URLs.IMDB folder (train|test/pos|neg/*.txt) -> DataFrame; test reviews are the validation set."
+    import pandas as pd
+    rows = [(("negative", "positive")[lab == "pos"], f.read_text(encoding="utf-8"), split == "test")
+            for split in ("train", "test") for lab in ("neg", "pos") for f in sorted((path / split / lab).glob("*.txt"))]
+    return pd.DataFrame(rows, columns=["label", "text", "is_valid"])
+
+
+def unlabelled_reviews(cfg: Config) -> list[str]:
+    "The 50,000 unlabelled IMDB reviews (for the ULMFiT language model); none in the sample."
+    import pandas as pd
+    if cfg.data == "download":
+        from fastai.data.external import URLs
+        path = local_or_download("imdb-download", URLs.IMDB)
+        return [f.read_text(encoding="utf-8") for f in sorted((path / "unsup").glob("*.txt"))]
+    path = data_dir() / cfg.data / "imdb_unsup.csv.gz"
+    return pd.read_csv(path).text.tolist() if path.exists() else []
