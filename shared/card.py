@@ -51,7 +51,7 @@ Trained from this project's shared training CLI:
 {json.dumps(config, indent=2)}
 ```
 
-Pickle-free: `model.safetensors` holds the weights and `config.json` everything needed to rebuild the network
-and its pre- and post-processing. Load it with
-`shared.tasks.{module}.Predictor.load("folder-or-user/repo[@revision]")`.
+Pickle-free: `model.safetensors` holds the weights, `model.onnx` the network as it is served (ONNX Runtime),
+and `config.json` everything needed to rebuild the network and its pre- and post-processing. Load it with
+`shared.tasks.{module}.serve.Predictor.load("folder-or-user/repo[@revision]")`.
 """

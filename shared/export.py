@@ -16,16 +16,18 @@ from shared import artifact, tasks
 
 
 def onnx_bytes(model, example_inputs: tuple, input_names: list[str], output_names: list[str],
-               dynamic_axes: dict | None = None, opset: int = 17) -> bytes:
+               dynamic_axes: dict | None = None, opset: int = 17, fold_constants: bool = True) -> bytes:
     """A torch network exported to ONNX bytes in eval mode (handed back in the mode it was in). The TorchScript
-    exporter: no onnxscript needed; `dynamic_axes` for the axes of any size (batch, height, width...)."""
+    exporter: no onnxscript needed; `dynamic_axes` for the axes of any size (batch, height, width...);
+    fold_constants=False keeps float16 weights float16 in the file (cast at run time) instead of folding the cast."""
     import torch
     buf = io.BytesIO()
     was_training = model.training
     model.eval()
     with torch.no_grad():
         torch.onnx.export(model, example_inputs, buf, input_names=input_names, output_names=output_names,
-                          dynamic_axes=dynamic_axes or {}, opset_version=opset, dynamo=False)
+                          dynamic_axes=dynamic_axes or {}, opset_version=opset, dynamo=False,
+                          do_constant_folding=fold_constants)
     model.train(was_training)
     return buf.getvalue()
 

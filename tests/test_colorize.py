@@ -8,33 +8,46 @@ import torch
 from PIL import Image
 
 from shared import artifact
+from shared.evaluate import evaluate
 from shared.images import open_image
-from shared.tasks import colorize as c
+from shared.tasks.colorize import colour, data as d, evaluate as e, train as c
+from shared.tasks.colorize.serve import Predictor
 from shared.train import parse
 
 REPO = Path(__file__).resolve().parent.parent
+DEFAULT = REPO / "spaces/colorize/model"
 
 
 # ---------------------------------------------------------------- colour space
-def test_lab_matches_the_cie_reference_values():
-    rgb = torch.tensor([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1], [0, 0, 0]], dtype=torch.float32).T[:, :, None]
-    lab = c.rgb_to_lab(rgb)[..., 0].T
-    expected = torch.tensor([[53.24, 80.09, 67.20], [87.73, -86.18, 83.18], [32.30, 79.19, -107.86],
-                             [100, 0, 0], [0, 0, 0]])
-    assert torch.allclose(lab, expected, atol=0.05)
+@pytest.mark.parametrize("kind", [np.asarray, torch.tensor])
+def test_lab_matches_the_cie_reference_values(kind):
+    "One conversion for serving (numpy) and training (torch): both give the CIE reference values."
+    rgb = kind(np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1], [0, 0, 0]], dtype=np.float32).T[:, :, None])
+    lab = np.asarray(colour.rgb_to_lab(rgb))[..., 0].T
+    expected = np.array([[53.24, 80.09, 67.20], [87.73, -86.18, 83.18], [32.30, 79.19, -107.86],
+                         [100, 0, 0], [0, 0, 0]])
+    assert np.allclose(lab, expected, atol=0.05)
+
+
+def test_numpy_and_torch_conversions_agree():
+    rgb = np.random.default_rng(1).random((2, 3, 16, 24)).astype(np.float32)
+    lab = colour.rgb_to_lab(rgb)
+    assert np.abs(lab - colour.rgb_to_lab(torch.from_numpy(rgb)).numpy()).max() < 1e-3
+    assert np.abs(colour.lab_to_rgb(lab) - colour.lab_to_rgb(torch.from_numpy(lab)).numpy()).max() < 1e-5
 
 
 def test_lab_round_trip_is_exact_to_8_bits():
-    rgb = torch.rand(2, 3, 32, 48)
-    assert (c.lab_to_rgb(c.rgb_to_lab(rgb)) - rgb).abs().max() < 1 / 1000
+    rgb = np.random.default_rng(0).random((2, 3, 32, 48)).astype(np.float32)
+    assert np.abs(colour.lab_to_rgb(colour.rgb_to_lab(rgb)) - rgb).max() < 1 / 1000
 
 
 def test_grey_keeps_lightness_and_drops_colour():
     img = Image.fromarray((np.random.default_rng(0).random((20, 30, 3)) * 255).astype(np.uint8))
-    g = np.asarray(c.grey(img)).astype(int)
+    g = np.asarray(colour.grey(img)).astype(int)
     assert (np.ptp(g, axis=2) <= 1).all()  # R = G = B
-    lab_in, lab_out = c.rgb_to_lab(c.image_to_tensor(img)), c.rgb_to_lab(c.image_to_tensor(c.grey(img)))
-    assert (lab_in[0] - lab_out[0]).abs().max() < 0.5
+    lab_in = colour.rgb_to_lab(colour.image_to_array(img))
+    lab_out = colour.rgb_to_lab(colour.image_to_array(colour.grey(img)))
+    assert np.abs(lab_in[0] - lab_out[0]).max() < 0.5
 
 
 # ---------------------------------------------------------------- bins, loss, decoding
@@ -45,13 +58,13 @@ def test_bins_cover_the_srgb_gamut():
     # all but the most saturated corners within one (a random photo's colours missed by up to 11 in 1 run of 5)
     x = torch.linspace(0, 1, 32)
     rgb = torch.stack(torch.meshgrid(x, x, x, indexing="ij")).reshape(3, 32, -1)
-    distance = torch.cdist(c.rgb_to_lab(rgb)[1:].reshape(2, -1).T, centres).min(1).values
+    distance = torch.cdist(colour.rgb_to_lab(rgb)[1:].reshape(2, -1).T, centres).min(1).values
     assert distance.max() < 15 and (distance < 10).float().mean() > 0.99
 
 
 def test_soft_encoding_has_the_true_colour_as_its_mean():
     centres, lut = c.ab_bins(10)
-    ab = c.rgb_to_lab(torch.rand(1, 3, 16, 16) * 0.8 + 0.1)[:, 1:]
+    ab = colour.rgb_to_lab(torch.rand(1, 3, 16, 16) * 0.8 + 0.1)[:, 1:]
     idx, w = c.soft_encode(ab, lut, 10)
     assert torch.allclose(w.sum(1), torch.ones(1, 16, 16))
     mean = (w[:, :, None] * centres[idx].permute(0, 1, 4, 2, 3)).sum(1)
@@ -88,22 +101,22 @@ def test_loss_prefers_the_true_colour():
 def test_metrics_on_known_images():
     rng = np.random.default_rng(0)
     img = (rng.random((32, 32, 3)) * 255).astype(np.uint8)
-    assert c.psnr(img, img) > 90 and abs(c.ssim(img, img) - 1) < 1e-9
+    assert e.psnr(img, img) > 90 and abs(e.ssim(img, img) - 1) < 1e-9
     grey = np.repeat(img[..., :1], 3, 2)
-    assert c.colourfulness(grey) == 0 and c.colourfulness(img) > 30
+    assert e.colourfulness(grey) == 0 and e.colourfulness(img) > 30
     noisy = np.clip(img.astype(int) + rng.integers(-20, 21, img.shape), 0, 255).astype(np.uint8)
-    assert 20 < c.psnr(noisy, img) < 40 and c.ssim(noisy, img) < 0.99
+    assert 20 < e.psnr(noisy, img) < 40 and e.ssim(noisy, img) < 0.99
 
 
 # ---------------------------------------------------------------- data
 def test_scan_skips_greyscale_photos_and_splits_by_name(data):
     _, cfg, _ = parse(["colorize", "--out", "x"])
     centres, lut = c.ab_bins(cfg.grid)
-    df, counts, skipped = c.scan(cfg, lut)
+    df, counts, skipped = d.scan(cfg, lut.shape[0])
     assert 900 < len(df) and 0 < len(skipped) < 20
     assert not df.path.str.contains("cats-vs-dogs").any()
     assert 0.05 < df.is_valid.mean() < 0.15
-    assert all(c.is_valid(Path(p), cfg) == v for p, v in zip(df.path, df.is_valid))
+    assert all(d.is_valid(Path(p), cfg) == v for p, v in zip(df.path, df.is_valid))
     assert counts.sum() > 0
 
 
@@ -113,8 +126,8 @@ def test_examples_are_grey_validation_photos(data):
     examples = sorted((REPO / "spaces/colorize/examples").glob("*.jpg"))
     assert len(examples) >= 3
     for p in examples:
-        assert c.is_valid(p, cfg)
-        assert c.colourfulness(np.asarray(Image.open(p).convert("RGB"))) < 1
+        assert d.is_valid(p, cfg)
+        assert e.colourfulness(np.asarray(Image.open(p).convert("RGB"))) < 1
 
 
 # ---------------------------------------------------------------- training and artifact
@@ -130,69 +143,84 @@ def tiny_colorize(tmp_path_factory, data):
 def test_training_cli_writes_a_working_artifact(tiny_colorize, data):
     config = json.loads((tiny_colorize / "config.json").read_text())
     assert config["task"] == "colorize" and len(config["ab_centres"]) == config["n_out"]
-    m = config["metrics"]
-    assert m["n_valid_photos"] > 0 and m["psnr"] > 10 and m["grey_psnr"] > 10 and m["colourfulness_truth"] > 0
+    assert sorted(p.name for p in tiny_colorize.iterdir()) == sorted(artifact.FILES)
     card = (tiny_colorize / "README.md").read_text()
     assert "python -m shared.train colorize --preset tiny" in card and "Zhang" in card and "PSNR" in card
-    predictor = c.Predictor.load(tiny_colorize)
+    predictor = Predictor.load(tiny_colorize)
     photo = open_image(data / "pets" / "images" / "Abyssinian_101.jpg")
     out = predictor.colorize(photo)
     assert out.size == photo.size and out.mode == "RGB"
     # the output keeps the input's lightness exactly: only colour is added
-    assert (c.rgb_to_lab(c.image_to_tensor(out))[0] - c.rgb_to_lab(c.image_to_tensor(photo))[0]).abs().mean() < 1
-    assert c.colourfulness(np.asarray(predictor.colorize(photo, strength=0))) < 1
+    lab_out, lab_in = (colour.rgb_to_lab(colour.image_to_array(i)) for i in (out, photo))
+    assert np.abs(lab_out[0] - lab_in[0]).mean() < 1
+    assert e.colourfulness(np.asarray(predictor.colorize(photo, strength=0))) < 1
+
+
+def test_the_cards_metrics_are_the_served_models(tiny_colorize, data):
+    "Training measured the ONNX Predictor: re-measuring the artifact on the same held-out photos gives the card's numbers."
+    config = json.loads((tiny_colorize / "config.json").read_text())
+    cfg = c.Config(**config["train_config"])
+    df, _, _ = d.scan(cfg, len(range(-110, 111, cfg.grid)))
+    again = e.evaluate(Predictor.load(tiny_colorize), paths=list(df.path[df.is_valid]))
+    stored = {k: v for k, v in config["metrics"].items() if k != "train_seconds"}
+    assert again == stored and again["n_valid_photos"] >= 4
 
 
 def test_artifact_round_trip_gives_the_learners_predictions(data, tmp_path):
-    "Export, save, load: the lean Predictor's network gives the fastai learner's outputs on the same input."
+    "Export, save with model.onnx, load: the served network gives the fastai learner's outputs on the same input."
+    from shared.export import servable
     _, cfg, _ = parse(["colorize", "--preset", "tiny", "--out", str(tmp_path)])
     learn = c.learner(cfg)
     learn.fit(1, 1e-3)
     state, config = c.export(learn, cfg)
-    artifact.save(tmp_path, state, config, "card")
-    predictor = c.Predictor.load(tmp_path)
+    artifact.save(tmp_path, state, config, "card", onnx=servable("colorize", state, config))
+    predictor = Predictor.load(tmp_path)
     learn.model.load_state_dict({k: v.float() for k, v in state.items()})  # the artifact stores float16
     x = learn.dls.valid.one_batch()[0]
     with torch.inference_mode():
-        expected = learn.loss_func.activation(learn.model.eval()(x))
-        got = c.decode_ab(predictor.model(torch.as_tensor(x)), predictor.centres, predictor.temperature)
-    assert torch.allclose(expected, got, atol=1e-4)
+        expected = learn.loss_func.activation(learn.model.eval()(x)).numpy()
+    got = predictor.model.run(l=np.asarray(x.cpu(), dtype=np.float32),
+                              temperature=np.array(predictor.temperature, dtype=np.float32))["ab"]
+    assert np.abs(expected - got).max() < 1e-3
 
 
-def test_working_size_keeps_the_aspect_ratio():
-    p = c.Predictor.__new__(c.Predictor)
-    p.size = 96
-    assert p.working_size(500, 375) == (128, 96)
-    assert p.working_size(375, 500) == (96, 128)
-    assert p.working_size(1, 1) == (96, 96)
-    assert p.working_size(10000, 10) == (288, 96)  # the long side is capped
+@pytest.fixture(scope="module")
+def default_predictor():
+    return Predictor.load(DEFAULT)
 
 
-def test_large_photos_get_a_clear_message():
-    p = c.Predictor.__new__(c.Predictor)
+def test_working_size_keeps_the_aspect_ratio(default_predictor):
+    p = default_predictor
+    assert p.size == 64
+    assert p.working_size(500, 375) == (96, 64)
+    assert p.working_size(375, 500) == (64, 96)
+    assert p.working_size(1, 1) == (64, 64)
+    assert p.working_size(10000, 10) == (192, 64)  # the long side is capped
+
+
+def test_large_photos_get_a_clear_message(default_predictor):
     with pytest.raises(ValueError, match="megapixels"):
-        p.colorize(Image.new("RGB", (7000, 7000)))
+        default_predictor.colorize(Image.new("RGB", (7000, 7000)))
 
 
 def test_the_committed_default_model_is_small_and_documented():
-    folder = REPO / "spaces/colorize/model"
-    assert all((folder / f).is_file() for f in artifact.FILES)
-    assert (folder / artifact.WEIGHTS).stat().st_size < 15_000_000
-    metrics = json.loads((folder / "config.json").read_text())["metrics"]
-    card = (folder / "README.md").read_text()
-    assert str(metrics["psnr"]) in card and "python -m shared.tasks.colorize --evaluate" in card
+    assert sorted(p.name for p in DEFAULT.iterdir()) == sorted(artifact.FILES)
+    assert max(p.stat().st_size for p in DEFAULT.iterdir()) < 15_000_000
+    card = (DEFAULT / "README.md").read_text()
+    assert "python -m shared.evaluate colorize" in card
 
 
-def test_the_default_model_beats_the_grey_input_and_keeps_the_colour():
-    "The issue's bar, on the validation photos (numbers from the model card, made by the training CLI)."
-    m = json.loads((REPO / "spaces/colorize/model/config.json").read_text())["metrics"]
-    assert m["n_valid_photos"] >= 100
+def test_the_default_model_beats_the_grey_input_and_keeps_the_colour(data):
+    "The issue's bar, re-measured through the serving path on a fixed slice of the held-out photos."
+    m = evaluate("colorize", DEFAULT, limit=40)
+    assert m["n_valid_photos"] == 40
     assert m["psnr"] > m["grey_psnr"]           # closer to the truth than the grey input
     assert m["colourfulness_ratio"] >= 0.6      # and at least 60% of the true colourfulness
 
 
-def test_evaluation_cli_reproduces_the_card(data):
-    "python -m shared.tasks.colorize --evaluate MODEL recomputes the card's numbers (here on a few photos)."
-    folder = REPO / "spaces/colorize/model"
-    got = c.main(["--evaluate", str(folder), "--limit", "5"])
-    assert got["n_valid_photos"] == 5 and got["psnr"] > 10 and 0 < got["colourfulness_ratio"]
+def test_evaluation_cli_prints_the_cards_metrics(data, capsys):
+    "python -m shared.evaluate colorize MODEL: the card's metrics, here on a few photos."
+    from shared.evaluate import main
+    got = main(["colorize", str(DEFAULT), "--limit", "5"])
+    printed = json.loads(capsys.readouterr().out)
+    assert got["n_valid_photos"] == 5 and printed["psnr"] == got["psnr"] and printed["task"] == "colorize"

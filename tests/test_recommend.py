@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from conftest import REPO
 
-from shared import artifact
-from shared.tasks import recommend as task
+from shared import artifact, ui_recommend as show
+from shared.tasks.recommend import config as task_config, train as task
+from shared.tasks.recommend.serve import BadRatings, Predictor, logit_of
 
 APP = REPO / "spaces" / "recommend" / "app.py"
 MODEL = REPO / "spaces" / "recommend" / "model"
@@ -21,7 +22,7 @@ SCIFI = {str(m): r for m, _, r in PROFILES["Space opera and sci-fi"]}
 
 @pytest.fixture(scope="module")
 def pred():
-    return task.Predictor.load(MODEL)
+    return Predictor.load(MODEL)
 
 
 # ---------------------------------------------------------------- the lean path, no server
@@ -29,7 +30,7 @@ def test_fold_in_solves_the_ridge_problem(pred):
     idx, values = pred.parse(SCIFI)
     w = pred.fold_in(idx, values)
     X = np.concatenate([pred.V[idx], np.ones((len(idx), 1))], 1)
-    z = task.logit_of(values, pred.lo, pred.hi) - pred.bias[idx]
+    z = logit_of(values, pred.lo, pred.hi) - pred.bias[idx]
     P = pred.prior_strength * pred.prior_precision
     grad = X.T @ (X @ w - z) / pred.noise_var + P @ (w - pred.prior_mean)  # zero at the minimum
     assert np.abs(grad).max() < 1e-6 * max(1.0, np.abs(X.T @ z).max())
@@ -89,14 +90,14 @@ def test_similar_and_search(pred):
 def test_table_rows_to_ratings():
     table = pd.DataFrame([[260.0, "Star Wars", 5.0], [None, "Toy Story (1995)", 4.0], [None, None, None],
                           [float("nan"), "", float("nan")]], columns=["movieId", "title", "rating"])
-    assert task.rows_to_ratings(table) == [(260, 5.0), ("Toy Story (1995)", 4.0)]
-    assert task.rows_to_ratings(None) == []
+    assert show.rows_to_ratings(table) == [(260, 5.0), ("Toy Story (1995)", 4.0)]
+    assert show.rows_to_ratings(None) == []
 
 
 @pytest.mark.parametrize("ratings, message", [({"1": float("nan")}, "NaN"), ({"1": float("inf")}, "outside"),
                                               ({"1": None}, "not a number"), ("4 stars", "JSON object")])
 def test_parse(pred, ratings, message):
-    with pytest.raises(task.BadRatings, match=message):
+    with pytest.raises(BadRatings, match=message):
         pred.parse(ratings)
 
 
@@ -108,7 +109,7 @@ def test_a_visitor_who_rated_every_common_movie_still_gets_k(pred):
 
 @pytest.mark.parametrize("k", [0, 101, -3, 2.5, "ten", None, True])
 def test_bad_k(pred, k):
-    with pytest.raises(task.BadRatings, match="k must be"):
+    with pytest.raises(BadRatings, match="k must be"):
         pred.recommend(SCIFI, k)
 
 
@@ -156,7 +157,7 @@ BAD = [
 
 def test_bad_input_battery(client, pred):
     from gradio_client.exceptions import AppError
-    too_many = {str(m): 3.0 for m in pred.movie_ids[:task.MAX_RATINGS + 1]}
+    too_many = {str(m): 3.0 for m in pred.movie_ids[:task_config.MAX_RATINGS + 1]}
     for ratings, k, message in BAD + [(too_many, 10, "at most")]:
         with pytest.raises(AppError, match=message):
             api(client, ratings, k)
@@ -196,22 +197,35 @@ def test_train_cli_and_round_trip(tmp_path, data):
     set_seed(cfg.seed, reproducible=True)
     learn = task.fit(task.learner(cfg), cfg)
     state, config = task.export(learn, cfg)
-    live = task.Predictor(config, state)
-    saved = task.Predictor.load(artifact.save(tmp_path / "rt", state, config, "card"))
+    from shared.evaluate import serving_predictor
+    from shared.export import servable
+    live = serving_predictor("recommend", state, config)
+    saved = Predictor.load(artifact.save(tmp_path / "rt", state, config, "card",
+                                         onnx=servable("recommend", state, config)))
     visitor = {str(live.movie_ids[i]): 4.5 for i in range(5)}
     assert live.recommend(visitor, 10) == saved.recommend(visitor, 10)
-    # the served movie vectors are the learner's own (stored as float16)
+    # the served movie vectors are the learner's own (stored as float16), in numpy and in model.onnx alike
     weights = learn.model.i_weight.weight.detach()[1:].half().double().numpy()
     assert np.array_equal(live.V, weights) and np.array_equal(saved.V, weights)
+    w = saved.fold_in(*saved.parse(visitor))
+    assert np.allclose(saved.logits(w), weights @ w[:-1] + w[-1] + saved.bias, atol=1e-4)
     assert learn.model.i_weight.weight.shape[1] == cfg.members * cfg.n_factors
 
 
 def test_committed_model(pred):
     "The default model: small, its card has the comparisons, the MovieLens terms sit beside it."
+    assert {p.name for p in MODEL.iterdir()} == {*artifact.FILES, "README.txt"}
     assert all(p.stat().st_size < 15e6 for p in MODEL.iterdir())
-    metrics = pred.config["metrics"]
-    assert metrics["rmse"] < metrics["rmse_bias_only"]
-    assert metrics["visitor_recall@20"] > metrics["visitor_recall@20_popular"]
     card = (MODEL / "README.md").read_text()
     assert "Harper" in card and "bias-only" in card and "most popular" in card
     assert (MODEL / "README.txt").read_text().startswith("Summary")
+
+
+def test_committed_model_beats_the_popular_list_for_new_visitors(pred, data):
+    "Re-measured through the serving path (shared.evaluate) on a fixed slice of the held-out users."
+    from shared.evaluate import evaluate
+    m = evaluate("recommend", MODEL, limit=20)
+    assert m["n_heldout_users"] == 20 and m["visitor_tests"] >= 50
+    assert m["visitor_recall@20"] > 1.1 * m["visitor_recall@20_popular"]
+    assert m["visitor_rmse"] < m["visitor_rmse_bias_only"]
+

@@ -3,8 +3,8 @@
     python -m shared.bench colorize [--quick]
 
 Rows: the whole `Predictor.colorize` (network at working resolution + full-resolution Lab recombination),
-the network alone, and the lossless PNG encoding the Space adds (Gradio's, PIL's default level). Torch runs on
-the Space's threads a request (`runtime.serving_threads()`: 1 on 2 cores).
+the network alone (ONNX Runtime), and the lossless PNG encoding the Space adds (Gradio's, PIL's default level).
+ONNX Runtime runs on the Space's threads a request (`runtime.serving_threads()`: 1 on 2 cores).
 """
 from __future__ import annotations
 
@@ -27,10 +27,8 @@ def photo(side: int) -> Image.Image:
 
 
 def run(args) -> list[dict]:
-    import torch
     from shared import runtime
-    from shared.tasks.colorize import Predictor
-    torch.set_num_threads(runtime.serving_threads())  # as the Space runs it: its cores shared by two requests
+    from shared.tasks.colorize.serve import Predictor
     model = os.environ.get("COLORIZE_MODEL") or str(Path(__file__).resolve().parents[2] / "spaces" / "colorize" / "model")
     predictor = Predictor.load(model)
     n, warm = (3, 1) if args.quick else (20, 3)
@@ -47,5 +45,5 @@ def run(args) -> list[dict]:
         rows.append({"what": "PNG encoding (Gradio)", "input": f"{side}x{side}",
                      **summary(timings(lambda: out.save(io.BytesIO(), "png"), reps, warm))})
     for r in rows:
-        r["threads"] = torch.get_num_threads()
+        r["threads"] = runtime.serving_threads()  # as the Space runs it: its cores shared by two requests
     return rows

@@ -14,13 +14,14 @@ from pathlib import Path
 import numpy as np
 
 from shared import bench
-from shared.tasks import recommend as task
+from shared.tasks.recommend import train as task
+from shared.tasks.recommend.serve import Predictor
 
 MODEL = Path(__file__).resolve().parent.parent.parent / "spaces" / "recommend" / "model"
 GOAL_MS = 20
 
 
-def visitor(pred: task.Predictor, n: int, seed: int = 0) -> dict[str, float]:
+def visitor(pred: Predictor, n: int, seed: int = 0) -> dict[str, float]:
     rng = np.random.default_rng(seed)
     popular = np.argsort(-pred.counts, kind="stable")[:1000]
     picks = rng.choice(popular, n, replace=False)
@@ -29,7 +30,7 @@ def visitor(pred: task.Predictor, n: int, seed: int = 0) -> dict[str, float]:
 
 def run(args) -> list[dict]:
     n = 20 if args.quick else 200
-    pred = task.Predictor.load(MODEL)
+    pred = Predictor.load(MODEL)
     rows = []
     for n_ratings in (0, 1, 10, 200):
         ratings = visitor(pred, n_ratings)
@@ -43,7 +44,7 @@ def run(args) -> list[dict]:
     rows.append({"what": "movies like this one, k=10",
                  **bench.summary(bench.timings(lambda: pred.similar(260, 10), n=n))})
     start = time.perf_counter()
-    task.Predictor.load(MODEL)
+    Predictor.load(MODEL)
     rows.append({"what": "load the model (cold start)", "p50_ms": round(1000 * (time.perf_counter() - start), 1), "n": 1})
     rows.append(training_time(args.quick))
     return rows

@@ -2,16 +2,18 @@
 import gradio as gr
 
 from shared import ui
-from shared.tasks import colorize
+from shared.tasks.colorize.colour import grey
+from shared.tasks.colorize.config import MAX_PIXELS
+from shared.tasks.colorize.serve import Predictor, too_large
 
-predictor = colorize.Predictor.load(ui.model_source("COLORIZE_MODEL", __file__), device=ui.device())
+predictor = Predictor.load(ui.model_source("COLORIZE_MODEL", __file__))
 PREVIEW = 1024  # the before/after slider shows at most this many pixels a side; the PNG keeps them all
 
 
 def open_upload(image):
     photo = ui.open_photo(image)
-    if photo.width * photo.height > colorize.MAX_PIXELS:
-        raise gr.Error(colorize.too_large(photo))
+    if photo.width * photo.height > MAX_PIXELS:
+        raise gr.Error(too_large(photo))
     return photo
 
 
@@ -34,7 +36,7 @@ def compare(image, strength, current=None):
     photo = open_upload(image)
     same = current is not None and strength == 1 and current.size == photo.size
     colour = current if same else predictor.colorize(photo, strength)
-    before, after = colorize.grey(photo), colour.copy()
+    before, after = grey(photo), colour.copy()
     before.thumbnail((PREVIEW, PREVIEW))
     after.thumbnail((PREVIEW, PREVIEW))
     return (before, after), colour

@@ -5,22 +5,22 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
-from shared import ui
-from shared.tasks import recommend as task
+from shared import ui, ui_recommend as show
+from shared.tasks.recommend.serve import BadRatings, Predictor
 
-predictor = task.Predictor.load(ui.model_source("RECOMMEND_MODEL", __file__))
+predictor = Predictor.load(ui.model_source("RECOMMEND_MODEL", __file__))
 PROFILES = json.loads((Path(__file__).parent / "examples" / "profiles.json").read_text())
 RATED = ["movieId", "title", "rating"]
 RECS = ["#", "title", "why", "predicted ★", "score", "genres"]
 ALIKE = ["title", "genres", "similarity"]
-MOVIES = [(predictor.label(i), str(predictor.movie_ids[i])) for i in predictor.search("", limit=None)]
-MAP = predictor.embedding_map(600)
+MOVIES = [(show.label(predictor, i), str(predictor.movie_ids[i])) for i in predictor.search("", limit=None)]
+MAP = show.embedding_map(predictor, 600)
 
 
 def checked(fn, *args):
     try:
         return fn(*args)
-    except task.BadRatings as e:
+    except BadRatings as e:
         raise gr.Error(str(e)) from e
 
 
@@ -35,10 +35,10 @@ def predict(ratings: pd.DataFrame, k: int = 10):
     Returns:
         a short summary and a table of recommendations: title, genres, predicted rating, score and why.
     """
-    recs = checked(predictor.recommend, task.rows_to_ratings(ratings), k)
+    recs = checked(predictor.recommend, show.rows_to_ratings(ratings), k)
     table = pd.DataFrame([[n + 1, r["title"], r["because"], r["predicted_rating"], round(r["score"], 2),
                            r["genres"].replace("|", ", ")] for n, r in enumerate(recs)], columns=RECS)
-    return task.summary(predictor, task.rows_to_ratings(ratings)), table
+    return show.summary(predictor, show.rows_to_ratings(ratings)), table
 
 
 @ui.gpu
@@ -78,7 +78,7 @@ def add(rated: pd.DataFrame, movie: str, stars: float):
     i = predictor.lookup(movie)
     if i is None:
         raise gr.Error(f"Unknown movie {movie!r}.")
-    rows = [r for r in task.table_rows(rated) if str(r[0]) != str(predictor.movie_ids[i])]
+    rows = [r for r in show.table_rows(rated) if str(r[0]) != str(predictor.movie_ids[i])]
     return pd.DataFrame(rows + [[predictor.movie_ids[i], predictor.titles[i], float(stars)]], columns=RATED)
 
 

@@ -1,0 +1,70 @@
+"""Serving: a photo's lightness -> its colours, in ONNX Runtime, recombined with the photo's own full-resolution
+lightness in numpy and PIL. No torch, no fastai, no timm."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from shared import artifact, runtime
+
+from .colour import image_to_array, lab_to_rgb, lightness, rgb_to_lab
+from .config import MAX_PIXELS, ServingConfig
+
+
+class Predictor:
+    """The network (U-Net + annealed-mean decoding, model.onnx: normalised L and a temperature in, a/b out) at a
+    small working size; the colour is upsampled and put on the photo's own lightness."""
+
+    def __init__(self, config: dict, onnx):
+        self.config = config
+        serving = ServingConfig.from_dict(config)
+        self.size, self.temperature = serving.size, serving.temperature
+        self.l_mean, self.l_std = serving.l_mean, serving.l_std
+        self.model = runtime.OnnxModel(onnx)
+
+    @classmethod
+    def load(cls, source) -> "Predictor":
+        config, folder = artifact.load(source, task="colorize")
+        return cls(config, Path(folder) / artifact.ONNX)
+
+    def working_size(self, width: int, height: int) -> tuple[int, int]:
+        "The network's input size for a photo: short side = `size`, aspect kept (long side at most 3x), multiples of 32."
+        short, long = sorted((width, height))
+        n_long = max(32, round(min(self.size * long / short, 3 * self.size) / 32) * 32)
+        n_short = max(32, round(self.size / 32) * 32)
+        return (n_short, n_long) if width <= height else (n_long, n_short)
+
+    def predict_ab(self, image: Image.Image) -> np.ndarray:
+        "The predicted colour (1, 2, h, w) at working resolution, from the photo's lightness alone."
+        small = image.convert("RGB").resize(self.working_size(*image.size), Image.BILINEAR)
+        x, _ = lightness(image_to_array(small)[None], self.l_mean, self.l_std)
+        return self.model.run(l=np.ascontiguousarray(x, dtype=np.float32),
+                              temperature=np.array(self.temperature, dtype=np.float32))["ab"]
+
+    def compose(self, image: Image.Image, ab: np.ndarray, strength: float = 1.0) -> Image.Image:
+        "The photo's own full-resolution lightness + the predicted colour (upsampled bilinearly, times `strength`)."
+        rgb = np.asarray(image.convert("RGB"), dtype=np.uint8)  # (H, W, 3)
+        H, W = rgb.shape[:2]
+        up = np.stack([np.asarray(Image.fromarray(np.ascontiguousarray(c, dtype=np.float32) * np.float32(strength),
+                                                  "F").resize((W, H), Image.BILINEAR)) for c in ab[0]])
+        out = np.empty_like(rgb)
+        band = max(1, 2 ** 20 // W)  # rows per step: bounded memory for large photos
+        for r in range(0, H, band):
+            x = rgb[r:r + band].transpose(2, 0, 1).astype(np.float32) / 255
+            lab = np.concatenate([rgb_to_lab(x)[:1], up[:, r:r + band]], 0)
+            out[r:r + band] = (lab_to_rgb(lab) * 255 + 0.5).astype(np.uint8).transpose(1, 2, 0)
+        return Image.fromarray(out, "RGB")
+
+    def colorize(self, image: Image.Image, strength: float = 1.0) -> Image.Image:
+        "A colour version of `image` (any RGB photo; colour photos are used as grey) at the same size."
+        if image.width * image.height > MAX_PIXELS:
+            raise ValueError(too_large(image))
+        return self.compose(image, self.predict_ab(image), strength)
+
+
+def too_large(image: Image.Image) -> str:
+    return (f"That photo is {image.width}x{image.height} ({image.width * image.height / 1e6:.0f} megapixels); "
+            f"this Space colourises photos up to {MAX_PIXELS // 1_000_000} megapixels at full size. "
+            "Please scale it down and try again.")
