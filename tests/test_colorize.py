@@ -8,7 +8,6 @@ import torch
 from PIL import Image
 
 from shared import artifact
-from shared.evaluate import evaluate
 from shared.images import open_image
 from shared.tasks.colorize import colour, data as d, evaluate as e, train as c
 from shared.tasks.colorize.serve import Predictor

@@ -7,7 +7,9 @@ model load + the first answer. Each app (every Space's `python app.py`, and `sha
 one text box that echoes) is started from its own folder with the same environment, then polled until its
 `/predict` has answered once with its first example through gradio_client (the same client path for all).
 Rounds interleave the apps, so load on the machine hits them alike; the table gives each app's median and its
-difference to the bare app's median. Goal: at most +2.0 s for every Space.
+difference to the bare app's median. Goal: at most +2.0 s for every Space. On a machine shared with other work
+the wall time stretches with the load; the server's own CPU seconds to its first answer (all its threads,
+from /proc) are what it would take on a core of its own, so they are reported beside it.
 """
 from __future__ import annotations
 
@@ -29,8 +31,15 @@ BARE = Path(__file__).resolve().parent / "bare_app.py"
 GOAL_S = 2.0
 
 
-def first_answer(app: Path, folder: Path, timeout: float = 300) -> float:
-    "Seconds from starting `python app.py` to its first /predict answer; the process is stopped afterwards."
+def cpu_seconds(pid: int) -> float:
+    "User + system CPU seconds of a process so far, all its threads (Linux /proc)."
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def first_answer(app: Path, folder: Path, timeout: float = 600) -> tuple[float, float]:
+    """(wall seconds, the server's CPU seconds) from starting `python app.py` to its first /predict answer; the
+    process is stopped afterwards."""
     from gradio_client import Client
     port = free_port()
     env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_SERVER_NAME": "127.0.0.1",
@@ -53,10 +62,10 @@ def first_answer(app: Path, folder: Path, timeout: float = 300) -> float:
             time.sleep(0.05)
         sample = gallery.sample_request(url)
         result = Client(url, verbose=False).predict(*gallery.client_args(sample, folder), api_name="/predict")
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, cpu_seconds(proc.pid)
         if result is None:
             raise RuntimeError(f"{app} answered None")
-        return seconds
+        return seconds, cpu
     finally:
         proc.terminate()
         try:
@@ -69,20 +78,24 @@ def run(args) -> list[dict]:
     rounds = 1 if args.quick else 5
     apps = {"bare Gradio app": BARE, **{name: REPO / "spaces" / name / "app.py" for name in gallery.space_names()}}
     seconds: dict[str, list[float]] = {name: [] for name in apps}
+    cpu: dict[str, list[float]] = {name: [] for name in apps}
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(rounds):
             for name, app in apps.items():
                 folder = Path(tmp) / f"{name}-{r}"
                 folder.mkdir()
-                seconds[name].append(first_answer(app, folder))
-                print(f"round {r + 1}: {name} {seconds[name][-1]:.2f} s", flush=True)
-    bare = statistics.median(seconds["bare Gradio app"])
+                wall, used = first_answer(app, folder)
+                seconds[name].append(wall)
+                cpu[name].append(used)
+                print(f"round {r + 1}: {name} {wall:.2f} s wall, {used:.2f} s CPU", flush=True)
+    bare, bare_cpu = statistics.median(seconds["bare Gradio app"]), statistics.median(cpu["bare Gradio app"])
     rows = []
     for name, s in seconds.items():
-        med = statistics.median(s)
-        row = {"app": name, "first_answer_s_p50": round(med, 2), "min_s": round(min(s), 2),
-               "max_s": round(max(s), 2), "rounds": len(s)}
+        med, med_cpu = statistics.median(s), statistics.median(cpu[name])
+        row = {"app": name, "wall_s_p50": round(med, 2), "wall_s_min": round(min(s), 2),
+               "cpu_s_p50": round(med_cpu, 2), "rounds": len(s)}
         if name != "bare Gradio app":
-            row.update(over_bare_s=round(med - bare, 2), goal_s=f"+{GOAL_S}", meets_goal=med - bare <= GOAL_S)
+            row.update(wall_over_bare_s=round(med - bare, 2), cpu_over_bare_s=round(med_cpu - bare_cpu, 2),
+                       goal=f"+{GOAL_S} s", meets_goal=max(med - bare, med_cpu - bare_cpu) <= GOAL_S)
         rows.append(row)
     return rows
