@@ -1,6 +1,6 @@
 """Cold start of every Space against a trivial Gradio app started the same way, in the same run.
 
-    python -m shared.bench cold_start [--quick]
+    python -m shared.bench cold_start [--quick]      # COLD_START_ROUNDS=5 rounds by default
 
 A free Space sleeps and wakes on a visitor's click, so the first visitor waits for process start + imports +
 model load + the first answer. Each app (every Space's `python app.py`, and `shared/benchmarks/bare_app.py`:
@@ -60,7 +60,7 @@ def first_answer(app: Path, folder: Path, timeout: float = 600) -> tuple[float, 
             except httpx.HTTPError:
                 pass
             time.sleep(0.05)
-        sample = gallery.sample_request(url)
+        sample = gallery.sample_request(url, timeout=timeout)
         result = Client(url, verbose=False).predict(*gallery.client_args(sample, folder), api_name="/predict")
         seconds, cpu = time.perf_counter() - start, cpu_seconds(proc.pid)
         if result is None:
@@ -75,7 +75,7 @@ def first_answer(app: Path, folder: Path, timeout: float = 600) -> tuple[float, 
 
 
 def run(args) -> list[dict]:
-    rounds = 1 if args.quick else 5
+    rounds = 1 if args.quick else int(os.environ.get("COLD_START_ROUNDS", 5))
     apps = {"bare Gradio app": BARE, **{name: REPO / "spaces" / name / "app.py" for name in gallery.space_names()}}
     seconds: dict[str, list[float]] = {name: [] for name in apps}
     cpu: dict[str, list[float]] = {name: [] for name in apps}
