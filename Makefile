@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: demo test install install-dev train-pets bench-pets bench-load deploy lock clean
+.PHONY: demo test install install-dev train-pets bench-pets bench-load bench-cold-start deploy lock clean
 
 demo: install                         ## serve every Space offline on the embedded default models
 	HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False $(PY) -m shared.gallery
@@ -45,6 +45,9 @@ train-pets: install                   ## retrain the embedded default pets model
 
 bench-pets: install                   ## latency / throughput / cold start table + JSON
 	$(PY) -m shared.bench pets
+
+bench-cold-start: install             ## every Space's process start -> first answer, against a bare Gradio app (BENCHMARKS.md)
+	HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False $(PY) -m shared.bench cold_start
 
 bench-load: install                   ## suite cold start + 20 clients x 25 requests per Space (BENCHMARKS.md)
 	HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False $(PY) -m shared.bench load

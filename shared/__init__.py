@@ -1,7 +1,8 @@
 """Chapter One Spaces: the shared package.
 
-Data flows one way: data -> fastai learner -> pickle-free artifact -> lean predictor -> Gradio app.
-Each application area is a task module in `shared.tasks` with the same small interface.
+Data flows one way: data -> fastai learner -> pickle-free artifact (weights + ONNX) -> serving Predictor ->
+Gradio app. Each application area is a task package in `shared.tasks` with the same shape: a training side
+(fastai, torch) and a serving side (ONNX Runtime, numpy) that a Space imports alone.
 """
 
 __version__ = "0.1.0"

@@ -84,6 +84,21 @@ def pinned_requirements(top: list[str] | None = None) -> list[str]:
     return [f"{n}=={v}" for n, v in sorted(pins.items()) if not LEFT_TO_TORCH.match(n)]
 
 
+# What a Space's serving imports: the web app, the artifact and ONNX Runtime; no torch, fastai or timm.
+SERVING_REQUIREMENTS = ("gradio[mcp]", "gradio_client", "huggingface_hub", "safetensors", "onnxruntime", "numpy",
+                        "pillow", "spaces")
+EXTRA_REQUIREMENTS = {"history": ("torch", "matplotlib")}  # history trains small networks live, in torch
+
+
+def space_requirements(name: str) -> list[str]:
+    """Top-level requirements of one Space's bundle (`pinned_requirements` pins them and what they pull in):
+    the serving stack and what that Space alone adds. A task not yet split into a serving side
+    (shared/tasks/<name>.py) still serves through torch: it gets the whole requirements.txt."""
+    if (REPO / "shared" / "tasks" / f"{name}.py").is_file():
+        return _top_level_requirements()
+    return [*SERVING_REQUIREMENTS, *EXTRA_REQUIREMENTS.get(name, ())]
+
+
 def requirements_text(pins: list[str]) -> str:
     return ("# Exact versions of everything the app imports, as tested (python -m shared.deploy).\n"
             "# torch's CUDA wheels follow from its pin; on ZeroGPU, Hugging Face provides `spaces`.\n"
@@ -197,7 +212,7 @@ def space_bundle(name: str, out: Path, user: str | None, hub_model: str | None, 
         meta["models"] = [hub_model.split("@")[0]]
     body += model_section({name: (var, hub_model)})
     (dest / "README.md").write_text(personalise(render_readme(meta, body), user))
-    (dest / "requirements.txt").write_text(requirements_text(pins))
+    (dest / "requirements.txt").write_text(requirements_text(pinned_requirements(space_requirements(name))))
     return dest
 
 

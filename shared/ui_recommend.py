@@ -50,9 +50,16 @@ def main_genre(genres: str) -> str:
     return next((g for g in GENRE_ORDER if g in listed), "Other")
 
 
-def label(pred, i: int) -> str:
+def label(title: str, count: int) -> str:
     "How the app lists a movie: its title and how many ratings the model learned it from."
-    return f"{pred.titles[i]} · {pred.counts[i]} rating{'s' if pred.counts[i] != 1 else ''}"
+    return f"{title} · {count} rating{'s' if count != 1 else ''}"
+
+
+def movie_choices(pred) -> list[tuple[str, str]]:
+    "(label, movieId) for every movie, most rated first: the app's search box."
+    counts = pred.counts.tolist()
+    return [(label(pred.titles[i], counts[i]), str(pred.movie_ids[i])) for i in pred.search("", limit=None)]
+
 
 def embedding_map(pred, n: int = 500):
     "PCA of the movie vectors of the n most rated movies: a DataFrame of x, y, title, genre, ratings."

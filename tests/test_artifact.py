@@ -1,4 +1,5 @@
-"""The artifact: a folder of safetensors + JSON + model card; one loader for folders and Hub ids; no pickle."""
+"""The artifact: a folder of safetensors + ONNX + JSON + model card; one loader for folders and Hub ids; no pickle.
+Shown on a tiny sentiment model (trained in seconds by the real CLI); every task shares this code."""
 import json
 import re
 import shutil
@@ -7,47 +8,60 @@ import sys
 from pathlib import Path
 
 import pytest
-import torch
-from safetensors.torch import save_file
+from safetensors.torch import load_file, save_file
 
-from shared import artifact
+from shared import artifact, export
 from shared.artifact import ArtifactError
-from shared.tasks import pets
+from shared.tasks.sentiment.serve import Predictor
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def copy(tiny_pets, tmp_path):
+def copy(tiny_sentiment, tmp_path):
     dst = tmp_path / "model"
-    shutil.copytree(tiny_pets, dst)
+    shutil.copytree(tiny_sentiment, dst)
     return dst
 
 
-def test_folder_has_weights_config_and_card(tiny_pets):
-    assert sorted(p.name for p in tiny_pets.iterdir()) == ["README.md", "config.json", "model.safetensors"]
-    config = json.loads((tiny_pets / "config.json").read_text())
-    assert config["format_version"] == artifact.FORMAT_VERSION and config["task"] == "pets"
-    assert len(config["breeds"]) == 37 and config["breeds"][0] == "Abyssinian"
-    assert {"torch", "timm", "fastai", "python"} <= set(config["versions"])
+def test_folder_has_weights_network_config_and_card(tiny_sentiment):
+    assert sorted(p.name for p in tiny_sentiment.iterdir()) == ["README.md", "config.json", "model.onnx",
+                                                                 "model.safetensors"]
+    config = json.loads((tiny_sentiment / "config.json").read_text())
+    assert config["format_version"] == artifact.FORMAT_VERSION == 2 and config["task"] == "sentiment"
+    assert {"torch", "fastai", "python", "onnxruntime"} <= set(config["versions"])
     assert config["train_config"]["preset"] == "tiny" and "metrics" in config
-    card = (tiny_pets / "README.md").read_text()
+    card = (tiny_sentiment / "README.md").read_text()
     front = card.split("---")[1]
     for key in ("library_name: fastai", "license:", "datasets:", "model-index:"):
         assert key in front
-    assert "python -m shared.train pets --preset tiny" in card
+    assert "python -m shared.train sentiment --preset tiny" in card and "serve.Predictor.load" in card
 
 
-def test_missing_weights(copy):
+@pytest.mark.parametrize("name", ["model.safetensors", "model.onnx", "config.json"])
+def test_a_missing_file_is_named(copy, name):
+    (copy / name).unlink()
+    with pytest.raises(ArtifactError, match=f"has no {re.escape(name)}"):
+        Predictor.load(copy)
+
+
+def test_both_missing_files_are_named_and_the_fix_is_given(copy):
+    (copy / "model.onnx").unlink()
+    with pytest.raises(ArtifactError, match="python -m shared.export"):
+        Predictor.load(copy)
     (copy / "model.safetensors").unlink()
-    with pytest.raises(ArtifactError, match="has no model.safetensors"):
-        pets.Predictor.load(copy)
+    with pytest.raises(ArtifactError, match="has no model.safetensors and no model.onnx"):
+        Predictor.load(copy)
 
 
-def test_missing_config(copy):
-    (copy / "config.json").unlink()
-    with pytest.raises(ArtifactError, match="has no config.json"):
-        pets.Predictor.load(copy)
+def test_re_export_restores_a_servable_artifact(copy, tiny_sentiment):
+    "python -m shared.export FOLDER rebuilds model.onnx from the weights: the same answers as the trained one."
+    (copy / "model.onnx").unlink()
+    out = subprocess.run([sys.executable, "-m", "shared.export", str(copy)], cwd=REPO, capture_output=True, text=True,
+                         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}, timeout=300)
+    assert out.returncode == 0 and "wrote" in out.stdout, out.stderr[-2000:]
+    review = "A tense, beautifully shot thriller; the ending fell flat."
+    assert Predictor.load(copy).read(review).probs == Predictor.load(tiny_sentiment).read(review).probs
 
 
 def edit_config(folder, **changes):
@@ -58,38 +72,39 @@ def edit_config(folder, **changes):
 
 def test_format_too_new(copy):
     edit_config(copy, format_version=artifact.FORMAT_VERSION + 1)
-    with pytest.raises(ArtifactError, match="format_version 2; this code reads up to 1"):
-        pets.Predictor.load(copy)
-
-
-def test_unknown_architecture(copy):
-    edit_config(copy, arch="resnet_from_the_future")
-    with pytest.raises(ArtifactError, match="unknown architecture 'resnet_from_the_future'"):
-        pets.Predictor.load(copy)
+    with pytest.raises(ArtifactError, match="format_version 3; this code reads up to 2"):
+        Predictor.load(copy)
 
 
 def test_wrong_task(copy):
     edit_config(copy, task="colorize")
-    with pytest.raises(ArtifactError, match="holds a 'colorize' model, not a 'pets' model"):
-        pets.Predictor.load(copy)
+    with pytest.raises(ArtifactError, match="holds a 'colorize' model, not a 'sentiment' model"):
+        Predictor.load(copy)
 
 
 def test_version_drift_is_named(copy, caplog):
     "Weights that no longer fit the network the installed libraries build: a clear error naming the versions."
     config = json.loads((copy / "config.json").read_text())
-    edit_config(copy, versions={**config["versions"], "timm": "0.1.0"})
-    state = artifact.load(copy)[1]
-    state.pop(next(k for k in state if k.endswith(".weight")))  # as if a timm release renamed a layer
+    edit_config(copy, versions={**config["versions"], "torch": "1.0.0"})
+    state = load_file(copy / "model.safetensors")
+    state.pop("b")  # as if a new release renamed a parameter
     save_file(state, copy / "model.safetensors")
-    with pytest.raises(ArtifactError, match="version drift.*'timm': '0.1.0'"):
-        pets.Predictor.load(copy)
+    with pytest.raises(ArtifactError, match="version drift.*'torch': '1.0.0'"):
+        export.export(copy)
     assert "other library versions" in caplog.text
 
 
 def test_not_safetensors(copy):
     (copy / "model.safetensors").write_bytes(b"\x80\x04this is a pickle, not safetensors")
-    with pytest.raises(ArtifactError, match="not a readable safetensors file"):
-        pets.Predictor.load(copy)
+    with pytest.raises(ArtifactError, match="model.safetensors is not a readable safetensors file"):
+        Predictor.load(copy)
+
+
+@pytest.mark.parametrize("junk", [b"", b"\x80\x04a pickle", b"\x08\x07 but then garbage"])
+def test_not_onnx(copy, junk):
+    (copy / "model.onnx").write_bytes(junk)
+    with pytest.raises(ArtifactError, match="model.onnx (is not an ONNX model|cannot be run by ONNX Runtime)"):
+        Predictor.load(copy)
 
 
 def test_bad_source_names_the_problem():
@@ -133,10 +148,10 @@ def populate_hub_cache(cache: Path, folder: Path, repo_id: str, commit: str, ref
 HUB_SCRIPT = """
 import sys, json
 from shared import artifact
-from shared.tasks import pets
+from shared.tasks.sentiment.serve import Predictor
 try:
-    p = pets.Predictor.load(sys.argv[1])
-    print(json.dumps({"ok": True, "breeds": len(p.breeds), "size": p.size}))
+    p = Predictor.load(sys.argv[1])
+    print(json.dumps({"ok": True, "labels": p.labels, "ngrams": p.pipe.n}))
 except artifact.ArtifactError as e:
     print(json.dumps({"ok": False, "error": str(e)}))
 """
@@ -150,42 +165,25 @@ def load_offline(source: str, cache: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_hub_ids_load_through_snapshot_download_offline(tiny_pets, tmp_path):
+def test_hub_ids_load_through_snapshot_download_offline(tiny_sentiment, tmp_path):
     commit = "0123456789abcdef0123456789abcdef01234567"
-    populate_hub_cache(tmp_path / "hub", tiny_pets, "learner/pets", commit)
-    populate_hub_cache(tmp_path / "hub2", tiny_pets, "learner/pets", commit, ref="v1")
-    assert load_offline("learner/pets", tmp_path / "hub") == {"ok": True, "breeds": 37, "size": 32}
-    assert load_offline(f"learner/pets@{commit}", tmp_path / "hub")["ok"]
-    assert load_offline("learner/pets@v1", tmp_path / "hub2")["ok"]
+    populate_hub_cache(tmp_path / "hub", tiny_sentiment, "learner/sentiment", commit)
+    populate_hub_cache(tmp_path / "hub2", tiny_sentiment, "learner/sentiment", commit, ref="v1")
+    assert load_offline("learner/sentiment", tmp_path / "hub") == {"ok": True, "labels": ["negative", "positive"],
+                                                                   "ngrams": 2}
+    assert load_offline(f"learner/sentiment@{commit}", tmp_path / "hub")["ok"]
+    assert load_offline("learner/sentiment@v1", tmp_path / "hub2")["ok"]
     missing = load_offline("learner/unknown-model", tmp_path / "hub")
     assert not missing["ok"] and "could not get model 'learner/unknown-model'" in missing["error"]
 
 
-def test_push_checks_the_folder_and_never_prints_the_token(tmp_path, monkeypatch, tiny_pets):
+def test_push_checks_the_folder_and_never_prints_the_token(tmp_path, monkeypatch, tiny_sentiment):
+    from huggingface_hub.errors import OfflineModeIsEnabled
     secret = "hf_" + "x" * 30
     monkeypatch.setenv("HF_TOKEN", secret)
     (tmp_path / "half").mkdir()
     with pytest.raises(ArtifactError, match="missing"):
-        artifact.push(tmp_path / "half", "learner/pets")
-    with pytest.raises(Exception) as info:  # offline here: the real huggingface_hub call fails
-        artifact.push(tiny_pets, "learner/pets")
+        artifact.push(tmp_path / "half", "learner/sentiment")
+    with pytest.raises(OfflineModeIsEnabled) as info:  # a complete folder reaches the real Hub call (offline here)
+        artifact.push(tiny_sentiment, "learner/sentiment")
     assert secret not in str(info.value) and secret not in repr(info.value)
-
-
-def test_round_trip_same_predictions(data, tmp_path):
-    "train -> export -> save -> load -> the lean predictor gives the learner's own probabilities."
-    from shared.train import parse
-    _, cfg, _ = parse(["pets", "--preset", "tiny", "--out", str(tmp_path)])
-    learn = pets.learner(cfg)
-    learn.fit(1)
-    files = sorted((data / "pets" / "images").glob("*.jpg"))[::40]
-    probs, _ = learn.get_preds(dl=learn.dls.test_dl(files))
-    state, config = pets.export(learn, cfg)
-    artifact.save(tmp_path / "m", state, config, "card")
-    predictor = pets.Predictor.load(tmp_path / "m")
-    from shared.images import open_image
-    photos = [open_image(f) for f in files]
-    assert torch.allclose(predictor.probabilities(photos, tta=False), probs, atol=1e-5)
-    mirrored = [p.transpose(0) for p in photos]  # PIL FLIP_LEFT_RIGHT
-    both = (predictor.probabilities(photos, tta=False) + predictor.probabilities(mirrored, tta=False)) / 2
-    assert torch.allclose(predictor.probabilities(photos, tta=True), both, atol=1e-5)

@@ -181,3 +181,4 @@ def test_embedded_space_renders_and_answers_in_an_iframe_and_a_web_component(pag
     settle(page.locator("body"))
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / "browser-embed.png"), full_page=True)
+    assert not page.errors, page.errors  # neither embedding threw in the page

@@ -8,7 +8,6 @@ import torch
 from PIL import Image
 
 from shared import artifact
-from shared.evaluate import evaluate
 from shared.images import open_image
 from shared.tasks.colorize import colour, data as d, evaluate as e, train as c
 from shared.tasks.colorize.serve import Predictor
@@ -210,17 +209,12 @@ def test_the_committed_default_model_is_small_and_documented():
     assert "python -m shared.evaluate colorize" in card
 
 
-def test_the_default_model_beats_the_grey_input_and_keeps_the_colour(data):
-    "The issue's bar, re-measured through the serving path on a fixed slice of the held-out photos."
-    m = evaluate("colorize", DEFAULT, limit=40)
-    assert m["n_valid_photos"] == 40
+def test_the_default_model_beats_the_grey_input_and_keeps_the_colour(data, capsys):
+    """The issue's bar, re-measured through the serving path by `python -m shared.evaluate colorize MODEL` on all
+    the held-out photos (the margin over the grey input is small: a slice of them does not show it)."""
+    from shared.evaluate import main
+    m = main(["colorize", str(DEFAULT)])
+    assert json.loads(capsys.readouterr().out)["psnr"] == m["psnr"]  # what the command prints
+    assert m["n_valid_photos"] >= 100
     assert m["psnr"] > m["grey_psnr"]           # closer to the truth than the grey input
     assert m["colourfulness_ratio"] >= 0.6      # and at least 60% of the true colourfulness
-
-
-def test_evaluation_cli_prints_the_cards_metrics(data, capsys):
-    "python -m shared.evaluate colorize MODEL: the card's metrics, here on a few photos."
-    from shared.evaluate import main
-    got = main(["colorize", str(DEFAULT), "--limit", "5"])
-    printed = json.loads(capsys.readouterr().out)
-    assert got["n_valid_photos"] == 5 and printed["psnr"] == got["psnr"] and printed["task"] == "colorize"

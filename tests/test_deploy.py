@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 import yaml
 from gradio_client import Client
@@ -163,6 +164,25 @@ def wait_up(proc, url: str, log: Path, timeout: float = 300):
     raise TimeoutError(f"bundle did not start:\n{log.read_text()[-3000:]}")
 
 
+def assert_same_answer(a, b):
+    "Two gradio_client answers are the same: files by their decoded content, numbers to 1e-6, the rest equal."
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            assert_same_answer(x, y)
+    elif isinstance(a, dict) and isinstance(b, dict):
+        assert a.keys() == b.keys()
+        for k in a:
+            assert_same_answer(a[k], b[k])
+    elif isinstance(a, str) and isinstance(b, str) and os.path.isfile(a) and os.path.isfile(b):
+        from PIL import Image
+        assert np.array_equal(np.asarray(Image.open(a)), np.asarray(Image.open(b)))
+    elif isinstance(a, float) or isinstance(b, float):
+        assert a == pytest.approx(b, abs=1e-6)
+    else:
+        assert a == b and a is not None
+
+
 def call_predict(space_url: str, folder: Path):
     args = gallery.client_args(gallery.sample_request(space_url), folder)
     return Client(space_url, verbose=False).predict(*args, api_name="/predict")
@@ -170,7 +190,7 @@ def call_predict(space_url: str, folder: Path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", [NAMES[0], deploy.COMBINED])
-def test_bundle_copied_outside_the_repo_serves_predict(bundles, tmp_path_factory, name):
+def test_bundle_copied_outside_the_repo_serves_predict(bundles, tmp_path_factory, gallery_server, name):
     outside = Path(tempfile_outside_repo(tmp_path_factory)) / name
     shutil.copytree(bundles / name, outside)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -184,7 +204,8 @@ def test_bundle_copied_outside_the_repo_serves_predict(bundles, tmp_path_factory
         spaces = NAMES if name == deploy.COMBINED else [None]
         for space in spaces:
             result = call_predict(url + (f"{space}/" if space else ""), tmp_path_factory.mktemp("io"))
-            assert result is not None
+            repo = call_predict(f"{gallery_server}{space or name}/", tmp_path_factory.mktemp("io"))
+            assert_same_answer(result, repo)  # the bundle answers exactly as the repo's own Space does
         if name == deploy.COMBINED:
             listing = httpx.get(url + "gallery.json", timeout=10).json()["spaces"]
             assert [c["name"] for c in listing if c["ok"]] == NAMES

@@ -13,7 +13,7 @@ PROFILES = json.loads((Path(__file__).parent / "examples" / "profiles.json").rea
 RATED = ["movieId", "title", "rating"]
 RECS = ["#", "title", "why", "predicted ★", "score", "genres"]
 ALIKE = ["title", "genres", "similarity"]
-MOVIES = [(show.label(predictor, i), str(predictor.movie_ids[i])) for i in predictor.search("", limit=None)]
+MOVIES = show.movie_choices(predictor)
 MAP = show.embedding_map(predictor, 600)
 
 

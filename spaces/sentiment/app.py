@@ -3,9 +3,8 @@ from pathlib import Path
 
 import gradio as gr
 
-from shared import ui
+from shared import ui, ui_sentiment as show
 from shared.tasks.sentiment.serve import BadText, Predictor
-from shared.ui_sentiment import display_tokens, verdict
 
 predictor = Predictor.load(ui.model_source("SENTIMENT_MODEL", __file__))
 EXAMPLES = [[Path(p).read_text(encoding="utf-8").strip()] for p in ui.examples(__file__, exts=(".txt",))]
@@ -30,7 +29,7 @@ def predict(review: str):
         raise gr.Error("The model knows none of these words, so it cannot judge. It learned from English "
                        "IMDB movie reviews: please write a few sentences about a film.")
     probs = {k: reading.probs[k] for k in ("positive", "negative")}
-    return probs, display_tokens(reading.tokens, reading.weights), verdict(reading)
+    return probs, show.display_tokens(reading.tokens, reading.weights), show.verdict(reading)
 
 
 with gr.Blocks(title="Movie review sentiment") as demo:
