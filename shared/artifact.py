@@ -51,6 +51,19 @@ def save(folder, state_dict: dict, config: dict, card: str, onnx: bytes | None =
     return folder
 
 
+def save_arrays(folder, arrays: dict, config: dict, card: str, onnx: bytes) -> Path:
+    "`save` for numpy weights (the serving side writes models too: the pets Space's taught labels); no torch."
+    from safetensors.numpy import save_file
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    save_file(arrays, folder / WEIGHTS, metadata={"format": "pt"})
+    config = {**config, "format_version": FORMAT_VERSION, "versions": library_versions()}
+    (folder / CONFIG).write_text(json.dumps(config, indent=2) + "\n")
+    (folder / CARD).write_text(card)
+    write_onnx(folder, onnx)
+    return folder
+
+
 def write_onnx(folder, onnx: bytes) -> Path:
     "Write `model.onnx` into an artifact folder (and mark config.json as format 2)."
     folder = Path(folder)

@@ -1,0 +1,68 @@
+"""What the teach tab shows: the report (labels and counts, the held-out estimate, what was skipped) and the
+confusion matrix as a picture (PIL only)."""
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from .teacher import Taught
+
+
+def text(taught: Taught) -> str:
+    "Markdown: labels and counts, the held-out estimate and how it was measured, skipped files, the time taken."
+    n = sum(taught.counts.values())
+    rows = "\n".join(f"| {label} | {count} | {taught.confusion[i, i]} / {taught.confusion[i].sum()} |"
+                     for i, (label, count) in enumerate(taught.counts.items()))
+    skipped = "".join(f"\n- {count} file(s) skipped: {reason}" for reason, count in taught.skipped.items())
+    chance = 1 / len(taught.labels)
+    return f"""### Taught {len(taught.labels)} labels from {n} photos in {taught.seconds['total']:.1f} s
+
+**Held-out estimate: {taught.accuracy:.0%}** of the photos labelled right (chance: {chance:.0%}), by
+{taught.folds}-fold cross-validation: each photo was labelled by a model trained without it (nor its mirror image).
+
+| label | photos | right when held out |
+|---|---|---|
+{rows}
+{skipped}
+
+How: the pets network's pretrained body is kept; each photo and its mirror image become {taught.weight.shape[1]}
+features, and a new linear head (logistic regression) learns your labels from them. Download the model below, or
+try it on new photos right here."""
+
+
+def font(size: int):
+    try:
+        return ImageFont.load_default(size=size)
+    except TypeError:  # Pillow < 10.1 has one fixed size
+        return ImageFont.load_default()
+
+
+def confusion_image(labels: list[str], confusion: np.ndarray, cell: int = 44) -> np.ndarray:
+    "The confusion matrix as an RGB picture: rows are the true labels, columns the predicted ones."
+    k = len(labels)
+    names = [label.replace("_", " ")[:18] for label in labels]
+    small, big = font(13), font(15)
+    margin = 10 + max(int(small.getlength(n)) for n in names)
+    top = 40 + margin
+    w, h = margin + k * cell + 20, top + k * cell + 30
+    img = Image.new("RGB", (w, h), "white")
+    draw = ImageDraw.Draw(img)
+    draw.text((margin, 6), "predicted label", fill="black", font=big)
+    for j, name in enumerate(names):  # column labels, written upwards
+        tile = Image.new("RGB", (margin, cell), "white")
+        ImageDraw.Draw(tile).text((4, cell // 2 - 8), name, fill="black", font=small)
+        img.paste(tile.rotate(90, expand=True), (margin + j * cell, 30))
+    rows = confusion.sum(1, keepdims=True).clip(min=1)
+    for i, name in enumerate(names):
+        draw.text((4, top + i * cell + cell // 2 - 8), name, fill="black", font=small)
+        for j in range(k):
+            share = confusion[i, j] / rows[i, 0]
+            shade = (int(255 - 200 * share), int(255 - 120 * share), 255) if i == j else \
+                (255, int(255 - 170 * share), int(255 - 170 * share))
+            box = (margin + j * cell, top + i * cell, margin + (j + 1) * cell - 1, top + (i + 1) * cell - 1)
+            draw.rectangle(box, fill=shade, outline=(200, 200, 200))
+            if confusion[i, j]:
+                draw.text((box[0] + cell // 2, box[1] + cell // 2), str(confusion[i, j]), fill="black", font=big,
+                          anchor="mm")
+    draw.text((4, h - 22), "rows: true label (each photo held out)", fill="black", font=small)
+    return np.asarray(img)
