@@ -1,11 +1,12 @@
 """Is it a cat? Which breed? Chapter 1's first model, with where it looked."""
 import gradio as gr
 
-from shared import ui, ui_pets
+from shared import ui, ui_pets, ui_teach
 from shared.images import heatmap_overlay
 from shared.tasks.pets.serve import Predictor
 
-predictor = Predictor.load(ui.model_source("PETS_MODEL", __file__))
+source = ui.model_source("PETS_MODEL", __file__)
+predictor = Predictor.load(source)
 
 
 @ui.gpu
@@ -33,7 +34,7 @@ def explain(image):
 with gr.Blocks(title="Is it a cat? Pet breeds") as demo:
     gr.Markdown("# Is it a cat? Which breed?\nChapter 1 of *Deep Learning for Coders*: an ImageNet-pretrained "
                 "network fine-tuned with fastai. Upload, paste or snap a photo of a cat or a dog.")
-    with gr.Row():
+    with gr.Tab("Classify"), gr.Row():
         with gr.Column():
             image = ui.Photo(label="Photo")
             button = gr.Button("Classify", variant="primary")
@@ -43,6 +44,8 @@ with gr.Blocks(title="Is it a cat? Pet breeds") as demo:
             breeds = gr.Label(num_top_classes=5, label="Breed" if predictor.species else "Label")
             species = gr.Label(label="Cat or dog?", visible=bool(predictor.species))
             heat = gr.Image(label="Where the model looked (class activation map)")
+    with gr.Tab("Teach it your own labels"):
+        ui_teach.tab(predictor, source)
     answer = gr.on([button.click, image.upload], predict, image, [breeds, species, verdict], api_name="predict")
     answer.success(explain, image, heat, api_visibility="private")
 

@@ -1,0 +1,91 @@
+"""The pets Space's "Teach it your own labels" tab: upload a .zip (one folder per label), see the report, try the
+taught model on new photos, download it. The work is in shared.teach; this is the Gradio wiring.
+
+Per visitor: the taught head lives in the visitor's gr.State (a few hundred KB; dropped when the tab closes).
+On disk: each download is written once into Gradio's upload folder (so it is not copied again) and removed after
+KEEP_SECONDS or when more than KEEP_MODELS are newer."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import gradio as gr
+from gradio.utils import get_upload_folder
+
+from shared import ui, ui_pets
+from shared.teach import model, report, teacher
+from shared.teach.photos import Limits, TeachError
+
+KEEP_SECONDS, KEEP_MODELS = 1800, 20
+LIMITS = Limits()
+
+ABOUT = f"""Teach the network **your own labels** from a few photos: upload a .zip with one folder of photos per
+label (`bears/grizzly/1.jpg`, `bears/black/1.jpg`, ...; 2 to {LIMITS.max_labels} labels, at least
+{LIMITS.min_per_label} photos each, {LIMITS.max_photos} photos at most). The pretrained body stays as it is; a new
+head learns your labels from its features in seconds on a CPU (chapter 1: no big data, no GPU). You get an honest
+held-out estimate, the confusion matrix, a box to try the model, and the model itself to download."""
+
+
+def workdir() -> Path:
+    "A fresh folder for one taught model, in Gradio's upload folder; old ones are removed first."
+    root = Path(get_upload_folder()) / "teach"
+    root.mkdir(parents=True, exist_ok=True)
+    old = sorted(root.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+    for i, path in enumerate(old):
+        if i >= KEEP_MODELS or time.time() - path.stat().st_mtime > KEEP_SECONDS:
+            shutil.rmtree(path, ignore_errors=True)
+    return Path(tempfile.mkdtemp(dir=root))
+
+
+def tab(predictor, source: str):
+    "The tab's components and events, inside the app's gr.Blocks (api names: teach)."
+
+    @ui.gpu
+    def teach(archive, progress=gr.Progress()):
+        """Teach the pets network new labels from a .zip of photos (one folder per label, at least 2 photos each).
+
+        Args:
+            archive: a .zip file with one folder of photos per label (file path or URL).
+
+        Returns:
+            the report (labels and counts, held-out accuracy by cross-validation), the confusion matrix picture,
+            and the taught model as a .zip (safetensors + ONNX + config.json + model card).
+        """
+        try:
+            taught = teacher.teach(archive, predictor, lambda f, text: progress(f, desc=text), LIMITS)
+        except TeachError as e:
+            raise gr.Error(str(e)) from e
+        work = workdir()
+        folder = model.write(taught, source, work / "taught-model", Path(archive).name)
+        archive_out = model.zip_folder(folder, work / "taught-model.zip")
+        shutil.rmtree(folder)
+        return report.text(taught), report.confusion_image(taught.labels, taught.confusion), str(archive_out), taught
+
+    @ui.gpu
+    def classify(image, taught):
+        "A new photo labelled by the visitor's taught model."
+        if taught is None:
+            raise gr.Error("Teach a model first: upload a .zip of your photos above and press Teach.")
+        probs = teacher.classify(taught, predictor, ui.open_photo(image, max_side=4 * predictor.size))
+        return probs, ui_pets.verdict(probs, {})
+
+    gr.Markdown(ABOUT)
+    taught = gr.State(None, time_to_live=KEEP_SECONDS)
+    with gr.Row():
+        with gr.Column():
+            archive = gr.File(label="Your photos (.zip, one folder per label)", file_types=[".zip"], type="filepath")
+            button = gr.Button("Teach", variant="primary")
+            result = gr.File(label="Your model (.zip: unzip, then PETS_MODEL=folder python spaces/pets/app.py)")
+        with gr.Column():
+            text = gr.Markdown()
+            confusion = gr.Image(label="Confusion matrix (held-out photos)", format="png")
+    gr.Markdown("### Try your model on a new photo")
+    with gr.Row():
+        photo = ui.Photo(label="New photo")
+        with gr.Column():
+            verdict = gr.Markdown()
+            label = gr.Label(num_top_classes=5, label="Your labels")
+    button.click(teach, archive, [text, confusion, result, taught], api_name="teach")
+    photo.upload(classify, [photo, taught], [label, verdict], api_visibility="private")

@@ -1,0 +1,98 @@
+"""Teaching the pets network new labels (shared.teach) without a server: the numpy head against the training side's
+solver, the .zip reader's refusals, the taught artifact served by the pets Predictor."""
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import REPO
+from shared.teach import logistic, model, photos, teacher
+from teach_zips import LOOK_ALIKES, bad_zips, entries_zip, huge_png, labelled_zip, photos_of
+
+BASE = os.environ.get("PETS_MODEL") or str(REPO / "spaces" / "pets" / "model")
+
+
+def test_numpy_head_reaches_the_training_sides_optimum():
+    "Same objective as shared.tasks.pets.train.solve_logistic (torch L-BFGS): the same minimum, the same head."
+    torch = pytest.importorskip("torch")
+    from shared.tasks.pets.train import solve_logistic
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(4), [5, 9, 12, 30])  # unbalanced: the class weights matter
+    x = np.abs(rng.normal(size=(len(y), 64))).astype(np.float32) + 0.8 * np.eye(4, 64, dtype=np.float32)[y]
+    w, b = logistic.fit(x, y, 4, c=1.0)
+    w_t, b_t = (a.numpy() for a in solve_logistic(torch.from_numpy(x), torch.from_numpy(y), 4, 1.0))
+    sw = logistic.balanced_weights(y, 4)
+    loss = lambda w, b: logistic.objective(np.r_[w.ravel(), b].astype(np.float64), x.astype(np.float64), y, sw, 4, 1.0)[0]  # noqa: E731
+    assert loss(w, b) <= loss(w_t, b_t) + 1e-4
+    assert np.abs(logistic.probabilities(x, w, b) - logistic.probabilities(x, w_t, b_t)).max() < 1e-2
+
+
+def test_folds_keep_every_label_in_every_fold_and_never_split_a_photo():
+    y = np.repeat(np.arange(3), [2, 5, 8])
+    fold = teacher.fold_of(y, 2)
+    for f in range(2):
+        assert set(y[fold == f]) == {0, 1, 2}
+    assert len(fold) == len(y)  # one fold per photo: both views of a photo share it
+
+
+@pytest.mark.parametrize("name", ["not_a_zip", "zip_bomb", "path_traversal", "one_label", "one_photo_label",
+                                  "hundred_labels", "five_thousand_photos"])
+def test_bad_archives_are_refused_before_any_decoding(tmp_path, data, name):
+    archive, message = bad_zips(tmp_path, photos_of(data / "pets" / "images", "Bengal"))[name]
+    with pytest.raises(photos.TeachError, match=message):
+        photos.open_album(archive)
+
+
+def test_lying_headers_do_not_get_past_the_size_cap(tmp_path):
+    "An entry whose header claims 1 KB but holds 40 MB: reading stops at the cap."
+    archive = entries_zip(tmp_path / "liar.zip", {"a/1.jpg": bytes(40 * 2**20)}, zipfile.ZIP_DEFLATED)
+    raw = bytearray(archive.read_bytes())
+    info = zipfile.ZipFile(archive).infolist()[0]
+    for offset in (raw.find(b"PK\x03\x04") + 22, raw.find(b"PK\x01\x02") + 24):  # both headers' uncompressed size
+        raw[offset:offset + 4] = (1024).to_bytes(4, "little")
+    archive.write_bytes(bytes(raw))
+    with zipfile.ZipFile(archive) as zf, pytest.raises((photos.TeachError, zipfile.BadZipFile)):
+        photos.read(zf, info.filename)
+
+
+def test_skipped_files_are_counted(tmp_path, data):
+    real = photos_of(data / "pets" / "images", "Bengal")[:4]
+    archive = entries_zip(tmp_path / "mixed.zip", {
+        "a/1.jpg": real[0].read_bytes(), "a/2.jpg": real[1].read_bytes(), "a/notes.txt": b"hello",
+        "b/1.jpg": real[2].read_bytes(), "b/2.jpg": real[3].read_bytes(), "loose.jpg": real[0].read_bytes(),
+        "__MACOSX/a/._1.jpg": b"junk", "b/huge.png": huge_png()})
+    album = photos.open_album(archive)
+    assert album.labels == ["a", "b"] and len(album.photos["b"]) == 3
+    assert album.skipped == {"not a photo (by its file name)": 1, "not inside a label folder": 1}
+
+
+@pytest.fixture(scope="module")
+def base(data):
+    from shared.tasks.pets.serve import Predictor
+    if not (Path(BASE) / "model.onnx").is_file():
+        pytest.skip(f"{BASE} has no model.onnx")
+    return Predictor.load(BASE)
+
+
+def test_taught_artifact_is_the_taught_head_and_serves(base, tmp_path, data):
+    "Three labels, 4 photos each: the artifact's model.onnx answers what classify() answers, and it loads as pets."
+    from shared.tasks.pets.serve import Predictor
+    images = data / "pets" / "images"
+    archive = labelled_zip(tmp_path / "three.zip", {b: photos_of(images, b)[:4] for b in ("Bengal", "pug", "beagle")})
+    taught = teacher.teach(archive, base)
+    assert taught.labels == ["Bengal", "beagle", "pug"] and taught.counts == {"Bengal": 4, "beagle": 4, "pug": 4}
+    assert taught.confusion.sum() == 12 and 0 <= taught.accuracy <= 1 and taught.folds == 4
+    folder = model.write(taught, BASE, tmp_path / "taught", "three.zip")
+    served = Predictor.load(model.zip_folder(folder, tmp_path / "t.zip") and folder)
+    assert served.labels == taught.labels and served.species == []
+    photo = served.open(photos_of(images, "pug")[6])
+    answer, species = served.predict([photo])[0]
+    expected = teacher.classify(taught, base, photo)
+    assert species == {} and max(abs(answer[k] - expected[k]) for k in answer) < 1e-4
+    with zipfile.ZipFile(tmp_path / "t.zip") as zf:
+        assert sorted(zf.namelist()) == sorted(f"taught/{f}" for f in ("model.safetensors", "model.onnx",
+                                                                        "config.json", "README.md"))
