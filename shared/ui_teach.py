@@ -75,17 +75,18 @@ def tab(predictor, source: str):
     taught = gr.State(None, time_to_live=KEEP_SECONDS)
     with gr.Row():
         with gr.Column():
-            archive = gr.File(label="Your photos (.zip, one folder per label)", file_types=[".zip"], type="filepath")
+            archive = gr.File(label="Your photos (.zip, one folder per label)", file_types=[".zip"], type="filepath",
+                              elem_id="teach-zip")
             button = gr.Button("Teach", variant="primary")
             result = gr.File(label="Your model (.zip: unzip, then PETS_MODEL=folder python spaces/pets/app.py)")
         with gr.Column():
-            text = gr.Markdown()
+            text = gr.Markdown(elem_id="teach-report")
             confusion = gr.Image(label="Confusion matrix (held-out photos)", format="png")
     gr.Markdown("### Try your model on a new photo")
     with gr.Row():
-        photo = ui.Photo(label="New photo")
+        photo = ui.Photo(label="New photo", elem_id="teach-photo")
         with gr.Column():
             verdict = gr.Markdown()
-            label = gr.Label(num_top_classes=5, label="Your labels")
+            label = gr.Label(num_top_classes=5, label="Your labels", elem_id="teach-label")
     button.click(teach, archive, [text, confusion, result, taught], api_name="teach")
     photo.upload(classify, [photo, taught], [label, verdict], api_visibility="private")

@@ -182,3 +182,24 @@ def test_embedded_space_renders_and_answers_in_an_iframe_and_a_web_component(pag
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / "browser-embed.png"), full_page=True)
     assert not page.errors, page.errors  # neither embedding threw in the page
+
+
+def test_pets_teach_tab_teaches_from_a_zip_then_labels_a_new_photo(page, gallery_server, data, tmp_path):
+    "Upload a .zip in the teach tab, see the report and the confusion matrix, then classify a photo it never saw."
+    from shared.teach.photos import make_zip
+    images = data / "pets" / "images"
+    breeds = ("Bengal", "pug")
+    archive = make_zip(tmp_path / "two.zip", {b: sorted(images.glob(f"{b}_*.jpg"))[:3] for b in breeds})
+    page.goto(gallery_server + "pets/")
+    page.get_by_role("tab", name="Teach it your own labels", exact=True).click()
+    page.locator("#teach-zip input[type=file]").set_input_files(str(archive))
+    page.wait_for_timeout(1000)
+    page.get_by_role("button", name="Teach", exact=True).click()
+    page.locator("#teach-report", has_text="Held-out estimate").wait_for()
+    assert "Taught 2 labels from 6 photos" in page.locator("#teach-report").inner_text()
+    unseen = sorted(images.glob("pug_*.jpg"))[-1]
+    page.locator("#teach-photo input[type=file]").set_input_files(str(unseen))
+    top = page.locator('#teach-label [data-testid="label-output-value"]')
+    top.filter(has_text=re.compile("Bengal|pug")).wait_for()
+    page.screenshot(path=str(ARTIFACTS / "browser-pets-teach.png"), full_page=True)
+    assert top.inner_text().strip() == "pug" and not page.errors

@@ -129,3 +129,12 @@ def read(zf: zipfile.ZipFile, name: str, limits: Limits = Limits()) -> bytes:
         raise TeachError(f"{name!r} is larger than its header says ({limits.max_photo_bytes // 2**20} MB read): "
                          "the .zip was refused.")
     return data
+
+
+def make_zip(target, photos: dict[str, list], top: str = "photos"):
+    "The layout this module reads, from files: `top/<label>/<file name>` for each label's photo paths."
+    with zipfile.ZipFile(target, "w") as zf:
+        for label, paths in photos.items():
+            for p in paths:
+                zf.write(p, f"{top}/{label}/{PurePosixPath(p).name}")
+    return target
