@@ -84,9 +84,13 @@ def tab(predictor, source: str):
             confusion = gr.Image(label="Confusion matrix (held-out photos)", format="png")
     gr.Markdown("### Try your model on a new photo")
     with gr.Row():
-        photo = ui.Photo(label="New photo", elem_id="teach-photo")
+        with gr.Column():
+            photo = ui.Photo(label="New photo", elem_id="teach-photo")
+            label_it = gr.Button("Label it with your model")
         with gr.Column():
             verdict = gr.Markdown()
             label = gr.Label(num_top_classes=5, label="Your labels", elem_id="teach-label")
-    button.click(teach, archive, [text, confusion, result, taught], api_name="teach")
-    photo.upload(classify, [photo, taught], [label, verdict], api_visibility="private")
+    # one lesson at a time: the other request slot keeps answering predict while a lesson runs
+    button.click(teach, archive, [text, confusion, result, taught], api_name="teach", concurrency_limit=1,
+                 concurrency_id="teach")
+    gr.on([label_it.click, photo.upload], classify, [photo, taught], [label, verdict], api_visibility="private")
