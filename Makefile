@@ -31,17 +31,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	else echo "note: the browser tests need Chromium: sudo apt-get install chromium"; fi
 	touch $@
 
-# The first three runs of the default pets model predate --wd, --max-zoom, --aug-mult and --spare-as-species:
-PETS_FIRST_RUNS := --wd 0.01 --max-zoom 1.2 --aug-mult 1 --spare-as-species false
-train-pets: install                   ## retrain the embedded default pets model: its card's eight runs (~4.5 h, 2 idle cores)
-	$(PY) -m shared.train pets --preset cpu $(PETS_FIRST_RUNS) --size 64 --epochs 24 --lr 0.004 --out models/pets-64
-	$(PY) -m shared.train pets --preset cpu $(PETS_FIRST_RUNS) --size 96 --epochs 10 --lr 0.002 --init-from models/pets-64 --out models/pets-96
-	$(PY) -m shared.train pets --preset cpu $(PETS_FIRST_RUNS) --size 96 --epochs 16 --lr 0.002 --init-from models/pets-96 --out models/pets-96-more
-	$(PY) -m shared.train pets --preset cpu --size 96 --epochs 22 --lr 0.002 --init-from models/pets-96-more --out models/pets-96-reg
-	$(PY) -m shared.train pets --preset cpu --size 96 --epochs 0 --swa-epochs 20 --lr 0.0015 --init-from models/pets-96-reg --out models/pets-96-swa
-	$(PY) -m shared.train pets --preset cpu --size 128 --epochs 0 --swa-epochs 12 --lr 0.0015 --init-from models/pets-96-swa --out models/pets-128-swa
-	$(PY) -m shared.train pets --preset cpu --size 128 --epochs 0 --swa-epochs 24 --lr 0.0015 --init-from models/pets-128-swa --out models/pets-128-swa2
-	$(PY) -m shared.train pets --preset cpu --size 144 --epochs 0 --swa-epochs 12 --lr 0.0015 --init-from models/pets-128-swa2 --out spaces/pets/model
+train-pets: install                   ## retrain the embedded default pets model: one command (cpu preset, 2 cores)
+	$(PY) -m shared.train pets --preset cpu --out spaces/pets/model
 
 bench-pets: install                   ## latency / throughput / cold start table + JSON
 	$(PY) -m shared.bench pets

@@ -8,12 +8,14 @@ import yaml
 
 def model_card(module: str, title: str, task: str, metrics: dict, datasets: list[str], license: str, command: str,
                config: dict, metric_names: dict[str, str], about: str = "", data_note: str = "",
-               extra: str = "") -> str:
-    "README.md text for a model folder. `metric_names` picks which metrics go into the Hub's model-index."
+               extra: str = "", base_model: str | None = None) -> str:
+    """README.md text for a model folder. `metric_names` picks which metrics go into the Hub's model-index;
+    `base_model`: the Hub id of the pretrained weights it was fine-tuned from."""
     results = [{"type": key, "name": name, "value": metrics[key]}
                for key, name in metric_names.items() if metrics.get(key) is not None]
     dataset = datasets[0] if datasets else "imagefolder"  # no Hub dataset: the trainer's own folder
-    meta = {"library_name": "fastai", "license": license, "pipeline_tag": task,
+    meta = {"library_name": "fastai", "license": license, **({"base_model": base_model} if base_model else {}),
+            "pipeline_tag": task,
             "tags": ["fastai", task, "chapter-one-spaces"], **({"datasets": datasets} if datasets else {}),
             "model-index": [{"name": title, "results": [{"task": {"type": task},
                                                          "dataset": {"name": dataset, "type": dataset},

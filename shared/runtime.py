@@ -53,15 +53,3 @@ class OnnxModel:
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.session.run(None, {self.inputs[0]: x})[0]
 
-
-def fast_forward(model, example, engine: str = "auto"):
-    """Legacy (the pets module until it serves its model.onnx): a torch network exported to ONNX in memory,
-    called like the network (tensor in, tensor out); engine "torch" keeps the torch model. Imports torch lazily."""
-    if engine not in ("auto", "onnx", "torch"):
-        raise ValueError(f"engine must be 'auto', 'onnx' or 'torch', not {engine!r}")
-    if engine == "torch" or example.device.type != "cpu":
-        return model
-    import torch
-    from shared.export import onnx_bytes
-    onnx = OnnxModel(onnx_bytes(model, (example,), ["x"], ["y"], {"x": {0: "batch"}, "y": {0: "batch"}}))
-    return lambda x: torch.from_numpy(onnx(np.ascontiguousarray(x.detach().cpu().numpy(), dtype=np.float32)))

@@ -58,10 +58,3 @@ def test_runtime_imports_no_torch():
                          cwd=str(__import__("pathlib").Path(__file__).resolve().parent.parent))
     assert out.stdout.strip() == "False", out.stderr
 
-
-def test_engine_names_are_checked():
-    "The pets module's legacy path (until it serves its model.onnx)."
-    model = torch.nn.Linear(2, 2)
-    assert runtime.fast_forward(model, torch.zeros(1, 2), "torch") is model
-    with pytest.raises(ValueError, match="engine must be"):
-        runtime.fast_forward(model, torch.zeros(1, 2), "tensorrt")

@@ -12,8 +12,6 @@ TASKS = REPO / "shared" / "tasks"
 TRAINING_STACK = ("torch", "fastai", "timm")
 SERVE_MODULES = sorted(f"shared.tasks.{p.parent.name}.serve" for p in TASKS.glob("*/serve.py"))
 SPACES = sorted(p.parent.name for p in (REPO / "spaces").glob("*/app.py") if p.parent.name != "history")
-# pets is split into a serving side by its own change; until then its Space still serves through torch
-NOT_YET_SPLIT = {s for s in SPACES if not (TASKS / s / "serve.py").is_file()}
 
 REPORT = """
 import json, sys
@@ -31,7 +29,7 @@ def loaded_training_modules(body: str, cwd: Path = REPO) -> list[str]:
 
 
 def test_every_split_task_has_a_serving_side():
-    assert {"sentiment", "colorize", "recommend"} <= {m.split(".")[2] for m in SERVE_MODULES}
+    assert {"pets", "sentiment", "colorize", "recommend"} <= {m.split(".")[2] for m in SERVE_MODULES}
 
 
 @pytest.mark.parametrize("module", SERVE_MODULES)
@@ -39,8 +37,7 @@ def test_serve_module_imports_no_training_stack(module):
     assert loaded_training_modules(f"import {module}") == []
 
 
-@pytest.mark.parametrize("space", [pytest.param(s, marks=pytest.mark.xfail(
-    s in NOT_YET_SPLIT, reason="not yet split into a serving side", strict=True)) for s in SPACES])
+@pytest.mark.parametrize("space", SPACES)
 def test_space_loads_its_model_and_builds_its_ui_without_the_training_stack(space):
     "The whole app module: its imports, its model loaded from the committed artifact, its Blocks built."
     app = REPO / "spaces" / space / "app.py"

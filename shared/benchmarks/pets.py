@@ -24,7 +24,8 @@ import torch
 from shared import runtime
 from shared.bench import summary, timings
 from shared.benchmarks import http_api
-from shared.tasks import pets
+from shared.tasks.pets import train
+from shared.tasks.pets.serve import Predictor
 
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "spaces" / "pets" / "app.py"
@@ -37,20 +38,17 @@ def single_image_rows(n: int) -> list[dict]:
     "Both paths in this process with the threads the Space serves with (ui.launch sets them)."
     torch.set_num_threads(runtime.serving_threads())
     photo = EXAMPLES[0]
-    predictor = pets.Predictor.load(MODEL)  # as served: ONNX Runtime on CPU
-    eager = pets.Predictor.load(MODEL, engine="torch")
-    learn = pets.fastai_learner(MODEL, EXAMPLES)
+    predictor = Predictor.load(MODEL)  # as served: model.onnx in ONNX Runtime, numpy preprocessing
+    learn = train.fastai_learner(MODEL, EXAMPLES)
     with learn.no_bar():
         fastai = summary(timings(lambda: learn.predict(photo), n))
     rows = [{"measure": "1 photo, file -> probabilities", "path": "fastai learn.predict", **fastai,
              "torch_threads": torch.get_num_threads()}]
-    for name, p in ((f"lean Predictor ({type(predictor.forward).__name__}, as served)", predictor),
-                    ("lean Predictor (PyTorch eager)", eager)):
-        lean = summary(timings(lambda: p.predict([p.open(photo)]), n))
-        rows.append({"measure": "1 photo, file -> probabilities", "path": name, **lean,
-                     "speedup_p50": round(fastai["p50_ms"] / lean["p50_ms"], 2)})
-    explain = summary(timings(lambda: predictor.gradcam(predictor.open(photo)), n))
-    return rows + [{"measure": "1 photo, Grad-CAM heatmap", "path": "lean Predictor (PyTorch)", **explain}]
+    lean = summary(timings(lambda: predictor.predict([predictor.open(photo)]), n))
+    rows.append({"measure": "1 photo, file -> probabilities", "path": "lean Predictor (model.onnx, as served)", **lean,
+                 "speedup_p50": round(fastai["p50_ms"] / lean["p50_ms"], 2)})
+    explain = summary(timings(lambda: predictor.heatmap(predictor.open(photo)), n))
+    return rows + [{"measure": "1 photo, class activation map", "path": "lean Predictor (model.onnx)", **explain}]
 
 
 def start(app: Path, port: int) -> tuple[subprocess.Popen, float]:

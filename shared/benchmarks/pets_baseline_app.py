@@ -5,10 +5,10 @@ from pathlib import Path
 import gradio as gr
 
 from shared import ui
-from shared.tasks import pets
+from shared.tasks.pets.train import fastai_learner
 
 APP = Path(__file__).resolve().parents[2] / "spaces" / "pets" / "app.py"
-learn = pets.fastai_learner(ui.model_source("PETS_MODEL", str(APP)), ui.examples(str(APP)))
+learn = fastai_learner(ui.model_source("PETS_MODEL", str(APP)), ui.examples(str(APP)))
 
 
 def predict(image):

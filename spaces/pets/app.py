@@ -1,11 +1,11 @@
 """Is it a cat? Which breed? Chapter 1's first model, with where it looked."""
 import gradio as gr
 
-from shared import ui
+from shared import ui, ui_pets
 from shared.images import heatmap_overlay
-from shared.tasks import pets
+from shared.tasks.pets.serve import Predictor
 
-predictor = pets.Predictor.load(ui.model_source("PETS_MODEL", __file__), device=ui.device())
+predictor = Predictor.load(ui.model_source("PETS_MODEL", __file__))
 
 
 @ui.gpu
@@ -20,19 +20,19 @@ def predict(image):
     """
     photo = ui.open_photo(image, max_side=4 * predictor.size)
     breeds, species = predictor.predict([photo])[0]
-    return breeds, species or None, pets.verdict(breeds, species)
+    return breeds, species or None, ui_pets.verdict(breeds, species)
 
 
 @ui.gpu
 def explain(image):
-    "Grad-CAM: where the model looked for its top breed (the UI shows it right after the answer)."
+    "Where the model looked for its top label (class activation map = Grad-CAM here); shown right after the answer."
     photo = ui.open_photo(image, max_side=4 * predictor.size)
-    return heatmap_overlay(photo, predictor.gradcam(photo))
+    return heatmap_overlay(photo, predictor.heatmap(photo))
 
 
 with gr.Blocks(title="Is it a cat? Pet breeds") as demo:
-    gr.Markdown("# Is it a cat? Which breed?\nChapter 1 of *Deep Learning for Coders*: a fastai image "
-                "classifier. Upload, paste or snap a photo of a cat or a dog.")
+    gr.Markdown("# Is it a cat? Which breed?\nChapter 1 of *Deep Learning for Coders*: an ImageNet-pretrained "
+                "network fine-tuned with fastai. Upload, paste or snap a photo of a cat or a dog.")
     with gr.Row():
         with gr.Column():
             image = ui.Photo(label="Photo")
@@ -42,7 +42,7 @@ with gr.Blocks(title="Is it a cat? Pet breeds") as demo:
             verdict = gr.Markdown()
             breeds = gr.Label(num_top_classes=5, label="Breed" if predictor.species else "Label")
             species = gr.Label(label="Cat or dog?", visible=bool(predictor.species))
-            heat = gr.Image(label="Where the model looked (Grad-CAM)")
+            heat = gr.Image(label="Where the model looked (class activation map)")
     answer = gr.on([button.click, image.upload], predict, image, [breeds, species, verdict], api_name="predict")
     answer.success(explain, image, heat, api_visibility="private")
 

@@ -1,0 +1,96 @@
+"""Every pets training setting (each one a flag of `python -m shared.train pets`), and the label helpers."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+SPECIES = ("cat", "dog")
+
+
+@dataclass
+class Config:
+    preset: str = "cpu"
+    arch: str = "tf_efficientnet_lite2"  # any timm architecture; the EfficientNet-Lites have offline weights
+    pretrained: bool = True      # ImageNet weights (shared.pretrained: a pip package's file, or timm's download)
+    size: int = 260              # training and serving resolution (square, squished like fastai's Resize)
+    epochs: int = 4              # fine_tune: epochs with the whole network unfrozen (0: the head alone)
+    freeze_epochs: int = 1       # epochs of the head alone on the frozen pretrained body
+    cached_features: bool = True  # the frozen stage solved exactly on features computed once (cpu; no epochs)
+    views: int = 2               # cached_features: views of each photo (the photo, its mirror image)
+    head_c: float = 1.0          # cached_features: inverse L2 penalty of the head (scikit-learn's C)
+    lr: float = 2e-3
+    bs: int = 64
+    oxford: str = "pets/images,pets-extra/images"  # folders under the data dir, or absolute; 'download' = URLs.PETS
+    cats_dogs: str = "cats-vs-dogs/images"         # Kaggle cat.N.jpg / dog.N.jpg ('download' = URLs.DOGS), '' for none
+    folder: str = ""             # YOUR photos instead: one subfolder per label (photos/cat/*.jpg, photos/dog/*.jpg)
+    per_breed: int = 0           # >0 (fine_tune): each breed repeated (or capped at 2x) to about this many an epoch
+    spare_as_species: bool = True  # photos past a breed's cap still teach cat-or-dog (else they are left out)
+    breed_weight: float = 1.0    # weight of the breed loss against the cat-or-dog loss
+    label_smoothing: float = 0.1
+    wd: float = 0.01             # AdamW weight decay (fastai's default)
+    dropout: float = 0.2         # before the linear head
+    max_zoom: float = 1.2        # fastai aug_transforms (unfrozen epochs)
+    valid_per_breed: int = 1     # Oxford photos of each breed held out for validation
+    valid_pct: float = 0.1       # share of the cats-vs-dogs photos (and of your own labels' photos) held out
+    max_train_samples: int = 0   # >0: a tiny run for tests and laptops
+    mixed_precision: bool = False
+    workers: int = 1
+    tta: bool = False            # serve (and measure) the average of the photo and its mirror image
+    seed: int = 42
+
+
+PRESETS = {
+    "cpu": dict(epochs=0),  # 2 cores: the body's features of every photo once, the head trained on them
+    "gpu": dict(epochs=4, freeze_epochs=1, cached_features=False, bs=64, mixed_precision=True, workers=8,
+                lr=2e-3, per_breed=40),  # fastai's fine_tune on the whole network, with augmentation
+    "tiny": dict(arch="tf_efficientnet_lite0", size=64, epochs=0, bs=16, max_train_samples=96, workers=0, views=1),
+}
+
+
+def breed_of(path) -> str:
+    "Oxford file names: `Abyssinian_101.jpg` -> `Abyssinian` (capital first letter = cat)."
+    return Path(path).stem.rsplit("_", 1)[0]
+
+
+def is_cat_breed(breed: str) -> bool:
+    return breed[:1].isupper()
+
+
+def species_of(cfg: Config) -> tuple[str, ...]:
+    "The cat-or-dog head exists for the pets data; a folder of your own photos has its labels alone."
+    return () if cfg.folder else SPECIES
+
+
+def train_config(d: dict) -> Config:
+    "The training Config recorded in config.json (unknown keys from other versions left out)."
+    return Config(**{k: v for k, v in d.items() if k in Config.__dataclass_fields__})
+
+
+@dataclass
+class ServingConfig:
+    """What config.json holds for serving (format_version 2): the network (timm arch, outputs), the labels (breeds or
+    your own, then the species if any: the order of the outputs), and the preprocessing."""
+    arch: str
+    labels: list
+    species: list
+    size: int
+    mean: list
+    std: list
+    dropout: float = 0.0
+    tta: str | None = None        # "flip": average the photo and its mirror image
+    base_model: str | None = None  # the pretrained weights' Hub id
+
+    @property
+    def n_out(self) -> int:
+        return len(self.labels) + len(self.species)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ServingConfig":
+        from shared.artifact import ArtifactError
+        try:
+            return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+        except TypeError as e:
+            raise ArtifactError(f"pets config.json lacks or mistypes a field: {e}") from e
+
+    def to_dict(self) -> dict:
+        return {"task": "pets", **asdict(self), "n_out": self.n_out}
