@@ -7,8 +7,10 @@ from pathlib import Path
 import gradio as gr
 import torch
 
-from shared import runtime
-from shared.images import PHOTO_SUFFIXES, BadImage, open_image
+from shared import runtime, validate
+from shared.images import MAX_UPLOAD_MB, PHOTO_SUFFIXES, BadImage, open_image
+
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 
 
 def _save_pil_to_cache_atomically(img, cache_dir: str, name: str = "image", format: str = "webp") -> str:
@@ -70,25 +72,87 @@ def gpu(fn):
 
 
 class Photo(gr.Image):
-    """gr.Image that hands the app the uploaded file untouched (so 16-bit, CMYK and EXIF survive to
-    `shared.images.open_image`) and turns an unreadable upload into a clear message, not a crash."""
+    """gr.Image that hands the app the file the visitor sent, byte for byte (so 16-bit, transparency, CMYK and
+    EXIF reach `shared.images.open_image` untouched), and only such a file: a path that Gradio did not receive
+    for this request (a server file named in a raw API call) is refused with one message that says nothing
+    about the server's files."""
     is_template = True  # use gr.Image's frontend
 
     def __init__(self, **kwargs):
         kwargs.setdefault("sources", ["upload", "webcam", "clipboard"])
-        super().__init__(type="filepath", **kwargs)
+        super().__init__(type="filepath", image_mode=None, **kwargs)
 
     def get_config(self, cls=None):
         # Gradio reads a component's props from its class's __init__ signature; this one takes **kwargs, so
         # without this the browser gets no props at all and the photo input does not render.
         return super().get_config(cls or gr.Image)
 
+    def check_payload(self, raw, name: str):
+        "Before Gradio moves anything: a FileData-like object whose path is an upload, a data: URL or a URL."
+        if raw is None:
+            return None
+        if not isinstance(raw, dict):
+            raise gr.Error(NOT_RECEIVED)
+        url, path = raw.get("url"), raw.get("path")
+        if isinstance(url, str) and url.startswith("data:"):
+            return None
+        if isinstance(path, str) and path.startswith(("http://", "https://")):
+            return None  # Gradio fetches it into the upload folder (with its own SSRF guard) before preprocess
+        if not isinstance(path, str) or received_file(path) is None:
+            raise gr.Error(NOT_RECEIVED)
+
     def preprocess(self, payload):
-        try:
-            return super().preprocess(payload)
-        except Exception as e:  # PIL raises many types for bad files; the visitor needs one message
-            raise gr.Error(f"That file could not be read as an image ({type(e).__name__}). "
-                           "Please upload a JPEG, PNG, WebP or GIF photo.") from e
+        if payload is None:
+            return None
+        if payload.url and payload.url.startswith("data:"):
+            return save_data_url(payload.url, self.GRADIO_CACHE)
+        path = received_file(payload.path or "")
+        if path is None:
+            raise gr.Error(NOT_RECEIVED)
+        return path
+
+
+NOT_RECEIVED = ("No image was received with this request. Send the photo itself: upload it (the API: "
+                "gradio_client.handle_file, an http(s) URL or a data: URL); paths on the server are not accepted.")
+
+
+def upload_folders() -> list[str]:
+    "Where Gradio keeps what it received: its upload/cache folder (GRADIO_TEMP_DIR, else <tmp>/gradio)."
+    from gradio import utils
+    return sorted({os.path.realpath(utils.get_upload_folder())})
+
+
+def received_file(path: str) -> str | None:
+    "The real path of a regular file inside Gradio's upload folder, or None (for anything else, whatever it is)."
+    if not path or "\0" in path:
+        return None
+    real = os.path.realpath(path)
+    inside = any(real.startswith(root + os.sep) for root in upload_folders())
+    return real if inside and os.path.isfile(real) else None
+
+
+def save_data_url(url: str, cache_dir: str) -> str:
+    "The bytes of a base64 data: URL, unchanged, as a file in Gradio's cache (so 16-bit and alpha survive)."
+    import base64
+    import binascii
+    import hashlib
+    header, _, body = url.partition(",")
+    if len(body) > MAX_UPLOAD_BYTES * 4 // 3 + 4:
+        raise gr.Error(f"That image is too large (over {MAX_UPLOAD_MB} MB).")
+    try:
+        data = base64.b64decode(body, validate=False) if header.endswith(";base64") else None
+    except (binascii.Error, ValueError):
+        data = None
+    if not data:
+        raise gr.Error("That data: URL holds no image: send data:image/...;base64,<the file's bytes>.")
+    folder = Path(cache_dir) / hashlib.sha256(data).hexdigest()[:40]
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "image"
+    if not target.is_file():
+        staging = folder / f".image.{os.getpid()}.{id(data)}"
+        staging.write_bytes(data)
+        os.replace(staging, target)
+    return str(target)
 
 
 def open_photo(source, max_side: int | None = None):
@@ -102,9 +166,11 @@ def open_photo(source, max_side: int | None = None):
 def queue(demo: gr.Blocks) -> gr.Blocks:
     "Threads and queue for a 2-vCPU Space: `runtime.concurrency()` requests at once, each on its share of the cores."
     torch.set_num_threads(runtime.serving_threads())
+    validate.guard(demo)
     return demo.queue(default_concurrency_limit=runtime.concurrency(), max_size=64)
 
 
 def launch(demo: gr.Blocks, **kwargs):
-    "`queue`, MCP server on, then serve (GRADIO_SERVER_PORT / _NAME are honoured)."
+    "`queue`, MCP server on, uploads up to MAX_UPLOAD_MB, then serve (GRADIO_SERVER_PORT / _NAME are honoured)."
+    kwargs.setdefault("max_file_size", f"{MAX_UPLOAD_MB}mb")
     return queue(demo).launch(mcp_server=True, **kwargs)
