@@ -89,46 +89,19 @@ class Photo(gr.Image):
 
     def check_payload(self, raw, name: str):
         "Before Gradio moves anything: a FileData-like object whose path is an upload, a data: URL or a URL."
-        if raw is None:
-            return None
-        if not isinstance(raw, dict):
-            raise gr.Error(NOT_RECEIVED)
-        url, path = raw.get("url"), raw.get("path")
-        if isinstance(url, str) and url.startswith("data:"):
-            return None
-        if isinstance(path, str) and path.startswith(("http://", "https://")):
-            return None  # Gradio fetches it into the upload folder (with its own SSRF guard) before preprocess
-        if not isinstance(path, str) or received_file(path) is None:
-            raise gr.Error(NOT_RECEIVED)
+        if raw is not None and not isinstance(raw, dict):
+            raise gr.Error(validate.NOT_RECEIVED)
+        validate.files(raw)
 
     def preprocess(self, payload):
         if payload is None:
             return None
         if payload.url and payload.url.startswith("data:"):
             return save_data_url(payload.url, self.GRADIO_CACHE)
-        path = received_file(payload.path or "")
+        path = validate.received_file(payload.path or "")
         if path is None:
-            raise gr.Error(NOT_RECEIVED)
+            raise gr.Error(validate.NOT_RECEIVED)
         return path
-
-
-NOT_RECEIVED = ("No image was received with this request. Send the photo itself: upload it (the API: "
-                "gradio_client.handle_file, an http(s) URL or a data: URL); paths on the server are not accepted.")
-
-
-def upload_folders() -> list[str]:
-    "Where Gradio keeps what it received: its upload/cache folder (GRADIO_TEMP_DIR, else <tmp>/gradio)."
-    from gradio import utils
-    return sorted({os.path.realpath(utils.get_upload_folder())})
-
-
-def received_file(path: str) -> str | None:
-    "The real path of a regular file inside Gradio's upload folder, or None (for anything else, whatever it is)."
-    if not path or "\0" in path:
-        return None
-    real = os.path.realpath(path)
-    inside = any(real.startswith(root + os.sep) for root in upload_folders())
-    return real if inside and os.path.isfile(real) else None
 
 
 def save_data_url(url: str, cache_dir: str) -> str:

@@ -9,10 +9,49 @@ from __future__ import annotations
 
 import inspect
 import math
+import os
 
 import gradio as gr
 
 MAX_CHOICES_SHOWN = 12  # longer choice lists are not spelled out in a message
+NOT_RECEIVED = ("No image was received with this request. Send the photo itself: upload it (the API: "
+                "gradio_client.handle_file, an http(s) URL or a data: URL); paths on the server are not accepted.")
+
+
+def upload_folders() -> list[str]:
+    "Where Gradio keeps what it received: its upload/cache folder (GRADIO_TEMP_DIR, else <tmp>/gradio)."
+    from gradio import utils
+    return sorted({os.path.realpath(utils.get_upload_folder())})
+
+
+def received_file(path: str) -> str | None:
+    "The real path of a regular file inside Gradio's upload folder, or None (for anything else, whatever it is)."
+    if not isinstance(path, str) or not path or "\0" in path:
+        return None
+    real = os.path.realpath(path)
+    inside = any(real.startswith(root + os.sep) for root in upload_folders())
+    return real if inside and os.path.isfile(real) else None
+
+
+def files(raw):
+    """Every file object ({"path": ...}) in a raw input must be something the client sent: a file in Gradio's
+    upload folder, a data: URL or an http(s) URL (Gradio fetches it there, behind its own SSRF guard). Anything
+    else (a server path, whether it exists or not) gets the one NOT_RECEIVED message."""
+    if isinstance(raw, list):
+        for item in raw:
+            files(item)
+    elif isinstance(raw, dict):
+        if "path" in raw or "url" in raw:
+            url, path = raw.get("url"), raw.get("path")
+            if isinstance(url, str) and url.startswith("data:"):
+                return
+            if isinstance(path, str) and path.startswith(("http://", "https://")):
+                return
+            if received_file(path) is None:
+                raise gr.Error(NOT_RECEIVED)
+        else:
+            for value in raw.values():
+                files(value)
 
 
 def number(value, name: str, lo: float | None = None, hi: float | None = None, whole: bool = False) -> float:
@@ -54,6 +93,8 @@ def check_component(component, raw, name: str):
     "Raise gr.Error if `raw` (as the client sent it) cannot be a value of `component`."
     if hasattr(component, "check_payload"):          # our own components (ui.Photo) know their payloads
         return component.check_payload(raw, name)
+    if FILE_COMPONENTS and isinstance(component, FILE_COMPONENTS):  # any other image or file input, private too
+        return files(raw)
     if isinstance(component, (gr.Slider, gr.Number)):
         if raw is None and isinstance(component, gr.Number):
             return None
@@ -70,6 +111,10 @@ def check_component(component, raw, name: str):
     if isinstance(component, gr.Textbox) and raw is not None and not isinstance(raw, str):
         raise gr.Error(f"{name} must be text, not {describe(raw)}.")
     return None
+
+
+FILE_COMPONENTS = tuple(getattr(gr, n) for n in ("Image", "ImageSlider", "File", "Audio", "Video", "Gallery",
+                                                 "Model3D", "ImageEditor", "AnnotatedImage") if hasattr(gr, n))
 
 
 def parameter_names(block_fn) -> list[str]:
