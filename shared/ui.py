@@ -128,6 +128,14 @@ def save_data_url(url: str, cache_dir: str) -> str:
     return str(target)
 
 
+def free_text(dropdown: gr.Dropdown, description: str) -> gr.Dropdown:
+    """A Dropdown that also takes typed values (allow_custom_value), described in the API and MCP schemas as a
+    string rather than an enum of every choice: Gradio 6.31 lists them all, so MCP clients refuse the custom
+    values the docstring allows, and a long list (9,111 movies) makes a 78 KB schema."""
+    dropdown.api_info = lambda: {"type": "string", "description": description}
+    return dropdown
+
+
 def open_photo(source, max_side: int | None = None):
     "shared.images.open_image, with bad input turned into a gr.Error (shown in the UI, raised in the API)."
     try:

@@ -108,6 +108,10 @@ def check_component(component, raw, name: str):
         if raw is None and isinstance(component, gr.Dropdown):
             return None
         return choice(raw, name, [v for _, v in component.choices])
+    if isinstance(component, gr.Dropdown) and component.allow_custom_value and not component.multiselect:
+        if raw is not None and (isinstance(raw, bool) or not isinstance(raw, (str, int, float))):
+            raise gr.Error(f"{name} must be text, not {describe(raw)}.")
+        return None
     if isinstance(component, gr.Textbox) and raw is not None and not isinstance(raw, str):
         raise gr.Error(f"{name} must be text, not {describe(raw)}.")
     return None

@@ -450,11 +450,10 @@ class Predictor:
             return self.index.get(int(text))
         return self.by_title.get(text.casefold())
 
-    def parse(self, ratings) -> tuple[np.ndarray, np.ndarray]:
-        """{movieId or title: rating} (or (key, rating) pairs) -> (row indices, ratings), checked.
-        Raises BadRatings with a message that names the offending entries."""
+    def pairs(self, ratings) -> list[tuple]:
+        "{movieId or title: rating} or (key, rating) pairs -> a list of pairs, or BadRatings for anything else."
         if ratings is None:
-            return np.zeros(0, int), np.zeros(0)
+            return []
         if isinstance(ratings, Mapping):
             pairs = list(ratings.items())
         elif isinstance(ratings, (list, tuple)):
@@ -468,11 +467,21 @@ class Predictor:
                              f"(MovieLens movieId -> rating from 0.5 to 5), not {type(ratings).__name__}")
         if len(pairs) > MAX_RATINGS:
             raise BadRatings(f"{len(pairs)} ratings: at most {MAX_RATINGS} in one request")
-        unknown, bad, seen = [], [], {}
+        return pairs
+
+    def skipped(self, ratings) -> list[str]:
+        "The movies in `ratings` this model never saw (as sent, at most 60 characters each): `parse` skips them."
+        return [str(key)[:60] for key, _ in self.pairs(ratings) if self.lookup(key) is None]
+
+    def parse(self, ratings) -> tuple[np.ndarray, np.ndarray]:
+        """{movieId or title: rating} (or (key, rating) pairs) -> (row indices, ratings), checked.
+        Movies this model never saw are skipped (ratings exported from another MovieLens copy always hold
+        some; `skipped` lists them); bad ratings of known movies raise BadRatings naming the entries."""
+        pairs = self.pairs(ratings)
+        bad, seen = [], {}
         for key, value in pairs:
             i = self.lookup(key)
             if i is None:
-                unknown.append(str(key))
                 continue
             try:
                 if isinstance(value, bool) or value is None:
@@ -489,11 +498,6 @@ class Predictor:
                 bad.append(f"{self.titles[i]} is rated twice, {seen[i]:g} and {v:g}: keep one")
             else:
                 seen[i] = v
-        if unknown:
-            shown = ", ".join(repr(u[:60]) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-            raise BadRatings(f"Unknown movie{'s' if len(unknown) > 1 else ''}: {shown}. Use MovieLens movieIds "
-                             "(like \"1\" for Toy Story (1995)) or exact titles of movies this model knows; "
-                             "search by title in the app.")
         if bad:
             raise BadRatings("Bad rating" + ("s" if len(bad) > 1 else "") + ": " + "; ".join(bad[:5])
                              + (f" and {len(bad) - 5} more" if len(bad) > 5 else "") + ".")
@@ -647,13 +651,17 @@ def rows_to_ratings(table) -> list[tuple]:
 def summary(pred: Predictor, ratings) -> str:
     "One paragraph for the app: what the recommendations are based on."
     idx, values = pred.parse(ratings)
+    skipped = pred.skipped(ratings)
+    note = (f"\n\nSkipped {len(skipped)} movie{'s' if len(skipped) > 1 else ''} this model never saw: "
+            + ", ".join(f"*{s}*" for s in skipped[:10]) + (f" and {len(skipped) - 10} more" if len(skipped) > 10 else "")
+            + "." if skipped else "")
     if len(idx) == 0:
-        return ("**No ratings yet**: here are movies that are popular and well rated (the cold-start list). "
-                "Rate a few movies, or pick a taste profile, to make the list yours.")
+        return ("**No ratings of movies this model knows yet**: here are movies that are popular and well rated "
+                "(the cold-start list). Rate a few movies, or pick a taste profile, to make the list yours." + note)
     best = idx[np.argsort(-values, kind="stable")[:3]]
     return (f"From your **{len(idx)} rating{'s' if len(idx) > 1 else ''}** (mean {values.mean():.1f} ★; "
             f"favourites: {', '.join('*' + pred.titles[i] + '*' for i in best)}), the model solved for your taste "
-            "vector with the movie vectors fixed, then ranked every movie you have not rated.")
+            "vector with the movie vectors fixed, then ranked every movie you have not rated." + note)
 
 
 def check_k(k) -> int:
