@@ -117,7 +117,7 @@ def save_data_url(url: str, cache_dir: str) -> str:
     except (binascii.Error, ValueError):
         data = None
     if not data:
-        raise gr.Error("That data: URL holds no image: send data:image/...;base64,<the file's bytes>.")
+        raise gr.Error("That data: URL could not be read as an image: send data:image/...;base64,<the file's bytes>.")
     folder = Path(cache_dir) / hashlib.sha256(data).hexdigest()[:40]
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "image"
