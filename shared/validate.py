@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import math
 import os
+import traceback
 
 import gradio as gr
 
@@ -158,6 +159,20 @@ def guard(demo: gr.Blocks) -> gr.Blocks:
         except Exception as e:  # anything our checks let through still gets a message, never {"error": null}
             raise gr.Error(f"The input ({', '.join(names)}) could not be read: {type(e).__name__}.") from e
 
+    calling = demo.call_function
+
+    async def call_function(block_fn, *args, **kwargs):
+        try:
+            return await calling(block_fn, *args, **kwargs)
+        except gr.Error:
+            raise
+        except (TypeError, KeyError, IndexError, AttributeError, ValueError) as e:
+            # e.g. a raw call of a click handler without the click's event data: a message, not {"error": null}
+            traceback.print_exc()
+            raise gr.Error(f"That request could not be handled ({type(e).__name__}): check the inputs this "
+                           "endpoint takes (the Space's API page lists them).") from e
+
     demo.preprocess_data = preprocess_data
+    demo.call_function = call_function
     demo._guarded = True
     return demo

@@ -324,7 +324,7 @@ class TestHistory:
         refused(url, "perceptron_replay", ["xor", math.nan, 30, GATE_POINTS], "lr must be")
         kind, frames = call(url, "perceptron_replay", ["xor", 2.0, 100, GATE_POINTS])
         assert kind == "complete" and 1 < frames <= 12  # at most 12 pictures, however long the training
-        refused(url, "add_point", [GATE_POINTS, 1], "Click inside the square")
+        refused(url, "add_point", [GATE_POINTS, 1], "could not be handled")  # a click handler called without a click
         self.normal(url)
 
     def test_mcp_approximate_takes_custom_formulas(self, url):
