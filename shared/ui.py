@@ -11,6 +11,7 @@ from shared import runtime, validate
 from shared.images import MAX_UPLOAD_MB, PHOTO_SUFFIXES, BadImage, open_image
 
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_UPLOAD = f"{MAX_UPLOAD_MB}mb"  # launch's max_file_size
 
 
 def _save_pil_to_cache_atomically(img, cache_dir: str, name: str = "image", format: str = "webp") -> str:
@@ -153,5 +154,5 @@ def queue(demo: gr.Blocks) -> gr.Blocks:
 
 def launch(demo: gr.Blocks, **kwargs):
     "`queue`, MCP server on, uploads up to MAX_UPLOAD_MB, then serve (GRADIO_SERVER_PORT / _NAME are honoured)."
-    kwargs.setdefault("max_file_size", f"{MAX_UPLOAD_MB}mb")
+    kwargs.setdefault("max_file_size", MAX_UPLOAD)
     return queue(demo).launch(mcp_server=True, **kwargs)
