@@ -122,9 +122,11 @@ def save_data_url(url: str, cache_dir: str) -> str:
     folder = Path(cache_dir) / hashlib.sha256(data).hexdigest()[:40]
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "image"
-    if not target.is_file():
-        staging = folder / f".image.{os.getpid()}.{id(data)}"
-        staging.write_bytes(data)
+    if not target.is_file():  # same bytes, same name: written once, atomically (two requests may race here)
+        import tempfile
+        fd, staging = tempfile.mkstemp(dir=folder, prefix=".image.")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         os.replace(staging, target)
     return str(target)
 
