@@ -7,7 +7,7 @@ from shared import ui
 from shared.history import approx, data, experiments as ex, story
 
 TIMELINE, PDP = story.timeline_image(), story.pdp_image()  # drawn once at start
-REPLAY_FRAMES = 12  # a picture costs ~0.1-0.3 s of CPU: a replay stays near 2 s
+REPLAY_FRAMES = 12  # a picture costs up to ~0.3 s of CPU (100 epochs): a replay at most ~3.5 s, was 11 s at 30
 
 
 @ui.gpu
