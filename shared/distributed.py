@@ -62,7 +62,8 @@ def _broadcast(self, t, rank):
 @contextmanager
 def every_fit():
     """While open, every `Learner.fit` (fit_one_cycle, fine_tune, lr_find, the SWA cycles, ensemble members)
-    trains in fastai's distributed context; each process prints how many batches it trained on."""
+    trains in fastai's distributed context. After each, every process prints how many batches it trained on
+    and the sum of its parameters (DistributedDataParallel keeps them equal: one model, trained together)."""
     if not active():
         yield
         return
@@ -75,7 +76,9 @@ def every_fit():
     def fit(self, *args, **kwargs):
         with self.distrib_ctx(sync_bn=sync_bn):
             out = plain_fit(self, *args, **kwargs)
-        print(f"process {rank()} of {world_size()}: trained on {self.train_iter} batches", flush=True)
+        weights = sum(p.detach().double().sum().item() for p in self.model.parameters())  # the same in every process
+        print(f"process {rank()} of {world_size()}: trained on {self.train_iter} batches; "
+              f"parameters sum to {weights!r}", flush=True)
         return out
 
     Learner.fit, DistributedDL._broadcast = fit, _broadcast
