@@ -61,7 +61,7 @@ def _broadcast(self, t, rank):
 
 @contextmanager
 def every_fit():
-    """While open, every `Learner.fit` (fit_one_cycle, fine_tune, lr_find, the SWA cycles, ensemble members)
+    """While open, every `Learner.fit` (fit_one_cycle, fine_tune, the SWA cycles, ensemble members)
     trains in fastai's distributed context. After each, every process prints how many batches it trained on
     and the sum of its parameters (DistributedDataParallel keeps them equal: one model, trained together)."""
     if not active():

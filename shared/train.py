@@ -48,6 +48,8 @@ def parse(argv=None):
 
 def main(argv=None):
     task, cfg, args = parse(argv)
+    if args.lr_find and distributed.active():  # each process would stop at its own loss, leaving the others waiting
+        raise SystemExit("--lr-find runs in one process: python -m shared.train ... --lr-find, then launch the training")
     launcher = f"accelerate launch --num_processes {distributed.world_size()} -m" if distributed.active() else "python -m"
     command = f"{launcher} shared.train " + shlex.join(sys.argv[1:] if argv is None else argv)
     from fastai.torch_core import set_seed
@@ -64,9 +66,7 @@ def main(argv=None):
         command = f"{config.get('command', f'# weights from {args.init_from}')}\n{command}"
     with distributed.every_fit():
         if args.lr_find:
-            suggestion = learn.lr_find(show_plot=False)
-            if distributed.is_main():
-                print(f"lr_find suggests: {suggestion}", flush=True)
+            print(f"lr_find suggests: {learn.lr_find(show_plot=False)}", flush=True)
         start = time.time()
         task.fit(learn, cfg)
         seconds = round(time.time() - start, 1)  # training alone; evaluation (and its baselines) is not counted
