@@ -98,3 +98,26 @@ def test_the_artifact_serves_like_the_single_process_one(runs):
     recs = [r["movieId"] for r in dist.recommend(visitor, 20)]
     assert len(recs) == 20 and not set(recs) & {int(m) for m in visitor}
     assert len(set(recs) & {r["movieId"] for r in one.recommend(visitor, 20)}) >= 15
+
+
+def test_weight_average_averages_the_network_inside_distributed_data_parallel(tmp_path):
+    "SWA (shared.schedule.WeightAverage) reads the weights while DDP wraps the network, and loads them unwrapped."
+    import torch
+    from torch.nn.parallel import DistributedDataParallel
+
+    from shared.schedule import WeightAverage
+    torch.distributed.init_process_group("gloo", init_method=f"file://{tmp_path / 'group'}", rank=0, world_size=1)
+    try:
+        net = torch.nn.Linear(2, 1)
+        swa = WeightAverage()
+        swa.learn = type("Learner", (), {"model": DistributedDataParallel(net)})()
+        swa.before_fit()
+        for value in (1.0, 3.0):
+            with torch.no_grad():
+                net.weight.fill_(value)
+            swa.after_epoch()
+        swa.learn.model = net  # fastai's DistributedTrainer (order 11) unwraps it before WeightAverage's after_fit
+        swa.after_fit()
+        assert torch.equal(net.weight, torch.full((1, 2), 2.0))
+    finally:
+        torch.distributed.destroy_process_group()
