@@ -3,12 +3,16 @@
     accelerate launch -m shared.train pets --preset gpu --out models/pets          # every GPU of this machine
     accelerate launch --multi_gpu --num_processes 2 -m shared.train pets --preset tiny --out /tmp/pets  # 2 CPU processes
 
-Each process builds the same learner (the main process first, so downloads and caches are written once:
-fastai's `rank0_first`), then every `Learner.fit` of the task's schedule runs in fastai's `distrib_ctx`: the
-model in DistributedDataParallel (through an accelerate `Accelerator`) and each epoch's batches split between
-the processes (`DistributedDL`). `--bs` is per process: N processes train on N x bs photos a step.
-Without a GPU the processes train on the CPU and talk over gloo. Started as plain `python -m shared.train`
-(no WORLD_SIZE), nothing here changes anything.
+Each process builds the same learner, the main process first (downloads and caches are written once: fastai's
+`rank0_first`); then every `Learner.fit` of the task's schedule runs in fastai's `distrib_ctx`: the model in
+DistributedDataParallel (through an accelerate `Accelerator`), each epoch's batches split between the processes
+(`DistributedDL`). `--bs` is per process: N processes take N x bs examples a step. Without a GPU the processes
+train on the CPU and talk over gloo. Then the main process alone evaluates (the same held-out data and code as
+a single-process run, so the card's numbers mean the same), writes the artifact and card, and pushes.
+
+Not split: a fit inside `learner(cfg)` (ULMFiT's language model, sentiment's gpu preset) runs in every process
+whole, the main one first; `--lr-find` is refused (each process would stop at its own loss). Started as plain
+`python -m shared.train` (no WORLD_SIZE above 1), nothing here changes anything.
 """
 from __future__ import annotations
 
@@ -42,12 +46,32 @@ def start():
     return PartialState(cpu=not torch.cuda.is_available())
 
 
+@contextmanager
+def alone():
+    "This process on its own: fastai gathers every prediction and loss across processes while WORLD_SIZE > 1."
+    saved = {k: os.environ.get(k) for k in ("WORLD_SIZE", "RANK")}
+    os.environ.update(WORLD_SIZE="1", RANK="0")
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def build(make, *args):
-    "make(*args) in the main process first, then in the others at once (downloads and caches written once)."
+    """make(*args) in the main process first, then in the others at once (downloads and caches written once).
+    Each builds alone: a fit inside (ULMFiT's language model) trains in every process, not split between them."""
     if not active():
         return make(*args)
     from fastai.distributed import rank0_first
-    return rank0_first(make, *args)
+
+    def by_itself():
+        with alone():
+            return make(*args)
+    return rank0_first(by_itself)
 
 
 def _broadcast(self, t, rank):
@@ -90,12 +114,13 @@ def every_fit():
 
 def finish() -> bool:
     """Training is over: leave the process group. True in the main process, which then evaluates, saves and
-    pushes alone, as a single process (fastai gathers predictions across processes while WORLD_SIZE > 1)."""
+    pushes alone, as a single process."""
     if not active():
         return True
     import torch
     torch.distributed.barrier()
     torch.distributed.destroy_process_group()
-    main = is_main()
-    os.environ.update(WORLD_SIZE="1", RANK="0", LOCAL_RANK="0")
-    return main
+    if not is_main():
+        return False
+    os.environ.update(WORLD_SIZE="1", RANK="0")  # alone for the rest of this process
+    return True
