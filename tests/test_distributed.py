@@ -24,7 +24,7 @@ LINE = re.compile(r"process (\d) of 2: trained on (\d+) batches; parameters sum 
 
 
 def launch(args: list[str], cwd, env: dict, timeout: float = 480) -> str:
-    "accelerate launch with 2 processes on the CPU; its whole log (killed, with everything it started, on timeout)."
+    "accelerate launch with 2 processes on the CPU; its whole log (stopped, with its processes, on timeout)."
     cmd = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2",
            "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no",
            "--num_cpu_threads_per_process", "1", "--main_process_port", "0", "-m", "shared.train", *args]
@@ -32,9 +32,13 @@ def launch(args: list[str], cwd, env: dict, timeout: float = 480) -> str:
                             start_new_session=True)
     try:
         log, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        log, _ = proc.communicate()
+    except subprocess.TimeoutExpired:  # torchrun runs each process in its own session: it must stop them itself
+        proc.send_signal(signal.SIGTERM)
+        try:
+            log, _ = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            log, _ = proc.communicate()
         pytest.fail(f"accelerate launch did not finish in {timeout}s:\n{log[-4000:]}")
     assert proc.returncode == 0, log[-4000:]
     return log.replace("\r", "\n")
