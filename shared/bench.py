@@ -58,6 +58,7 @@ def main(argv=None):
     p.add_argument("task")
     p.add_argument("--out", help="JSON file for the results (default bench-TASK.json)")
     p.add_argument("--quick", action="store_true", help="few repetitions: a smoke run, not numbers to report")
+    p.add_argument("--url", help="a running Space to measure (benchmarks that start one otherwise)")
     args = p.parse_args(argv)
     module = import_module(f"shared.benchmarks.{args.task}")
     rows = module.run(args)

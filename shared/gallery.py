@@ -175,7 +175,8 @@ def build(names: list[str] | None = None, log=print):
             ui.queue(demo)
             # root_path: Gradio's non-queued routes (e.g. loading an example) build file URLs from it; without
             # it a mounted app's example images point at /gradio_api/file=... and show as broken images
-            app = gr.mount_gradio_app(app, demo, path=f"/{name}", root_path=f"/{name}", mcp_server=True)
+            app = gr.mount_gradio_app(app, demo, path=f"/{name}", root_path=f"/{name}", mcp_server=True,
+                                      max_file_size=ui.MAX_UPLOAD)
             c.update(ok=True, load_s=round(time.perf_counter() - start, 2))
             log(f"  /{name}/  loaded in {c['load_s']} s")
         except Exception as e:  # one broken Space must not take the suite down

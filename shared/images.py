@@ -13,6 +13,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp")  # what open_image reads: examples, training folders
 MAX_PIXELS = 120_000_000  # a 10000x10000 photo is fine; a decompression bomb is not
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+MAX_UPLOAD_MB = 100  # the Spaces' upload limit (launch's max_file_size): a 100-megapixel PNG still fits
+TOO_LARGE = f"That image is too large (over {MAX_PIXELS // 1_000_000} megapixels)."
 
 
 class BadImage(ValueError):
@@ -29,6 +31,8 @@ def open_image(source, max_side: int | None = None) -> Image.Image:
         raise BadImage("No image received: upload a photo, paste one or use the webcam.")
     try:
         img = as_pil(source)
+        if img.width * img.height > MAX_PIXELS:  # from the header, before decoding (PIL only warns below 2x)
+            raise BadImage(TOO_LARGE)
         if max_side and img.format == "JPEG":
             img.draft("RGB", (max_side, max_side))
         if getattr(img, "is_animated", False):
@@ -38,8 +42,13 @@ def open_image(source, max_side: int | None = None) -> Image.Image:
     except BadImage:
         raise
     except Image.DecompressionBombError:
-        raise BadImage(f"That image is too large (over {MAX_PIXELS // 1_000_000} megapixels).")
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+        raise BadImage(TOO_LARGE) from None
+    except ValueError as e:
+        if "too large" in str(e).lower():  # PNG's own bomb guard (huge compressed text or ICC chunks)
+            raise BadImage(TOO_LARGE) from None
+        raise BadImage(f"That file could not be read as an image ({type(e).__name__}). "
+                       "Please upload a JPEG, PNG, WebP or GIF photo.") from e
+    except (UnidentifiedImageError, OSError, SyntaxError) as e:
         raise BadImage(f"That file could not be read as an image ({type(e).__name__}). "
                        "Please upload a JPEG, PNG, WebP or GIF photo.") from e
     if img.width < 1 or img.height < 1:

@@ -3,6 +3,7 @@
 import torch
 from fastai.callback.core import Callback
 from fastai.callback.schedule import ParamScheduler, SchedCos
+from torch.nn.parallel import DistributedDataParallel
 
 
 def fit(learn, cfg):
@@ -32,7 +33,9 @@ class WeightAverage(Callback):
 
     @torch.no_grad()
     def after_epoch(self):
-        state = {k: v.detach().float().clone() for k, v in self.learn.model.state_dict().items()}
+        model = self.learn.model  # the network itself, also under accelerate launch (shared.distributed)
+        model = model.module if isinstance(model, DistributedDataParallel) else model
+        state = {k: v.detach().float().clone() for k, v in model.state_dict().items()}
         self.n += 1
         if self.mean is None:
             self.mean = state

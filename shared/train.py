@@ -3,6 +3,7 @@
     python -m shared.train pets --preset cpu --out models/pets
     python -m shared.train pets --preset gpu --out models/pets --push-to-hub you/pets-classifier
     python -m shared.train pets --preset tiny --out /tmp/pets   # seconds, for tests
+    accelerate launch -m shared.train pets --preset gpu --out models/pets   # one process per GPU (shared.distributed)
 
 Every field of the task's `Config` dataclass is also a flag (`--epochs 3`, `--arch resnet18`, ...);
 the resolved config is saved in the artifact's config.json and model card.
@@ -15,7 +16,7 @@ import shlex
 import sys
 import time
 
-from shared import artifact, export, tasks
+from shared import artifact, distributed, export, tasks
 
 
 def parse(argv=None):
@@ -47,20 +48,30 @@ def parse(argv=None):
 
 def main(argv=None):
     task, cfg, args = parse(argv)
-    command = "python -m shared.train " + shlex.join(sys.argv[1:] if argv is None else argv)
+    if args.lr_find and distributed.active():  # each process would stop at its own loss, leaving the others waiting
+        raise SystemExit("--lr-find runs in one process: python -m shared.train ... --lr-find, then launch the training")
+    launcher = f"accelerate launch --num_processes {distributed.world_size()} -m" if distributed.active() else "python -m"
+    command = f"{launcher} shared.train " + shlex.join(sys.argv[1:] if argv is None else argv)
     from fastai.torch_core import set_seed
+    distributed.start()  # nothing unless started by accelerate launch (or torchrun)
     set_seed(cfg.seed, reproducible=True)
-    print(f"config: {cfg}", flush=True)
-    learn = task.learner(cfg)
+    if distributed.is_main():
+        print(f"config: {cfg}", flush=True)
+    learn = distributed.build(task.learner, cfg)
+    if distributed.active():  # the same data and network in every process; their own augmentations and dropout
+        set_seed(cfg.seed + distributed.rank(), reproducible=True)
     if args.init_from:  # the card then shows every command that led to these weights, in order
         config, state, _ = artifact.load_torch(args.init_from, task=args.task)
         artifact.load_weights(learn.model, state, config)
         command = f"{config.get('command', f'# weights from {args.init_from}')}\n{command}"
-    if args.lr_find:
-        print(f"lr_find suggests: {learn.lr_find(show_plot=False)}", flush=True)
-    start = time.time()
-    task.fit(learn, cfg)
-    seconds = round(time.time() - start, 1)  # training alone; evaluation (and its baselines) is not counted
+    with distributed.every_fit():
+        if args.lr_find:
+            print(f"lr_find suggests: {learn.lr_find(show_plot=False)}", flush=True)
+        start = time.time()
+        task.fit(learn, cfg)
+        seconds = round(time.time() - start, 1)  # training alone; evaluation (and its baselines) is not counted
+    if not distributed.finish():
+        return None  # the main process alone evaluates, saves and pushes
     metrics = {**task.evaluate(learn, cfg), "train_seconds": seconds}
     print(f"metrics: {metrics}", flush=True)
     state, config = task.export(learn, cfg)

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import gradio as gr
 
-from shared import runtime
-from shared.images import PHOTO_SUFFIXES, BadImage, open_image
+from shared import runtime, validate
+from shared.images import MAX_UPLOAD_MB, PHOTO_SUFFIXES, BadImage, open_image
+
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_UPLOAD = f"{MAX_UPLOAD_MB}mb"  # launch's max_file_size
 
 
 def _save_pil_to_cache_atomically(img, cache_dir: str, name: str = "image", format: str = "webp") -> str:
@@ -72,25 +75,70 @@ def gpu(fn):
 
 
 class Photo(gr.Image):
-    """gr.Image that hands the app the uploaded file untouched (so 16-bit, CMYK and EXIF survive to
-    `shared.images.open_image`) and turns an unreadable upload into a clear message, not a crash."""
+    """gr.Image that hands the app the file the visitor sent, byte for byte (so 16-bit, transparency, CMYK and
+    EXIF reach `shared.images.open_image` untouched), and only such a file: a path that Gradio did not receive
+    for this request (a server file named in a raw API call) is refused with one message that says nothing
+    about the server's files."""
     is_template = True  # use gr.Image's frontend
 
     def __init__(self, **kwargs):
         kwargs.setdefault("sources", ["upload", "webcam", "clipboard"])
-        super().__init__(type="filepath", **kwargs)
+        super().__init__(type="filepath", image_mode=None, **kwargs)
 
     def get_config(self, cls=None):
         # Gradio reads a component's props from its class's __init__ signature; this one takes **kwargs, so
         # without this the browser gets no props at all and the photo input does not render.
         return super().get_config(cls or gr.Image)
 
+    def check_payload(self, raw, name: str):
+        "Before Gradio moves anything: a FileData-like object whose path is an upload, a data: URL or a URL."
+        if raw is not None and not isinstance(raw, dict):
+            raise gr.Error(validate.NOT_RECEIVED)
+        validate.files(raw)
+
     def preprocess(self, payload):
-        try:
-            return super().preprocess(payload)
-        except Exception as e:  # PIL raises many types for bad files; the visitor needs one message
-            raise gr.Error(f"That file could not be read as an image ({type(e).__name__}). "
-                           "Please upload a JPEG, PNG, WebP or GIF photo.") from e
+        if payload is None:
+            return None
+        if payload.url and payload.url.startswith("data:"):
+            return save_data_url(payload.url, self.GRADIO_CACHE)
+        path = validate.received_file(payload.path or "")
+        if path is None:
+            raise gr.Error(validate.NOT_RECEIVED)
+        return path
+
+
+def save_data_url(url: str, cache_dir: str) -> str:
+    "The bytes of a base64 data: URL, unchanged, as a file in Gradio's cache (so 16-bit and alpha survive)."
+    import base64
+    import binascii
+    import hashlib
+    header, _, body = url.partition(",")
+    if len(body) > MAX_UPLOAD_BYTES * 4 // 3 + 4:
+        raise gr.Error(f"That image is too large (over {MAX_UPLOAD_MB} MB).")
+    try:
+        data = base64.b64decode(body, validate=False) if header.endswith(";base64") else None
+    except (binascii.Error, ValueError):
+        data = None
+    if not data:
+        raise gr.Error("That data: URL could not be read as an image: send data:image/...;base64,<the file's bytes>.")
+    folder = Path(cache_dir) / hashlib.sha256(data).hexdigest()[:40]
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "image"
+    if not target.is_file():  # same bytes, same name: written once, atomically (two requests may race here)
+        import tempfile
+        fd, staging = tempfile.mkstemp(dir=folder, prefix=".image.")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(staging, target)
+    return str(target)
+
+
+def free_text(dropdown: gr.Dropdown, description: str) -> gr.Dropdown:
+    """A Dropdown that also takes typed values (allow_custom_value), described in the API and MCP schemas as a
+    string rather than an enum of every choice: Gradio 6.31 lists them all, so MCP clients refuse the custom
+    values the docstring allows, and a long list (9,111 movies) makes a 78 KB schema."""
+    dropdown.api_info = lambda: {"type": "string", "description": description}
+    return dropdown
 
 
 def open_photo(source, max_side: int | None = None):
@@ -105,9 +153,11 @@ def queue(demo: gr.Blocks) -> gr.Blocks:
     "Threads and queue for a 2-vCPU Space: `runtime.concurrency()` requests at once, each on its share of the cores."
     if "torch" in sys.modules:  # a Space that runs torch (history): its threads too; ONNX sessions set their own
         sys.modules["torch"].set_num_threads(runtime.serving_threads())
+    validate.guard(demo)
     return demo.queue(default_concurrency_limit=runtime.concurrency(), max_size=64)
 
 
 def launch(demo: gr.Blocks, **kwargs):
-    "`queue`, MCP server on, then serve (GRADIO_SERVER_PORT / _NAME are honoured)."
+    "`queue`, MCP server on, uploads up to MAX_UPLOAD_MB, then serve (GRADIO_SERVER_PORT / _NAME are honoured)."
+    kwargs.setdefault("max_file_size", MAX_UPLOAD)
     return queue(demo).launch(mcp_server=True, **kwargs)

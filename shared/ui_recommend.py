@@ -31,13 +31,17 @@ def rows_to_ratings(table) -> list[tuple]:
 def summary(pred, ratings) -> str:
     "One paragraph for the app: what the recommendations are based on."
     idx, values = pred.parse(ratings)
+    skipped = pred.skipped(ratings)
+    note = (f"\n\nSkipped {len(skipped)} movie{'s' if len(skipped) > 1 else ''} this model never saw: "
+            + ", ".join(f"*{s}*" for s in skipped[:10]) + (f" and {len(skipped) - 10} more" if len(skipped) > 10 else "")
+            + "." if skipped else "")
     if len(idx) == 0:
-        return ("**No ratings yet**: here are movies that are popular and well rated (the cold-start list). "
-                "Rate a few movies, or pick a taste profile, to make the list yours.")
+        return ("**No ratings of movies this model knows yet**: here are movies that are popular and well rated "
+                "(the cold-start list). Rate a few movies, or pick a taste profile, to make the list yours." + note)
     best = idx[np.argsort(-values, kind="stable")[:3]]
     return (f"From your **{len(idx)} rating{'s' if len(idx) > 1 else ''}** (mean {values.mean():.1f} ★; "
             f"favourites: {', '.join('*' + pred.titles[i] + '*' for i in best)}), the model solved for your taste "
-            "vector with the movie vectors fixed, then ranked every movie you have not rated.")
+            "vector with the movie vectors fixed, then ranked every movie you have not rated." + note)
 
 
 GENRE_ORDER = ("Animation", "Documentary", "Horror", "Sci-Fi", "Western", "Musical", "Children", "Romance", "War", "Crime",

@@ -68,3 +68,10 @@ def test_heatmap_overlay_colours_where_the_heat_is():
     assert (out[:, :80] == 128).all()          # no heat: the photo unchanged
     hot = out[:, 120:].reshape(-1, 3).mean(0)  # full heat: jet's dark-red end, green and blue pulled down
     assert hot[0] > 2 * hot[1] and hot[0] > 2 * hot[2]
+
+
+def test_past_the_limit_but_under_pils_own_is_refused_too(tmp_path):
+    path = tmp_path / "big.png"
+    Image.new("1", (13000, 10000)).save(path)  # 130 megapixels: PIL only warns; refused from the header
+    with pytest.raises(BadImage, match="too large"):
+        open_image(path)

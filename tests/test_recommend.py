@@ -101,6 +101,14 @@ def test_parse(pred, ratings, message):
         pred.parse(ratings)
 
 
+def test_unknown_movies_are_skipped_not_an_error(pred):
+    known = {"260": 5.0, "1196": 5.0}
+    mixed = {**known, "99999999": 4.0, "Not A Real Movie (2099)": 1.0, "Nope": "not even a rating"}
+    assert [r["movieId"] for r in pred.recommend(mixed, 10)] == [r["movieId"] for r in pred.recommend(known, 10)]
+    assert pred.skipped(mixed) == ["99999999", "Not A Real Movie (2099)", "Nope"] and pred.skipped(known) == []
+    assert "Skipped 3 movies" in show.summary(pred, mixed) and "Skipped" not in show.summary(pred, known)
+
+
 def test_a_visitor_who_rated_every_common_movie_still_gets_k(pred):
     common = {str(pred.movie_ids[i]): 4.0 for i in np.flatnonzero(pred.eligible)}
     recs = pred.recommend(common, 10)
@@ -142,8 +150,6 @@ def test_cold_start_and_big_visitors(client, pred):
 
 
 BAD = [
-    ({"99999999": 4.0}, 10, "Unknown movie"),
-    ({"Not A Real Movie (2099)": 4.0}, 10, "Unknown movie"),
     ({"1": 7.0}, 10, "outside 0.5 to 5"),
     ({"1": 0.0}, 10, "outside 0.5 to 5"),
     ({"1": "NaN"}, 10, "NaN"),  # JSON has no NaN number: clients send it as text (the lean path: test_parse)
@@ -173,10 +179,9 @@ def test_predict_ui_endpoint(client):
     assert len(table["data"]) == 5
     assert all(row[2].startswith(("because you liked", "popular")) for row in table["data"])
     assert all(0.5 <= row[3] <= 5 for row in table["data"])
-    from gradio_client.exceptions import AppError
-    with pytest.raises(AppError, match="Unknown movie"):
-        client.predict({"headers": ["movieId", "title", "rating"], "data": [[None, "Nope (1901)", 4]]}, 5,
-                       api_name="/predict")
+    summary, table = client.predict({"headers": ["movieId", "title", "rating"], "data": [[None, "Nope (1901)", 4]]},
+                                    5, api_name="/predict")  # movies the model never saw are skipped and named
+    assert "Skipped 1 movie" in summary and "Nope (1901)" in summary and len(table["data"]) == 5
     similar = client.predict("260", 5, api_name="/similar")
     assert len(similar["data"]) == 5 and "Star Wars" in " ".join(r[0] for r in similar["data"])
 

@@ -1,10 +1,13 @@
 """From a threshold neuron to deep learning: chapter 1's history as five small live experiments."""
+import math
+
 import gradio as gr
 
 from shared import ui
 from shared.history import approx, data, experiments as ex, story
 
 TIMELINE, PDP = story.timeline_image(), story.pdp_image()  # drawn once at start
+REPLAY_FRAMES = 12  # a picture costs up to ~0.3 s of CPU (100 epochs): a replay at most ~3.5 s, was 11 s at 30
 
 
 @ui.gpu
@@ -14,10 +17,10 @@ def predict(dataset: str = "xor", hidden: int = 4, steps: int = 300, lr: float =
 
     Args:
         dataset: one of and, or, xor, nand, nor, circles, spirals.
-        hidden: number of hidden units (1 to 256); XOR needs at least 2.
-        steps: full-batch gradient descent steps (Adam), 1 to 5000.
-        lr: learning rate.
-        seed: seed of the initial weights (same seed, same result).
+        hidden: number of hidden units (1 to 64); XOR needs at least 2.
+        steps: full-batch gradient descent steps (Adam), 10 to 1000.
+        lr: learning rate (0.005 to 0.5).
+        seed: seed of the initial weights, a whole number >= 0 (same seed, same result).
         activation: tanh, relu or sigmoid for the hidden layer.
 
     Returns:
@@ -32,7 +35,7 @@ def neuron(w1: float, w2: float, threshold: float, target: str):
     """A McCulloch-Pitts threshold neuron: fires 1 when w1*x1 + w2*x2 >= threshold.
 
     Args:
-        w1: weight of input x1. w2: weight of input x2. threshold: the firing threshold.
+        w1: weight of input x1. w2: weight of input x2. threshold: the firing threshold (each -3 to 3).
         target: the gate to compare with: and, or, not x1, nand, nor, xor, xnor.
 
     Returns:
@@ -63,7 +66,7 @@ def perceptron(dataset: str = "and", lr: float = 1.0, epochs: int = 30, points=N
 
     Args:
         dataset: and, or, xor, nand, nor, or "my points" (then `points` are rows x1, x2, label 0/1).
-        lr: learning rate of the perceptron rule. epochs: the most passes over the data (1 to 500).
+        lr: learning rate of the perceptron rule (0.1 to 2). epochs: the most passes over the data (1 to 100).
         points: rows [x1, x2, label] used when dataset is "my points".
         step: draw the decision line after this many updates (empty: after the last).
 
@@ -75,15 +78,20 @@ def perceptron(dataset: str = "and", lr: float = 1.0, epochs: int = 30, points=N
 
 
 def perceptron_replay(dataset, lr, epochs, points):
+    "The training replayed as REPLAY_FRAMES pictures (one replay at a time: the queue holds the others)."
     with ex.as_messages():
-        for step, image in ex.perceptron_frames(dataset, lr, epochs, points):
+        for step, image in ex.perceptron_frames(dataset, lr, epochs, points, frames=REPLAY_FRAMES):
             yield image, step
 
 
 def add_point(points, label, evt: gr.SelectData):
     "A click on the perceptron picture adds a point of the chosen class there."
     from shared.history.plots import DPI, PERCEPTRON_SIZE, click_to_point
-    where = click_to_point(*evt.index, (PERCEPTRON_SIZE[0] * DPI, PERCEPTRON_SIZE[1] * DPI))
+    index = getattr(evt, "index", None)
+    if not (isinstance(index, (list, tuple)) and len(index) == 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in index)):
+        raise gr.Error("Click inside the square on the left to add a point.")
+    where = click_to_point(*index, (PERCEPTRON_SIZE[0] * DPI, PERCEPTRON_SIZE[1] * DPI))
     if where is None:
         raise gr.Error("Click inside the square on the left to add a point.")
     rows = points.values.tolist() if hasattr(points, "values") else list(points or [])
@@ -98,8 +106,9 @@ def approximate(function: str = "sin(2*x)", units: int = 8, depth: int = 3, step
 
     Args:
         function: a formula in x, e.g. sin(2*x), abs(x), where(x > 0, 1, 0), exp(-2*x**2).
-        units: hidden units of the one-layer network (1 to 256). depth: hidden layers of the deep one (2 to 6).
-        steps: gradient descent steps (Adam). seed: seed of the initial weights. activation: tanh, relu or sigmoid.
+        units: hidden units of the one-layer network (1 to 64). depth: hidden layers of the deep one (2 to 5).
+        steps: gradient descent steps (Adam), 100 to 1000. seed: seed of the initial weights (>= 0).
+        activation: tanh or relu.
 
     Returns:
         facts (errors and weight counts of both networks), a picture, a summary.
@@ -166,7 +175,8 @@ with gr.Blocks(title="From a threshold neuron to deep learning") as demo:
 
         trained.then(step_slider, p_facts, p_step, api_visibility="private")
         p_step.release(perceptron, [*p_in, p_step], [p_facts, p_image, p_words], api_visibility="private")
-        p_replay.click(perceptron_replay, p_in, [p_image, p_step], api_visibility="private")
+        p_replay.click(perceptron_replay, p_in, [p_image, p_step], api_visibility="private", concurrency_limit=1,
+                       concurrency_id="replay")
         p_image.select(add_point, [p_points, p_label], [p_points, p_dataset], api_visibility="private").then(
             perceptron, p_in, [p_facts, p_image, p_words], api_visibility="private").then(
             step_slider, p_facts, p_step, api_visibility="private")
@@ -200,8 +210,9 @@ with gr.Blocks(title="From a threshold neuron to deep learning") as demo:
                     "Then the same number of weights spent on a **deeper** network. Type your own function of x.")
         with gr.Row():
             with gr.Column(scale=1):
-                a_function = gr.Dropdown([(f"{k}: {v}", v) for k, v in approx.PRESETS.items()], value="sin(2*x)",
-                                         allow_custom_value=True, label="function of x on [-3, 3]")
+                a_function = ui.free_text(gr.Dropdown(
+                    [(f"{k}: {v}", v) for k, v in approx.PRESETS.items()], value="sin(2*x)", allow_custom_value=True,
+                    label="function of x on [-3, 3]"), "a formula in x, e.g. sin(2*x), abs(x), exp(-2*x**2)")
                 a_units = gr.Slider(1, 64, 8, step=1, label="hidden units (one layer)")
                 a_depth = gr.Slider(2, 5, 3, step=1, label="layers of the deeper network")
                 a_steps = gr.Slider(100, 1000, 500, step=100, label="gradient descent steps")

@@ -6,6 +6,7 @@ import gradio as gr
 import pandas as pd
 
 from shared import ui, ui_recommend as show
+from shared.tasks.recommend.config import MAX_K
 from shared.tasks.recommend.serve import BadRatings, Predictor
 
 predictor = Predictor.load(ui.model_source("RECOMMEND_MODEL", __file__))
@@ -14,6 +15,7 @@ RATED = ["movieId", "title", "rating"]
 RECS = ["#", "title", "why", "predicted ★", "score", "genres"]
 ALIKE = ["title", "genres", "similarity"]
 MOVIES = show.movie_choices(predictor)
+MOVIE_HELP = "a MovieLens movieId (as a string) or an exact title"
 MAP = show.embedding_map(predictor, 600)
 
 
@@ -30,12 +32,14 @@ def predict(ratings: pd.DataFrame, k: int = 10):
 
     Args:
         ratings: a table with columns movieId, title, rating (0.5 to 5); movieId or an exact title is enough.
+            Movies the model never saw are skipped; the summary names them.
         k: how many movies to recommend (1 to 100).
 
     Returns:
         a short summary and a table of recommendations: title, genres, predicted rating, score and why.
     """
     recs = checked(predictor.recommend, show.rows_to_ratings(ratings), k)
+    warn_skipped(show.rows_to_ratings(ratings))
     table = pd.DataFrame([[n + 1, r["title"], r["because"], r["predicted_rating"], round(r["score"], 2),
                            r["genres"].replace("|", ", ")] for n, r in enumerate(recs)], columns=RECS)
     return show.summary(predictor, show.rows_to_ratings(ratings)), table
@@ -47,20 +51,34 @@ def recommend(ratings: dict[str, float], k: int = 10) -> list[dict]:
 
     Args:
         ratings: MovieLens movieIds as strings mapped to ratings from 0.5 to 5, e.g. {"1": 4.5, "260": 5}.
-            An empty object gives the cold-start list (popular, well-rated movies).
+            An empty object gives the cold-start list (popular, well-rated movies). Movies the model never
+            saw (ratings from another MovieLens copy hold some) are skipped, not an error.
         k: how many movies to return (1 to 100).
 
     Returns:
         the k best movies the visitor has not rated, best first, each {"movieId": int, "title": str, "score": float}.
+        When some rated movies were skipped, every item also has "skipped": the list of them, as sent.
     """
-    return [{key: r[key] for key in ("movieId", "title", "score")} for r in checked(predictor.recommend, ratings, k)]
+    recs = [{key: r[key] for key in ("movieId", "title", "score")} for r in checked(predictor.recommend, ratings, k)]
+    skipped = warn_skipped(ratings)
+    return [{**r, "skipped": skipped} for r in recs] if skipped else recs
+
+
+def warn_skipped(ratings) -> list[str]:
+    "The rated movies the model never saw (a warning in the UI, so the visitor knows they did not count)."
+    skipped = checked(predictor.skipped, ratings)
+    if skipped:
+        gr.Warning(f"Skipped {len(skipped)} movie(s) this model never saw: {', '.join(skipped[:5])}"
+                   + (" ..." if len(skipped) > 5 else ""))
+    return skipped
 
 
 def similar(movie: str, k: int = 10):
     """Movies like this one: the nearest movies in the model's embedding space (cosine similarity).
 
     Args:
-        movie: a MovieLens movieId (as a string) or an exact title.
+        movie: a MovieLens movieId (as a string) or an exact title, e.g. "260" or "Star Wars: Episode IV - A New
+            Hope (1977)".
         k: how many movies (1 to 100).
 
     Returns:
@@ -77,7 +95,7 @@ def add(rated: pd.DataFrame, movie: str, stars: float):
         raise gr.Error("Pick a movie first (search by title).")
     i = predictor.lookup(movie)
     if i is None:
-        raise gr.Error(f"Unknown movie {movie!r}.")
+        raise gr.Error(f"Unknown movie {str(movie)[:60]!r}: pick one from the list.")
     rows = [r for r in show.table_rows(rated) if str(r[0]) != str(predictor.movie_ids[i])]
     return pd.DataFrame(rows + [[predictor.movie_ids[i], predictor.titles[i], float(stars)]], columns=RATED)
 
@@ -89,7 +107,8 @@ with gr.Blocks(title="Movie recommendations") as demo:
     with gr.Tab("Recommend"):
         with gr.Row():
             with gr.Column(scale=2):
-                movie = gr.Dropdown(MOVIES, value=None, label="Search a movie by title", filterable=True)
+                movie = ui.free_text(gr.Dropdown(MOVIES, value=None, label="Search a movie by title", filterable=True,
+                                                 allow_custom_value=True), MOVIE_HELP)
                 stars = gr.Slider(0.5, 5, value=4, step=0.5, label="Your rating (★)")
                 with gr.Row():
                     add_btn = gr.Button("Add my rating")
@@ -97,7 +116,7 @@ with gr.Blocks(title="Movie recommendations") as demo:
                 rated = gr.Dataframe(pd.DataFrame(columns=RATED), headers=RATED, label="Your ratings",
                                      datatype=["number", "str", "number"], interactive=True, wrap=True,
                                      column_widths=["18%", "64%", "18%"])
-                k = gr.Slider(1, 50, value=10, step=1, label="How many recommendations")
+                k = gr.Slider(1, MAX_K, value=10, step=1, label="How many recommendations")
                 with gr.Row():
                     clear = gr.Button("Clear my ratings")
                     go = gr.Button("Recommend", variant="primary")

@@ -180,15 +180,18 @@ def fit(learn, cfg: Config):
 
 
 @torch.inference_mode()
-def body_features(learn, df, views: int = 1) -> list[torch.Tensor]:
+def body_features(learn, df, views: int = 1, cache: dict | None = None) -> list[torch.Tensor]:
     """Pooled body features of the photos of `df` through the validation transforms (resize, normalise), for each
     of `views` views (the photo, its mirror image). The frozen body runs in ONNX Runtime (eval mode: exactly the
-    network's numbers, several times faster than eager PyTorch on a CPU)."""
+    network's numbers, several times faster than eager PyTorch on a CPU). Features already in `cache` (path ->
+    views x C; see `FeatureCache`) are not computed again, and new ones are added to it."""
     from shared import runtime
     from shared.export import onnx_bytes
     pooled = nn.Sequential(learn.model[0], nn.AdaptiveAvgPool2d(1), nn.Flatten()).eval()
-    forward, out = None, [[] for _ in range(views)]
-    for (x,) in learn.dls.test_dl(df, bs=learn.dls.bs):
+    cache = {} if cache is None else cache
+    todo = df[~df.path.isin(list(cache))]
+    forward, new = None, [[] for _ in range(views)]
+    for (x,) in (learn.dls.test_dl(todo, bs=learn.dls.bs) if len(todo) else []):
         x = x.as_subclass(torch.Tensor)
         if forward is None:
             forward = pooled
@@ -197,19 +200,55 @@ def body_features(learn, df, views: int = 1) -> list[torch.Tensor]:
                                          threads=torch.get_num_threads())
                 forward = lambda t: torch.from_numpy(onnx(t.numpy()))  # noqa: E731
         for v in range(views):
-            out[v].append(forward(x.flip(3) if v % 2 else x).float().cpu())
-    return [torch.cat(o) for o in out]
+            new[v].append(forward(x.flip(3) if v % 2 else x).float().cpu())
+    if len(todo):
+        cache.update(dict(zip(todo.path, torch.stack([torch.cat(n) for n in new], 1).numpy())))
+    return [torch.from_numpy(np.stack([cache[p][v] for p in df.path])) for v in range(views)]
+
+
+class FeatureCache(dict):
+    """path -> (views x C) features of one body at one size, kept in one .npz (numpy arrays only, never a pickle)
+    under $CHAPTER_ONE_CACHE. Keyed by a digest of the body's weights and the input size, so any other weights
+    (a fine-tuned body, --init-from) get their own cache."""
+
+    def __init__(self, file):
+        super().__init__()
+        self.file = file
+        if file.is_file():
+            with np.load(file, allow_pickle=False) as z:
+                self.update(zip(z["paths"].tolist(), z["features"]))
+
+    def update(self, other):
+        super().update(other)
+        if other:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.file.with_suffix(".tmp.npz")
+            np.savez(tmp, paths=np.array(list(self)), features=np.stack(list(self.values())))
+            tmp.replace(self.file)
+
+
+def feature_cache(learn, size: int) -> FeatureCache:
+    "The cache of features of `learn`'s body at `size` px."
+    import hashlib
+    import os
+    from pathlib import Path
+    digest = hashlib.sha256()
+    for k, v in learn.model[0].state_dict().items():
+        digest.update(k.encode() + v.detach().cpu().numpy().tobytes())
+    folder = Path(os.environ.get("CHAPTER_ONE_CACHE", Path.home() / ".cache" / "chapter-one-spaces"))
+    return FeatureCache(folder / f"pets-features-{digest.hexdigest()[:16]}-{size}.npz")
 
 
 def fit_head_on_features(learn, cfg: Config):
     """The frozen stage of fine_tune, solved exactly: the body is frozen, so the head is a multinomial logistic
     regression on its pooled features (computed once per photo and view), a convex problem that L-BFGS solves to
     its optimum with an L2 penalty (1 / head_c, as scikit-learn's C) and balanced class weights. The label rows of
-    the head learn from the labelled photos, the cat/dog rows from every photo. A few dozen photos per label is
-    where this beats gradient steps: nothing to tune but the penalty, and no epochs to count."""
+    the head learn from the labelled photos; the cat/dog rows from every photo, with the labelled photos (close-up
+    pet portraits) and the others (Kaggle's small photos) weighing the same, so neither kind of photo decides alone.
+    A few dozen photos per label is where this beats gradient steps: nothing to tune but the penalty."""
     vocab = list(learn.dls.vocab)
     df = learn.dls.train.items.drop_duplicates("path").reset_index(drop=True)
-    views = body_features(learn, df, max(1, cfg.views))
+    views = body_features(learn, df, max(1, cfg.views), feature_cache(learn, cfg.size))
     x = torch.cat(views)
     y = torch.tensor([vocab.index(label) for label in df.label]).repeat(len(views))
     linear = learn.model[1][-1]
@@ -219,17 +258,20 @@ def fit_head_on_features(learn, cfg: Config):
         w, b = solve_logistic(x[known], y[known], n, cfg.head_c)
         linear.weight[:n], linear.bias[:n] = w, b
         if species_of(cfg):
-            w, b = solve_logistic(x, learn.loss_func.species_of[y], 2, cfg.head_c)
+            species = learn.loss_func.species_of[y]
+            w, b = solve_logistic(x, species, 2, cfg.head_c, groups=known.long() * 2 + species)
             linear.weight[n:], linear.bias[n:] = w, b
     return linear
 
 
-def solve_logistic(x: torch.Tensor, y: torch.Tensor, n_classes: int, c: float, steps: int = 200):
-    """Multinomial logistic regression with balanced class weights and an L2 penalty on the weights:
-    minimise sum_i w_i CE(x_i W^T + b, y_i) + ||W||^2 / (2c), by L-BFGS. Returns (W, b)."""
+def solve_logistic(x: torch.Tensor, y: torch.Tensor, n_classes: int, c: float, steps: int = 200, groups=None):
+    """Multinomial logistic regression with balanced weights and an L2 penalty on the weights:
+    minimise sum_i w_i CE(x_i W^T + b, y_i) + ||W||^2 / (2c), by L-BFGS. Returns (W, b). The weights w_i give every
+    class (or every group of `groups`, ids from 0) the same total weight, as scikit-learn's 'balanced'."""
     x, y = x.double(), y.long()
-    counts = torch.bincount(y, minlength=n_classes).double().clamp(min=1)
-    sample_w = (len(y) / (n_classes * counts))[y]
+    cell = y if groups is None else groups.long()
+    counts = torch.bincount(cell).double()
+    sample_w = (len(cell) / ((counts > 0).sum() * counts))[cell]
     w = torch.zeros(n_classes, x.shape[1], dtype=torch.float64, requires_grad=True)
     b = torch.zeros(n_classes, dtype=torch.float64, requires_grad=True)
     opt = torch.optim.LBFGS([w, b], lr=1, max_iter=steps, tolerance_grad=1e-6, line_search_fn="strong_wolfe")

@@ -80,11 +80,10 @@ class Predictor:
             return self.index.get(int(text))
         return self.by_title.get(text.casefold())
 
-    def parse(self, ratings) -> tuple[np.ndarray, np.ndarray]:
-        """{movieId or title: rating} (or (key, rating) pairs) -> (row indices, ratings), checked.
-        Raises BadRatings with a message that names the offending entries."""
+    def pairs(self, ratings) -> list[tuple]:
+        "{movieId or title: rating} or (key, rating) pairs -> a list of pairs, or BadRatings for anything else."
         if ratings is None:
-            return np.zeros(0, int), np.zeros(0)
+            return []
         if isinstance(ratings, Mapping):
             pairs = list(ratings.items())
         elif isinstance(ratings, (list, tuple)):
@@ -98,11 +97,20 @@ class Predictor:
                              f"(MovieLens movieId -> rating from 0.5 to 5), not {type(ratings).__name__}")
         if len(pairs) > MAX_RATINGS:
             raise BadRatings(f"{len(pairs)} ratings: at most {MAX_RATINGS} in one request")
-        unknown, bad, seen = [], [], {}
-        for key, value in pairs:
+        return pairs
+
+    def skipped(self, ratings) -> list[str]:
+        "The movies in `ratings` this model never saw (as sent, at most 60 characters each): `parse` skips them."
+        return [str(key)[:60] for key, _ in self.pairs(ratings) if self.lookup(key) is None]
+
+    def parse(self, ratings) -> tuple[np.ndarray, np.ndarray]:
+        """{movieId or title: rating} (or (key, rating) pairs) -> (row indices, ratings), checked.
+        Movies this model never saw are skipped (ratings exported from another MovieLens copy always hold
+        some; `skipped` lists them); bad ratings of known movies raise BadRatings naming the entries."""
+        bad, seen = [], {}
+        for key, value in self.pairs(ratings):
             i = self.lookup(key)
             if i is None:
-                unknown.append(str(key))
                 continue
             try:
                 if isinstance(value, bool) or value is None:
@@ -119,11 +127,6 @@ class Predictor:
                 bad.append(f"{self.titles[i]} is rated twice, {seen[i]:g} and {v:g}: keep one")
             else:
                 seen[i] = v
-        if unknown:
-            shown = ", ".join(repr(u[:60]) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-            raise BadRatings(f"Unknown movie{'s' if len(unknown) > 1 else ''}: {shown}. Use MovieLens movieIds "
-                             "(like \"1\" for Toy Story (1995)) or exact titles of movies this model knows; "
-                             "search by title in the app.")
         if bad:
             raise BadRatings("Bad rating" + ("s" if len(bad) > 1 else "") + ": " + "; ".join(bad[:5])
                              + (f" and {len(bad) - 5} more" if len(bad) > 5 else "") + ".")
