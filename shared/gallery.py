@@ -38,6 +38,7 @@ CHAPTER_IDEAS = {
     "recommend": "Collaborative filtering: recommendations from nothing but ratings (MovieLens)",
     "history": "Where neural networks come from: threshold neuron, perceptron, XOR, universal approximation",
 }
+IFRAME_ALLOW = "camera; clipboard-read; clipboard-write"
 GRADIO_CDN = "https://gradio.s3-us-west-2.amazonaws.com/{version}/gradio.js"
 
 
@@ -91,7 +92,8 @@ def card(name: str) -> dict:
 
 
 def embed_iframe(url: str) -> str:
-    return f'<iframe src="{url}" frameborder="0" width="850" height="900"></iframe>'
+    "The iframe snippet; `allow` lets the photo inputs use the webcam and paste from the clipboard."
+    return f'<iframe src="{url}" frameborder="0" width="850" height="900" allow="{IFRAME_ALLOW}"></iframe>'
 
 
 def embed_component(url: str, script: str | None = None) -> str:

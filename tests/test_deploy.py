@@ -1,4 +1,7 @@
-"""`python -m shared.deploy`: per-Space and whole-suite bundles that run on their own, and a clean offline failure."""
+"""`python -m shared.deploy`: per-Space and whole-suite bundles that run on their own (in a Spaces-like runtime:
+ZeroGPU's device API stood in on loopback, server-side rendering on), their metadata, and what the deploy says
+and does against the Hub's API (stood in on loopback): 402, missing models, redeploys."""
+import json
 import os
 import shutil
 import subprocess
@@ -10,6 +13,7 @@ import pytest
 import yaml
 from gradio_client import Client
 
+import standins
 from conftest import ARTIFACTS, REPO, free_port
 from shared import deploy, gallery
 
@@ -41,7 +45,8 @@ def test_space_bundle_has_everything_a_space_needs(bundles, name):
     assert not list(b.rglob("__pycache__"))
     meta = front_matter(b / "README.md")
     assert meta["sdk"] == "gradio" and meta["sdk_version"] == "6.31.0" and meta["app_file"] == "app.py"
-    assert meta["title"] and meta["python_version"] == "{}.{}".format(*sys.version_info[:2])
+    assert meta["title"] and meta["python_version"] == deploy.ZERO_GPU_PYTHON  # what ZeroGPU builds
+    assert meta["suggested_hardware"] == "zero-a10g"
     assert len(meta.get("short_description", "")) <= 60  # the Hub rejects longer ones
     if name in WITH_MODEL:
         assert (b / "model" / "config.json").is_file() and (b / "model" / "model.safetensors").is_file()
@@ -59,9 +64,24 @@ def test_requirements_are_exact_pins_of_the_runtime_without_the_test_tools(bundl
     for top in (REPO / "requirements.txt").read_text().splitlines():
         if top and not top.startswith("#"):
             name, version = top.split("==")
-            assert pins[name.split("[")[0].replace("_", "-").lower()] == version
+            name = name.split("[")[0].replace("_", "-").lower()
+            assert pins[name] == deploy.ZERO_GPU_PINS.get(name, version)  # ZeroGPU's torch, else as tested
     for dev in ("pytest", "playwright", "nbclient", "ipykernel", "jupyter-client"):
         assert dev not in pins
+
+
+def test_zero_gpu_gets_torch_and_python_it_builds_other_hardware_the_tested_versions():
+    supported_torch, supported_python = {"2.8.0", "2.9.1", "2.10.0", "2.11.0"}, {"3.10.13", "3.12.12"}
+    pins, python = deploy.space_requirements(NAMES, "zero-a10g")
+    pins = dict(p.split("==") for p in pins)
+    assert pins["torch"] in supported_torch and python in supported_python
+    assert pins["torchvision"] == {"2.8.0": "0.23.0", "2.9.1": "0.24.1", "2.10.0": "0.25.0", "2.11.0": "0.26.0"}[pins["torch"]]
+    cpu_pins, cpu_python = deploy.space_requirements(NAMES, "cpu-basic")
+    cpu_pins = dict(p.split("==") for p in cpu_pins)
+    assert cpu_python == "{}.{}".format(*sys.version_info[:2])
+    assert cpu_pins["torch"] == __import__("torch").__version__.split("+")[0]
+    assert {k: v for k, v in cpu_pins.items() if k not in deploy.ZERO_GPU_PINS} == \
+        {k: v for k, v in pins.items() if k not in deploy.ZERO_GPU_PINS}
 
 
 def test_combined_bundle_serves_every_space_as_one_zero_gpu_space(bundles):
@@ -71,10 +91,40 @@ def test_combined_bundle_serves_every_space_as_one_zero_gpu_space(bundles):
         assert (b / "spaces" / name / "app.py").is_file()
     meta = front_matter(b / "README.md")
     assert meta["sdk"] == "gradio" and meta["app_file"] == "app.py" and meta["suggested_hardware"] == "zero-a10g"
-    assert len(meta["short_description"]) <= 60
+    assert meta["python_version"] == deploy.ZERO_GPU_PYTHON and len(meta["short_description"]) <= 60
     text = (b / "README.md").read_text()
     assert "ZeroGPU" in text and "<gradio-app" in text and "<iframe" in text
+    for name in NAMES:  # the API names the README documents
+        assert f"`{gallery.api_name(name)}`" in text and f"`/{name}`" in text
     assert "gallery.main()" in (b / "app.py").read_text()
+
+
+def readme_links(text: str) -> list[str]:
+    import re
+    return [t for t in re.findall(r"\]\(([^)\s]+)\)", text) if not re.match(r"\w+:|#", t)]
+
+
+@pytest.mark.parametrize("name", NAMES + [deploy.COMBINED])
+def test_bundle_metadata_licence_datasets_embed_and_links(bundles, name):
+    b = bundles / name
+    meta = front_matter(b / "README.md")
+    text = (b / "README.md").read_text()
+    assert all(d.count("/") == 1 for d in meta.get("datasets") or []), meta.get("datasets")  # owner/name
+    assert meta["license"] in deploy.LICENCE_ORDER
+    if meta["license"] == "other":
+        assert meta["license_name"] and (b / meta["license_link"]).is_file()
+    shipped = [n for n in (NAMES if name == deploy.COMBINED else [name])]
+    if "recommend" in shipped:  # the MovieLens-terms model and examples: the bundle is under those terms
+        assert meta["license"] == "other" and meta["license_name"] == "movielens-research-terms"
+    if name == "pets":  # the weights (trained on Oxford-IIIT Pet, CC BY-SA 4.0) are shipped
+        assert meta["license"] == "cc-by-sa-4.0" and "## Licences" in text
+    for link in readme_links(text):
+        assert (b / link.split("#")[0]).exists(), f"{name}/README.md links {link}, which the bundle does not carry"
+    for doc in ("BENCHMARKS.md", "README.md"):
+        if f" {doc}" in text.replace(f"[{doc}]", ""):
+            assert (b / doc).is_file(), f"{name}/README.md mentions {doc}"
+    assert '<iframe src="' in text
+    assert all(f'allow="{gallery.IFRAME_ALLOW}"' in line for line in text.splitlines() if "<iframe" in line)
 
 
 def test_hub_models_point_the_bundles_at_hub_repos_instead_of_copying_weights(tmp_path):
@@ -83,7 +133,7 @@ def test_hub_models_point_the_bundles_at_hub_repos_instead_of_copying_weights(tm
         b = tmp_path / name
         assert not (b / "model").exists()
         var = deploy.model_variable(name)
-        assert f"os.environ.setdefault({var!r}, 'alice/{name}')" in (b / "app.py").read_text()
+        assert f"{var!r}: 'alice/{name}'" in (b / "app.py").read_text()
         assert front_matter(b / "README.md")["models"] == [f"alice/{name}"]
         assert "YOUR-NAME" not in (b / "README.md").read_text()
     combined = tmp_path / deploy.COMBINED
@@ -98,7 +148,19 @@ def test_preamble_keeps_the_app_valid_python(source):
     compile(out, "app.py", "exec")  # a `from __future__` after the preamble would be a SyntaxError
     if source.startswith(('"""', "from __future__")):
         assert out.startswith(source.split("\n")[0])  # the docstring / __future__ import stays first
-    assert "os.environ.setdefault('PETS_MODEL', 'alice/pets')" in out
+    assert "{'PETS_MODEL': 'alice/pets'}" in out
+
+
+@pytest.mark.parametrize("deployed", ["alice/pets-v2", None])
+def test_the_deployed_model_wins_over_a_variable_left_from_an_earlier_deploy(deployed, tmp_path):
+    "A Space variable from the last deploy must not silently override what this deploy serves."
+    (tmp_path / "app.py").write_text(deploy.with_preamble('import os\nprint("SERVES", os.environ.get("PETS_MODEL"))\n',
+                                                          {"PETS_MODEL": deployed}))
+    run = subprocess.run([sys.executable, "app.py"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PETS_MODEL": "alice/pets-v1"})
+    assert run.returncode == 0, run.stderr
+    assert f"SERVES {deployed}" in run.stdout
+    assert "ignoring PETS_MODEL='alice/pets-v1'" in run.stdout  # said, not silent
 
 
 def test_one_space_only_and_unknown_space(tmp_path, capsys):
@@ -121,6 +183,72 @@ def test_upload_fails_cleanly_offline_and_never_prints_the_token(tmp_path):
         assert "Traceback" not in run.stderr
         assert TOKEN not in run.stdout + run.stderr
     assert (tmp_path / NAMES[0] / "app.py").is_file()  # the bundle was still built
+
+
+# ------------------------------------------------------------------------------ against the Hub's API, on loopback
+def deploy_against(hub, *args, tmp_path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "shared.deploy", "--user", "alice", "--out", str(tmp_path), *args],
+                          cwd=REPO, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "HF_TOKEN": TOKEN, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "0",
+                               "HF_ENDPOINT": hub.url, "HF_HUB_DISABLE_XET": "1"})
+
+
+def not_found(method, path, body):
+    "The Hub: no such model; creating a Space is refused with 402 (a free account at its limit)."
+    if path.startswith("/api/models/"):
+        return 404, {"X-Error-Code": "RepoNotFound", "X-Error-Message": "Repository not found"}, {"error": "not found"}
+    if path.startswith("/api/repos/create"):
+        return 402, {}, {"error": "Subscribe to PRO to create more Spaces"}
+    if path.startswith("/api/spaces/"):  # create_repo asks whether the Space exists after a 402
+        return 404, {"X-Error-Code": "RepoNotFound"}, {"error": "not found"}
+    return 500, {}, {"error": f"unexpected {method} {path}"}
+
+
+def test_missing_hub_models_stop_the_deploy_before_any_space_is_created(tmp_path):
+    with standins.hub(not_found) as hub:
+        run = deploy_against(hub, "--combined", "--hub-models", tmp_path=tmp_path)
+    assert run.returncode == 3, run.stderr[-2000:]
+    assert "not on the Hub" in run.stderr and "alice/pets (for pets)" in run.stderr and "--push-models" in run.stderr
+    assert "Traceback" not in run.stderr and TOKEN not in run.stdout + run.stderr
+    assert not hub.paths("POST"), hub.requests  # nothing was created
+    assert sorted(p.split("?")[0] for p in hub.paths("GET")) == sorted(f"/api/models/alice/{n}" for n in WITH_MODEL)
+
+
+def test_payment_required_says_what_a_free_account_can_create(tmp_path):
+    with standins.hub(not_found) as hub:
+        run = deploy_against(hub, "--space", "history", "--hardware", "cpu-basic", tmp_path=tmp_path)
+    assert run.returncode == 3, run.stderr[-2000:]
+    err = " ".join(run.stderr.split())
+    assert "402 Payment Required" in err and "cpu-basic" in err and "free account cannot create CPU Gradio Spaces" in err
+    assert "--combined --hardware zero-a10g" in err
+    assert "check the network" not in err and "Traceback" not in err and TOKEN not in err
+
+
+def test_redeploy_updates_the_model_variable_and_the_hardware(tmp_path):
+    """An existing Space (create answers 409) that serves alice/pets-v1 on cpu-basic: the deploy of alice/pets-v2
+    on ZeroGPU sets the variable and requests the hardware before uploading (create_repo(exist_ok) ignores both)."""
+    def existing(method, path, body):
+        if path.startswith("/api/models/alice/pets-v2"):
+            return 200, {}, {"id": "alice/pets-v2", "sha": "0" * 40, "siblings": []}
+        if path == "/api/repos/create":
+            return 409, {}, {"error": "You already created this space repo", "url": f"{hub.url}/spaces/alice/pets"}
+        if path == "/api/spaces/alice/pets/variables" and method == "GET":
+            return 200, {}, {"PETS_MODEL": {"value": "alice/pets-v1", "updatedAt": "2026-11-01T00:00:00.000Z"}}
+        if path == "/api/spaces/alice/pets/variables" and method == "POST":
+            return 200, {}, {"PETS_MODEL": {"value": "alice/pets-v2", "updatedAt": "2026-11-30T00:00:00.000Z"}}
+        if path == "/api/spaces/alice/pets/hardware":
+            return 200, {}, {"stage": "RUNNING", "hardware": {"current": "cpu-basic", "requested": "zero-a10g"}}
+        return 503, {}, {"error": "the stand-in stops at the upload"}
+    with standins.hub(existing) as hub:
+        run = deploy_against(hub, "--space", "pets", "--model", "pets=alice/pets-v2", tmp_path=tmp_path)
+    assert run.returncode == 1, run.stderr[-2000:]  # the upload itself is not stood in
+    sent = {(m, p.split("?")[0]): json.loads(b) if b else None for m, p, b in hub.requests}
+    assert sent[("POST", "/api/spaces/alice/pets/variables")]["key"] == "PETS_MODEL"
+    assert sent[("POST", "/api/spaces/alice/pets/variables")]["value"] == "alice/pets-v2"
+    assert sent[("POST", "/api/spaces/alice/pets/hardware")]["flavor"] == "zero-a10g"
+    order = [p.split("?")[0] for _, p, _ in hub.requests]
+    assert order.index("/api/models/alice/pets-v2") < order.index("/api/repos/create")  # checked first
+    assert "'PETS_MODEL': 'alice/pets-v2'" in (tmp_path / "pets" / "app.py").read_text()
 
 
 # ------------------------------------------------------------------------------------ bundles run on their own
