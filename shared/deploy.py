@@ -2,33 +2,35 @@
 
     python -m shared.deploy --dry-run                       # bundles/<space>/ for every Space + bundles/chapter-one-spaces/
     python -m shared.deploy --dry-run --space pets          # only bundles/pets/
-    python -m shared.deploy --dry-run --combined            # only the whole suite as ONE Space
-    python -m shared.deploy --user you                      # build, then create + upload every Space on the Hub
-    python -m shared.deploy --user you --combined --hub-models   # one Space, models read from you/<space> repos
+    python -m shared.deploy --combined --user you           # a free account's way: the whole suite as ONE ZeroGPU Space
+    python -m shared.deploy --combined --push-models --user you   # ... serving models pushed to you/<space>
+    python -m shared.deploy --space pets --model pets=you/my-bears --user you   # one Space, a model of yours
 
 A bundle is a folder that runs on its own: `app.py`, the `shared/` package copied in (vendored), a pinned
-`requirements.txt` (the exact installed versions of what the Spaces import, nothing from the test tools),
-the model files (`model/`) or, with `--hub-models` / `--model`, a Hub model id the app reads through its
-`<NAME>_MODEL` variable, the examples, and a README.md whose front matter configures the Space.
+`requirements.txt` (what the Spaces import, nothing from the test tools: `space_requirements` decides it;
+on ZeroGPU hardware, the default, torch and Python at versions ZeroGPU builds), the model files (`model/`) or,
+with `--hub-models` / `--model`, a Hub model id the app serves through its `<NAME>_MODEL` variable, the
+examples, and a README.md whose front matter configures the Space (licence: the most restrictive of what the
+bundle ships; dataset ids with their owner; embed snippets).
 
-The upload uses `huggingface_hub.create_repo(repo_type="space", space_sdk="gradio")` and `upload_folder`;
-the token comes from $HF_TOKEN or the `hf auth login` cache and is never printed.
+Uploading (`shared.deploy_hub`) checks the Hub models first, then creates or updates each Space: files,
+model variables and hardware. The token comes from $HF_TOKEN or the `hf auth login` cache and is never printed.
 """
 from __future__ import annotations
 
 import argparse
 import functools
 import json
-import os
 import re
 import shutil
 import sys
 from importlib import metadata
 from pathlib import Path
 
-import yaml
-
 from shared import deploy_hub, gallery
+from shared.deploy_readme import (LICENCE_KEYS, LICENCE_ORDER, bundle_licence, checked_datasets,  # noqa: F401
+                                  checked_meta, front_matter_and_body, hub_url, licence_of, local_links,
+                                  personalise, render_readme)
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(__file__).resolve().parent
@@ -92,7 +94,8 @@ def pinned_requirements(top: tuple[str, ...] | None = None) -> tuple[str, ...]:
 # torch. These versions cannot be installed on the test machine (see README, "Deploy"): the tests run the
 # bundles on the venv's torch.
 ZERO_GPU_PYTHON = "3.12.12"
-ZERO_GPU_PINS = {"torch": "2.11.0", "torchvision": "0.26.0"}
+# torch 2.11.0 requires setuptools<82 (found by pip's resolver for Python 3.12; the tested torch takes 84).
+ZERO_GPU_PINS = {"torch": "2.11.0", "torchvision": "0.26.0", "setuptools": "80.9.0"}
 DEFAULT_HARDWARE = "zero-a10g"  # ZeroGPU: what a free account can create (no CPU Gradio Spaces since July 2026)
 
 
@@ -129,45 +132,6 @@ def model_variable(name: str) -> str | None:
     "The environment variable the Space reads its model source from (`ui.model_source(\"PETS_MODEL\", ...)`)."
     m = re.search(r"model_source\(\s*[\"'](\w+)[\"']", (gallery.SPACES / name / "app.py").read_text())
     return m.group(1) if m else None
-
-
-def front_matter_and_body(path: Path) -> tuple[dict, str]:
-    text = path.read_text() if path.is_file() else ""
-    if text.startswith("---"):
-        _, fm, body = text.split("---", 2)
-        return yaml.safe_load(fm) or {}, body.lstrip("\n")
-    return {}, text
-
-
-MAX_SHORT_DESCRIPTION = 60  # the Hub refuses a push whose README front matter has a longer one
-
-
-def checked_meta(meta: dict, where: str) -> dict:
-    "Front matter the Hub accepts: a too long short_description is cut at a word (and said so)."
-    text = str(meta.get("short_description") or "")
-    if len(text) > MAX_SHORT_DESCRIPTION:
-        cut = text[:MAX_SHORT_DESCRIPTION - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-        print(f"warning: {where}: short_description has {len(text)} characters, the Hub takes at most "
-              f"{MAX_SHORT_DESCRIPTION}; the bundle says {cut!r}", file=sys.stderr)
-        meta = {**meta, "short_description": cut}
-    return meta
-
-
-def render_readme(meta: dict, body: str) -> str:
-    return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n" + body
-
-
-def personalise(text: str, user: str | None) -> str:
-    "The Space READMEs say YOUR-NAME/<space> and YOUR-NAME-<space>.hf.space: fill in the real names."
-    if not user:
-        return text
-    text = re.sub(r"https://YOUR-NAME-([\w.-]+?)\.hf\.space", lambda m: hub_url(f"{user}/{m.group(1)}"), text)
-    return text.replace("YOUR-NAME", user)
-
-
-def hub_url(repo_id: str) -> str:
-    "https://user-name.hf.space for the Space repo user/name (dots and underscores become dashes)."
-    return "https://" + re.sub(r"[^a-z0-9-]", "-", repo_id.replace("/", "-").lower()) + ".hf.space"
 
 
 PREAMBLE = '''# --- added by `python -m shared.deploy` -------------------------------------------------------------
@@ -223,20 +187,6 @@ def check_model(name: str, folder: Path, hub_model: str | None):
 
 
 # ------------------------------------------------------------------------------------- README metadata
-# Most restrictive first: a bundle is marked with the most restrictive licence of what it ships.
-LICENCE_ORDER = ["other", "cc-by-nc-sa-4.0", "cc-by-nc-4.0", "cc-by-sa-4.0", "cc-by-4.0", "apache-2.0", "mit"]
-LICENCE_KEYS = ("license", "license_name", "license_link")
-
-
-def licence_of(readme: Path, prefix: str = "") -> dict:
-    "license, license_name, license_link of a README's front matter (a relative link made relative to the bundle)."
-    meta, _ = front_matter_and_body(readme)
-    lic = {k: meta[k] for k in LICENCE_KEYS if meta.get(k)}
-    if lic.get("license_link") and not re.match(r"\w+://", lic["license_link"]):
-        lic["license_link"] = prefix + lic["license_link"]
-    return lic
-
-
 def licence_parts(name: str, prefix: str, hub_model: str | None) -> list[tuple[str, dict]]:
     "What one Space adds to a bundle, with its licence: its app and files, and its model/ unless it is on the Hub."
     space = licence_of(gallery.SPACES / name / "README.md", prefix)
@@ -247,56 +197,6 @@ def licence_parts(name: str, prefix: str, hub_model: str | None) -> list[tuple[s
             model = space  # the model card says "other"; the Space's README names those terms
         parts.append((f"`{prefix}model/` (the {name} model; see its model card)", model))
     return parts
-
-
-def bundle_licence(parts: list[tuple[str, dict]]) -> tuple[dict, str]:
-    """The licence metadata of the bundle (the most restrictive of its parts) and, when its parts differ,
-    a README section that says which part is under which terms."""
-    def rank(lic):
-        key = lic.get("license", "other")
-        return LICENCE_ORDER.index(key) if key in LICENCE_ORDER else 0
-    named = [(what, lic) for what, lic in parts if lic]
-    governing = dict(min((lic for _, lic in named), key=rank)) if named else {"license": "apache-2.0"}
-    if governing.get("license") == "other" and not governing.get("license_name"):
-        governing = next((lic for _, lic in named if lic.get("license_name")), governing)
-    if len({tuple(sorted(lic.items())) for _, lic in named}) <= 1:
-        return governing, ""
-    lines = ["", "## Licences", "", "This Space ships parts under different terms; the front matter names the most "
-             f"restrictive, `{governing.get('license_name') or governing['license']}`:", ""]
-    for what, lic in named:
-        terms = lic.get("license_name") or lic["license"]
-        link = f" ([terms]({lic['license_link']}))" if lic.get("license_link") else ""
-        lines.append(f"- {what}: `{terms}`{link}")
-    return governing, "\n".join(lines) + "\n"
-
-
-def checked_datasets(meta: dict, where: str) -> dict:
-    "Dataset ids the Hub can link: `owner/name`. An id without its owner is dropped (and said so)."
-    datasets = list(meta.get("datasets") or [])
-    kept = [d for d in datasets if isinstance(d, str) and d.count("/") == 1]
-    for d in datasets:
-        if d not in kept:
-            print(f"warning: {where}: dataset id {d!r} has no owner (owner/name); the bundle leaves it out",
-                  file=sys.stderr)
-    return {**meta, "datasets": kept}
-
-
-def local_links(body: str, dest: Path) -> str:
-    """No dangling links in a bundle README: a project document it mentions (BENCHMARKS.md) is copied into the
-    bundle and linked; a relative link to a file the bundle does not carry keeps only its text."""
-    for doc in sorted(set(re.findall(r"\b([A-Z][A-Z_]+\.md)\b", body))):
-        if (REPO / doc).is_file() and not (dest / doc).exists():
-            shutil.copy(REPO / doc, dest / doc)
-        if (dest / doc).is_file():
-            body = re.sub(rf"(?<![\[(/]){re.escape(doc)}(?![\])])", f"[{doc}]({doc})", body)
-
-    def keep_or_text(m):
-        target = m.group(2).split("#")[0]
-        if re.match(r"\w+:|#", m.group(2)) or (target and (dest / target).resolve().is_relative_to(dest.resolve())
-                                                    and (dest / target).exists()):
-            return m.group(0)
-        return m.group(1)
-    return re.sub(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)\)", keep_or_text, body)
 
 
 def space_bundle(name: str, out: Path, user: str | None, hub_model: str | None, hardware: str | None) -> Path:

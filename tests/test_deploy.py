@@ -265,66 +265,148 @@ runpy.run_path("app.py", run_name="__main__")
 """
 
 
-def start_bundle(folder: Path, log: Path, port: int) -> subprocess.Popen:
+def start_bundle(folder: Path, log: Path, port: int, env: dict | None = None) -> subprocess.Popen:
     """`python app.py` as Hugging Face runs it, from the bundle's own folder: -E -s drop PYTHONPATH and the user
-    site, and the bootstrap proves that `shared` is the bundle's copy (the repo's editable install is not used)."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PYTHON", "CHAPTER_ONE")) and not k.endswith("_MODEL")}
-    env.update(GRADIO_SERVER_PORT=str(port), GRADIO_SERVER_NAME="127.0.0.1", HF_HUB_OFFLINE="1",
-               GRADIO_ANALYTICS_ENABLED="False")
-    return subprocess.Popen([sys.executable, "-E", "-s", "-c", RUN_FROM_BUNDLE, str(REPO)], cwd=folder, env=env,
+    site, and the bootstrap proves that `shared` is the bundle's copy (the repo's editable install is not used).
+    The venv's Python and packages stand in for the bundle's requirements (not installed here)."""
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("PYTHON", "CHAPTER_ONE", "SPACES_", "GRADIO_")) and not k.endswith("_MODEL")}
+    clean.update(GRADIO_SERVER_PORT=str(port), GRADIO_SERVER_NAME="127.0.0.1", HF_HUB_OFFLINE="1",
+                 GRADIO_ANALYTICS_ENABLED="False", **(env or {}))
+    return subprocess.Popen([sys.executable, "-E", "-s", "-u", "-c", RUN_FROM_BUNDLE, str(REPO)], cwd=folder, env=clean,
                             stdout=open(log, "w"), stderr=subprocess.STDOUT)
 
 
-def wait_up(proc, url: str, log: Path, timeout: float = 300):
+def wait_up(proc, url: str, log: Path, timeout: float = 600):
     import time
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"bundle exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            if httpx.get(url, timeout=2).status_code == 200:
+            if httpx.get(url, timeout=5).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
-        time.sleep(0.5)
+        time.sleep(1)
     raise TimeoutError(f"bundle did not start:\n{log.read_text()[-3000:]}")
 
 
-def call_predict(space_url: str, folder: Path):
-    args = gallery.client_args(gallery.sample_request(space_url), folder)
-    return Client(space_url, verbose=False).predict(*args, api_name="/predict")
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", [NAMES[0], deploy.COMBINED])
-def test_bundle_copied_outside_the_repo_serves_predict(bundles, tmp_path_factory, name):
-    outside = Path(tempfile_outside_repo(tmp_path_factory)) / name
-    shutil.copytree(bundles / name, outside)
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / f"bundle-{name}.log"
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    proc = start_bundle(outside, log, port)
+def stop(proc):
+    proc.terminate()
     try:
-        wait_up(proc, url, log)
-        assert "shared from " + str(outside.resolve()) in log.read_text()
-        spaces = NAMES if name == deploy.COMBINED else [None]
-        for space in spaces:
-            result = call_predict(url + (f"{space}/" if space else ""), tmp_path_factory.mktemp("io"))
-            assert result is not None
-        if name == deploy.COMBINED:
-            listing = httpx.get(url + "gallery.json", timeout=10).json()["spaces"]
-            assert [c["name"] for c in listing if c["ok"]] == NAMES
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def tempfile_outside_repo(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("outside")
     assert REPO.resolve() not in path.resolve().parents
     return path
+
+
+def spaces_in(bundle: str) -> list[tuple[str, str | None, str]]:
+    "(Space, its page on the server or None, its predict endpoint) for every Space a bundle serves."
+    if bundle == deploy.COMBINED:
+        return [(n, n, gallery.api_name(n)) for n in NAMES]
+    return [(bundle, None, "predict")]
+
+
+# ------------------------------------------------------------------------ a Spaces-like runtime: ZeroGPU and SSR
+GPU = standins.gpu_uuid()  # ZeroGPU runs `spaces.GPU` functions in a worker that needs a real NVIDIA GPU
+STARTUP = pytest.mark.timeout(1800)  # the first test waits for all six bundles to start on two shared cores
+
+
+@pytest.fixture(scope="module")
+def zero_gpu_runtime(bundles, tmp_path_factory):
+    """Every bundle (built for zero-a10g) started ONCE, all at the same time, each from a copy of its folder
+    outside the repo, as Hugging Face starts a ZeroGPU Space: SPACES_ZERO_GPU=true, SPACES_ZERO_DEVICE_API_URL
+    at its own loopback stand-in of the device API, GRADIO_SSR_MODE=true (Node renders the pages)."""
+    from contextlib import ExitStack
+    ARTIFACTS.mkdir(exist_ok=True)
+    running = {}
+    with ExitStack() as stack:
+        for name in NAMES + [deploy.COMBINED]:
+            folder = tempfile_outside_repo(tmp_path_factory) / name
+            shutil.copytree(bundles / name, folder)
+            device = stack.enter_context(standins.device_api(GPU))
+            port, log = free_port(), ARTIFACTS / f"zero-gpu-{name}.log"
+            proc = start_bundle(folder, log, port, {"SPACES_ZERO_GPU": "true", "SPACES_ZERO_DEVICE_API_URL": device.url,
+                                                    "GRADIO_SSR_MODE": "true"})
+            stack.callback(stop, proc)
+            running[name] = {"url": f"http://127.0.0.1:{port}/", "device": device, "log": log, "proc": proc,
+                             "folder": folder}
+        for r in running.values():
+            wait_up(r["proc"], r["url"] + "gradio_api/info", r["log"], timeout=1500)
+        yield running
+
+
+@pytest.mark.slow
+@STARTUP
+@pytest.mark.parametrize("name", NAMES + [deploy.COMBINED])
+def test_bundle_checks_in_with_zero_gpu_and_renders_server_side(zero_gpu_runtime, name):
+    r = zero_gpu_runtime[name]
+    log = r["log"].read_text()
+    assert "shared from " + str(r["folder"].resolve()) in log
+    assert r["device"].paths("POST").count("/startup-report") == 1, r["device"].requests  # ZeroGPU lets it start
+    assert "with SSR" in log  # Node in front, Python behind it: one Node server for the whole app
+    for page in [""] + ([n for n, _, _ in spaces_in(name)] if name == deploy.COMBINED else []):
+        html = httpx.get(r["url"] + page, timeout=60)
+        assert html.status_code == 200 and html.headers.get("x-sveltekit-page") == "true"  # rendered by Node
+
+
+@pytest.mark.slow
+@STARTUP
+@pytest.mark.parametrize("name", NAMES + [deploy.COMBINED])
+def test_bundle_exposes_every_predict_endpoint_and_each_mcp_tool_once(zero_gpu_runtime, name):
+    r = zero_gpu_runtime[name]
+    info = httpx.get(r["url"] + "gradio_api/info", timeout=60).json()["named_endpoints"]
+    for space, _, endpoint in spaces_in(name):
+        assert f"/{endpoint}" in info, sorted(info)
+        for other in deploy.endpoints(space):  # every endpoint its app.py names, under its documented name
+            assert "/" + (gallery.api_name(space, other) if name == deploy.COMBINED else other) in info
+    tools = [t["name"] for t in httpx.get(r["url"] + "gradio_api/mcp/schema", timeout=60).json()]
+    assert len(tools) == len(set(tools)), tools
+    for _, _, endpoint in spaces_in(name):
+        assert endpoint in tools
+    assert r["proc"].poll() is None  # still serving
+
+
+@pytest.mark.slow
+@STARTUP
+@pytest.mark.skipif(GPU is None, reason="ZeroGPU's worker process needs a real NVIDIA GPU (none here); "
+                                        "the CPU test below answers every first example from the bundles")
+@pytest.mark.parametrize("name", NAMES + [deploy.COMBINED])
+def test_every_space_answers_its_first_example_on_zero_gpu(zero_gpu_runtime, name, tmp_path):
+    r = zero_gpu_runtime[name]
+    client = Client(r["url"], verbose=False)
+    for space, page, endpoint in spaces_in(name):
+        sample = gallery.sample_request(r["url"], endpoint, page=page)
+        assert client.predict(*gallery.client_args(sample, tmp_path), api_name=f"/{endpoint}") is not None
+    assert "/schedule" in " ".join(r["device"].paths("POST"))  # the call went through ZeroGPU's scheduler
+    assert r["proc"].poll() is None
+
+
+@pytest.mark.slow
+def test_combined_bundle_answers_every_first_example_on_cpu(bundles, tmp_path_factory, tmp_path):
+    """The combined bundle, copied outside the repo and run from its folder with SSR on (no ZeroGPU: this
+    machine has no GPU for its worker), answers every Space's first example under its documented name."""
+    outside = tempfile_outside_repo(tmp_path_factory) / deploy.COMBINED
+    shutil.copytree(bundles / deploy.COMBINED, outside)
+    ARTIFACTS.mkdir(exist_ok=True)
+    log, port = ARTIFACTS / f"bundle-{deploy.COMBINED}.log", free_port()
+    url = f"http://127.0.0.1:{port}/"
+    proc = start_bundle(outside, log, port, {"GRADIO_SSR_MODE": "true"})
+    try:
+        wait_up(proc, url + "gradio_api/gallery/spaces.json", log)
+        assert "shared from " + str(outside.resolve()) in log.read_text()
+        client = Client(url, verbose=False)
+        for space, page, endpoint in spaces_in(deploy.COMBINED):
+            sample = gallery.sample_request(url, endpoint, page=page)
+            assert client.predict(*gallery.client_args(sample, tmp_path), api_name=f"/{endpoint}") is not None
+        listing = httpx.get(url + "gradio_api/gallery/spaces.json", timeout=10).json()["spaces"]
+        assert [c["name"] for c in listing if c["ok"]] == NAMES
+        assert proc.poll() is None
+    finally:
+        stop(proc)
