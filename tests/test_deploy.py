@@ -284,7 +284,7 @@ def wait_up(proc, url: str, log: Path, timeout: float = 600):
         if proc.poll() is not None:
             raise RuntimeError(f"bundle exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            if httpx.get(url, timeout=5).status_code == 200:
+            if httpx.get(url, timeout=120).status_code == 200:  # /gradio_api/info takes seconds on a busy machine
                 return
         except httpx.HTTPError:
             pass
@@ -318,6 +318,23 @@ GPU = standins.gpu_uuid()  # ZeroGPU runs `spaces.GPU` functions in a worker tha
 STARTUP = pytest.mark.timeout(1800)  # the first test waits for all six bundles to start on two shared cores
 
 
+def free_port_pair(taken: set[int]) -> int:
+    """A free port whose next one is free too, neither handed out before: with SSR, Node takes the port and
+    Gradio puts Python on the next free one, so bundles started side by side must not share those."""
+    import socket
+    while True:
+        port = free_port()
+        if {port, port + 1} & taken:
+            continue
+        try:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", port + 1))
+        except OSError:
+            continue
+        taken.update({port, port + 1})
+        return port
+
+
 @pytest.fixture(scope="module")
 def zero_gpu_runtime(bundles, tmp_path_factory):
     """Every bundle (built for zero-a10g) started ONCE, all at the same time, each from a copy of its folder
@@ -325,13 +342,13 @@ def zero_gpu_runtime(bundles, tmp_path_factory):
     at its own loopback stand-in of the device API, GRADIO_SSR_MODE=true (Node renders the pages)."""
     from contextlib import ExitStack
     ARTIFACTS.mkdir(exist_ok=True)
-    running = {}
+    running, taken = {}, set()
     with ExitStack() as stack:
         for name in NAMES + [deploy.COMBINED]:
             folder = tempfile_outside_repo(tmp_path_factory) / name
             shutil.copytree(bundles / name, folder)
             device = stack.enter_context(standins.device_api(GPU))
-            port, log = free_port(), ARTIFACTS / f"zero-gpu-{name}.log"
+            port, log = free_port_pair(taken), ARTIFACTS / f"zero-gpu-{name}.log"
             proc = start_bundle(folder, log, port, {"SPACES_ZERO_GPU": "true", "SPACES_ZERO_DEVICE_API_URL": device.url,
                                                     "GRADIO_SSR_MODE": "true"})
             stack.callback(stop, proc)
