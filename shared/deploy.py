@@ -2,32 +2,35 @@
 
     python -m shared.deploy --dry-run                       # bundles/<space>/ for every Space + bundles/chapter-one-spaces/
     python -m shared.deploy --dry-run --space pets          # only bundles/pets/
-    python -m shared.deploy --dry-run --combined            # only the whole suite as ONE Space
-    python -m shared.deploy --user you                      # build, then create + upload every Space on the Hub
-    python -m shared.deploy --user you --combined --hub-models   # one Space, models read from you/<space> repos
+    python -m shared.deploy --combined --user you           # a free account's way: the whole suite as ONE ZeroGPU Space
+    python -m shared.deploy --combined --push-models --user you   # ... serving models pushed to you/<space>
+    python -m shared.deploy --space pets --model pets=you/my-bears --user you   # one Space, a model of yours
 
 A bundle is a folder that runs on its own: `app.py`, the `shared/` package copied in (vendored), a pinned
-`requirements.txt` (the exact installed versions of what the Spaces import, nothing from the test tools),
-the model files (`model/`) or, with `--hub-models` / `--model`, a Hub model id the app reads through its
-`<NAME>_MODEL` variable, the examples, and a README.md whose front matter configures the Space.
+`requirements.txt` (what the Spaces import, nothing from the test tools: `space_requirements` decides it;
+on ZeroGPU hardware, the default, torch and Python at versions ZeroGPU builds), the model files (`model/`) or,
+with `--hub-models` / `--model`, a Hub model id the app serves through its `<NAME>_MODEL` variable, the
+examples, and a README.md whose front matter configures the Space (licence: the most restrictive of what the
+bundle ships; dataset ids with their owner; embed snippets).
 
-The upload uses `huggingface_hub.create_repo(repo_type="space", space_sdk="gradio")` and `upload_folder`;
-the token comes from $HF_TOKEN or the `hf auth login` cache and is never printed.
+Uploading (`shared.deploy_hub`) checks the Hub models first, then creates or updates each Space: files,
+model variables and hardware. The token comes from $HF_TOKEN or the `hf auth login` cache and is never printed.
 """
 from __future__ import annotations
 
 import argparse
+import functools
 import json
-import os
 import re
 import shutil
 import sys
 from importlib import metadata
 from pathlib import Path
 
-import yaml
-
-from shared import gallery
+from shared import deploy_hub, gallery
+from shared.deploy_readme import (LICENCE_KEYS, LICENCE_ORDER, bundle_licence, checked_datasets,  # noqa: F401
+                                  checked_meta, front_matter_and_body, hub_url, licence_of, local_links,
+                                  personalise, render_readme)
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(__file__).resolve().parent
@@ -49,7 +52,8 @@ def _top_level_requirements(path: Path = REPO / "requirements.txt") -> list[str]
             if line.split("#")[0].strip() and not line.startswith("-")]
 
 
-def pinned_requirements(top: list[str] | None = None) -> list[str]:
+@functools.cache
+def pinned_requirements(top: tuple[str, ...] | None = None) -> tuple[str, ...]:
     """`name==version` for the runtime requirements and everything they pull in, as installed here.
 
     Walks the installed distributions' metadata (extras like `gradio[mcp]` included), so the list is the exact
@@ -81,7 +85,7 @@ def pinned_requirements(top: list[str] | None = None) -> list[str]:
             if d.marker and not any(d.marker.evaluate({"extra": e}) for e in (extras or {""})):
                 continue
             todo.append((d, set(d.extras)))
-    return [f"{n}=={v}" for n, v in sorted(pins.items()) if not LEFT_TO_TORCH.match(n)]
+    return tuple(f"{n}=={v}" for n, v in sorted(pins.items()) if not LEFT_TO_TORCH.match(n))
 
 
 # What a Space's serving imports: the web app, the artifact and ONNX Runtime; no torch, fastai or timm.
@@ -89,18 +93,42 @@ SERVING_REQUIREMENTS = ("gradio[mcp]", "gradio_client", "huggingface_hub", "safe
                         "pillow", "spaces")
 EXTRA_REQUIREMENTS = {"history": ("torch", "matplotlib")}  # history trains small networks live, in torch
 
+# ZeroGPU builds only with the torch and Python versions its documentation lists (read November 2026: torch
+# 2.8.0, 2.9.1, 2.10.0, 2.11.0; Python 3.10.13 or 3.12.12); any other pin fails the build with "No candidate
+# PyTorch version found for ZeroGPU". onnxruntime and numpy need Python 3.11+, so 3.12.12; torchvision follows
+# torch. These versions cannot be installed on the test machine (see README, "Deploy"): the tests run the
+# bundles on the venv's torch.
+ZERO_GPU_PYTHON = "3.12.12"
+# torch 2.11.0 requires setuptools<82 (found by pip's resolver for Python 3.12; the tested torch takes 84).
+ZERO_GPU_PINS = {"torch": "2.11.0", "torchvision": "0.26.0", "setuptools": "80.9.0"}
+DEFAULT_HARDWARE = "zero-a10g"  # ZeroGPU: what a free account can create (no CPU Gradio Spaces since July 2026)
 
-def space_requirements(name: str) -> list[str]:
-    """Top-level requirements of one Space's bundle (`pinned_requirements` pins them and what they pull in):
-    the serving stack and what that Space alone adds. A task not yet split into a serving side
-    (shared/tasks/<name>.py) still serves through torch: it gets the whole requirements.txt."""
-    if (REPO / "shared" / "tasks" / f"{name}.py").is_file():
-        return _top_level_requirements()
-    return [*SERVING_REQUIREMENTS, *EXTRA_REQUIREMENTS.get(name, ())]
+
+def is_zero_gpu(hardware: str | None) -> bool:
+    return bool(hardware) and hardware.startswith("zero-")
 
 
-def requirements_text(pins: list[str]) -> str:
-    return ("# Exact versions of everything the app imports, as tested (python -m shared.deploy).\n"
+def space_requirements(names: list[str], hardware: str | None) -> tuple[list[str], str]:
+    """What a bundle of these Spaces installs on this hardware: (pinned requirements, Python version).
+
+    The one place that decides it: the serving stack and what these Spaces alone add (no torch, fastai or timm
+    but for history), pinned to the versions installed here (the tests' versions); on ZeroGPU hardware torch (if
+    any) and Python move to what ZeroGPU builds."""
+    top = tuple(dict.fromkeys([*SERVING_REQUIREMENTS, *(r for n in names for r in EXTRA_REQUIREMENTS.get(n, ()))]))
+    pins, python = list(pinned_requirements(top)), PYTHON_VERSION
+    if is_zero_gpu(hardware):
+        pins = [f"{n}=={ZERO_GPU_PINS[n]}" if n in ZERO_GPU_PINS else pin
+                for pin in pins for n in [pin.split("==")[0]]]
+        python = ZERO_GPU_PYTHON
+    return pins, python
+
+
+def requirements_text(pins: list[str], hardware: str | None) -> str:
+    tested = {n: metadata.version(n) for n in ZERO_GPU_PINS}
+    zero = ("# ZeroGPU: " + ", ".join(f"{n}=={v}" for n, v in ZERO_GPU_PINS.items()) + f" and Python {ZERO_GPU_PYTHON}"
+            " (what ZeroGPU builds); the tests ran " + ", ".join(f"{n} {v}" for n, v in tested.items())
+            + f" on Python {PYTHON_VERSION}.\n") if is_zero_gpu(hardware) else ""
+    return ("# Exact versions of everything the app imports, as tested (python -m shared.deploy).\n" + zero +
             "# torch's CUDA wheels follow from its pin; on ZeroGPU, Hugging Face provides `spaces`.\n"
             + "\n".join(pins) + "\n")
 
@@ -112,57 +140,28 @@ def model_variable(name: str) -> str | None:
     return m.group(1) if m else None
 
 
-def front_matter_and_body(path: Path) -> tuple[dict, str]:
-    text = path.read_text() if path.is_file() else ""
-    if text.startswith("---"):
-        _, fm, body = text.split("---", 2)
-        return yaml.safe_load(fm) or {}, body.lstrip("\n")
-    return {}, text
-
-
-MAX_SHORT_DESCRIPTION = 60  # the Hub refuses a push whose README front matter has a longer one
-
-
-def checked_meta(meta: dict, where: str) -> dict:
-    "Front matter the Hub accepts: a too long short_description is cut at a word (and said so)."
-    text = str(meta.get("short_description") or "")
-    if len(text) > MAX_SHORT_DESCRIPTION:
-        cut = text[:MAX_SHORT_DESCRIPTION - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-        print(f"warning: {where}: short_description has {len(text)} characters, the Hub takes at most "
-              f"{MAX_SHORT_DESCRIPTION}; the bundle says {cut!r}", file=sys.stderr)
-        meta = {**meta, "short_description": cut}
-    return meta
-
-
-def render_readme(meta: dict, body: str) -> str:
-    return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n" + body
-
-
-def personalise(text: str, user: str | None) -> str:
-    "The Space READMEs say YOUR-NAME/<space> and YOUR-NAME-<space>.hf.space: fill in the real names."
-    if not user:
-        return text
-    text = re.sub(r"https://YOUR-NAME-([\w.-]+?)\.hf\.space", lambda m: hub_url(f"{user}/{m.group(1)}"), text)
-    return text.replace("YOUR-NAME", user)
-
-
-def hub_url(repo_id: str) -> str:
-    "https://user-name.hf.space for the Space repo user/name (dots and underscores become dashes)."
-    return "https://" + re.sub(r"[^a-z0-9-]", "-", repo_id.replace("/", "-").lower()) + ".hf.space"
-
-
 PREAMBLE = '''# --- added by `python -m shared.deploy` -------------------------------------------------------------
 import os  # noqa: E402
-{defaults}if os.environ.get("SPACES_ZERO_GPU"):
+{models}if os.environ.get("SPACES_ZERO_GPU"):
     import spaces  # noqa: F401  ZeroGPU wants `spaces` imported before torch touches CUDA
 # ------------------------------------------------------------------------------------------------------
 '''
+DEPLOYED = '''# The model each Space was deployed to serve (None: its model/ folder). It wins over a Space variable left
+# from an earlier deploy (the deploy updates the variables too); redeploy with --model to serve another.
+for _var, _model in {models!r}.items():
+    if os.environ.get(_var) not in (None, "", _model):
+        print(f"shared.deploy: ignoring {{_var}}={{os.environ[_var]!r}}: this Space was deployed to serve "
+              f"{{_model or 'its model/ folder'}}", flush=True)
+    if _model:
+        os.environ[_var] = _model
+    else:
+        os.environ.pop(_var, None)
+'''
 
 
-def preamble(models: dict[str, str]) -> str:
-    defaults = "".join(f"os.environ.setdefault({var!r}, {repo!r})  # the Hub model; a Space variable overrides it\n"
-                       for var, repo in models.items())
-    return PREAMBLE.format(defaults=defaults)
+def preamble(models: dict[str, str | None]) -> str:
+    "`models`: the model variable of each Space in the bundle -> its Hub model, or None for its model/ folder."
+    return PREAMBLE.format(models=DEPLOYED.format(models=models) if models else "")
 
 
 def with_preamble(app_source: str, models: dict[str, str]) -> str:
@@ -193,7 +192,20 @@ def check_model(name: str, folder: Path, hub_model: str | None):
                           f"or point the bundle at a Hub model with --model {name}=USER/REPO")
 
 
-def space_bundle(name: str, out: Path, user: str | None, hub_model: str | None, pins: list[str]) -> Path:
+# ------------------------------------------------------------------------------------- README metadata
+def licence_parts(name: str, prefix: str, hub_model: str | None) -> list[tuple[str, dict]]:
+    "What one Space adds to a bundle, with its licence: its app and files, and its model/ unless it is on the Hub."
+    space = licence_of(gallery.SPACES / name / "README.md", prefix)
+    parts = [(f"`{prefix}` (the app and its examples)" if prefix else "`app.py`, `shared/` and the examples", space)]
+    if model_variable(name) and not hub_model:
+        model = licence_of(gallery.SPACES / name / "model" / "README.md", prefix) or space
+        if model.get("license") == "other" and not model.get("license_name") and space.get("license") == "other":
+            model = space  # the model card says "other"; the Space's README names those terms
+        parts.append((f"`{prefix}model/` (the {name} model; see its model card)", model))
+    return parts
+
+
+def space_bundle(name: str, out: Path, user: str | None, hub_model: str | None, hardware: str | None) -> Path:
     "bundles/<name>/: the Space alone."
     dest = out / name
     if dest.exists():
@@ -202,17 +214,22 @@ def space_bundle(name: str, out: Path, user: str | None, hub_model: str | None, 
     check_model(name, dest, hub_model)
     copy_shared(dest)
     var = model_variable(name)
-    models = {var: hub_model} if var and hub_model else {}
-    (dest / "app.py").write_text(with_preamble((gallery.SPACES / name / "app.py").read_text(), models))
+    (dest / "app.py").write_text(with_preamble((gallery.SPACES / name / "app.py").read_text(),
+                                               {var: hub_model} if var else {}))
+    pins, python = space_requirements([name], hardware)
     meta, body = front_matter_and_body(gallery.SPACES / name / "README.md")
-    meta = checked_meta(meta, f"spaces/{name}/README.md")
-    meta.update(sdk="gradio", sdk_version=SDK_VERSION, python_version=PYTHON_VERSION, app_file="app.py")
+    meta = checked_datasets(checked_meta(meta, f"spaces/{name}/README.md"), f"spaces/{name}/README.md")
+    licence, licence_notes = bundle_licence(licence_parts(name, "", hub_model))
+    meta = {k: v for k, v in meta.items() if k not in LICENCE_KEYS}
+    meta.update(sdk="gradio", sdk_version=SDK_VERSION, python_version=python, app_file="app.py", **licence)
     meta.setdefault("title", name)
+    if hardware:
+        meta["suggested_hardware"] = hardware
     if hub_model:
         meta["models"] = [hub_model.split("@")[0]]
-    body += model_section({name: (var, hub_model)})
+    body = local_links(body, dest) + model_section({name: (var, hub_model)}) + licence_notes
     (dest / "README.md").write_text(personalise(render_readme(meta, body), user))
-    (dest / "requirements.txt").write_text(requirements_text(pinned_requirements(space_requirements(name))))
+    (dest / "requirements.txt").write_text(requirements_text(pins, hardware))
     return dest
 
 
@@ -222,16 +239,24 @@ def model_section(models: dict[str, tuple[str | None, str | None]]) -> str:
         if not var:
             lines.append(f"- `{name}`: no trained model (the Space computes its answers directly).")
         elif hub:
-            lines.append(f"- `{name}`: the Hub model `{hub}` (set by `app.py`; the Space variable `{var}` overrides it).")
+            lines.append(f"- `{name}`: the Hub model `{hub}` (the deploy sets it in `app.py` and in the Space "
+                         f"variable `{var}`; redeploy with `--model {name}=USER/REPO` to serve another).")
         else:
             lines.append(f"- `{name}`: the model files in `{'spaces/' + name + '/' if len(models) > 1 else ''}model/` "
-                         f"(set the Space variable `{var}` to a Hub id like `user/repo@revision` to serve another).")
+                         f"(redeploy with `--model {name}=USER/REPO[@REVISION]` to serve a Hub model instead).")
     return "\n".join(lines) + "\n"
 
 
-COMBINED_APP = '''"""Chapter One Spaces: every Space of the suite on one server (a landing page at /, each app at /<name>/).
+def endpoints(name: str) -> list[str]:
+    "The named API endpoints of a Space, as its app.py declares them (`api_name=\"...\"`), `predict` first."
+    found = re.findall(r"api_name=[\"'](\w+)[\"']", (gallery.SPACES / name / "app.py").read_text())
+    return sorted(dict.fromkeys(found), key=lambda e: e != "predict")
 
-Built by `python -m shared.deploy`; runs as one Hugging Face Space (ZeroGPU works: pick it in Settings).
+
+COMBINED_APP = '''"""Chapter One Spaces: every Space of the suite as ONE Gradio app (a landing page at /, each Space at /<name>).
+
+Built by `python -m shared.deploy`; runs as one Hugging Face Space (ZeroGPU: `shared.gallery` calls `launch()`,
+which is where the `spaces` package checks in with ZeroGPU).
 """
 {preamble}
 from shared import gallery  # noqa: E402
@@ -243,41 +268,42 @@ if __name__ == "__main__":
 COMBINED_README = """# Chapter One Spaces
 
 The demos of chapter 1 of *Deep Learning for Coders with fastai & PyTorch* as one Space: a landing page with a
-card per demo, each demo at its own path with its own API.
+card per demo, each demo on its own page. It is one Gradio app, so one API and one MCP server serve them all,
+each endpoint named after its demo.
 
-| demo | path | what it does |
-|---|---|---|
+| demo | page | API endpoints | what it does |
+|---|---|---|---|
 {rows}
 
 ## Hardware: ZeroGPU
 
 A free Hugging Face account can no longer create CPU Gradio Spaces and may host at most two ZeroGPU Spaces, so
-this one Space hosts the whole suite. Hardware cannot be set from this README (`suggested_hardware` is only a
-hint for people who duplicate the Space): choose **ZeroGPU** in the Space's *Settings → Space hardware*, or
-create it with `python -m shared.deploy --combined --hardware zero-a10g`. On ZeroGPU each `predict` runs inside
-`spaces.GPU` (the `shared.ui.gpu` decorator turns it on when `SPACES_ZERO_GPU` is set); anywhere else
-the same code runs on CPU.
+this one Space hosts the whole suite. `python -m shared.deploy --combined` creates it on ZeroGPU (`zero-a10g`)
+and sets the hardware again on every redeploy; by hand: *Settings → Space hardware → ZeroGPU*
+(`suggested_hardware` is only a hint for people who duplicate the Space). On ZeroGPU each demo's functions run
+inside `spaces.GPU` (the `shared.ui.gpu` decorator turns it on when `SPACES_ZERO_GPU` is set); anywhere else the
+same code runs on CPU. The requirements pin torch {torch} and Python {python}, versions ZeroGPU builds.
 
-## API
-
-Every demo is a Gradio app of its own, so clients connect to its path:
+## API and MCP
 
 ```python
 from gradio_client import Client
-client = Client("{url}/{first}/")
-print(client.view_api())
+client = Client("{url}/")
+print(client.view_api())   # every demo's endpoints: {first}_predict, ...
 ```
+
+MCP server (every demo's tools, named as the endpoints): `{url}/gradio_api/mcp/`.
 {embed}
 """
 
 
-def combined_bundle(names: list[str], out: Path, user: str | None, hub_models: dict[str, str], pins: list[str],
-                    repo_name: str = COMBINED) -> Path:
+def combined_bundle(names: list[str], out: Path, user: str | None, hub_models: dict[str, str],
+                    hardware: str | None, repo_name: str = COMBINED) -> Path:
     "bundles/chapter-one-spaces/: app.py serving the gallery, shared/, spaces/<name>/ for every Space."
     dest = out / repo_name
     if dest.exists():
         shutil.rmtree(dest)
-    models, rows, tags, model_ids = {}, [], ["chapter-one-spaces", "mcp-server"], []
+    models, rows, tags, model_ids, datasets, parts = {}, [], ["chapter-one-spaces", "mcp-server"], [], [], []
     for name in names:
         hub = hub_models.get(name)
         copy_space_files(name, dest / "spaces" / name, hub)
@@ -287,63 +313,38 @@ def combined_bundle(names: list[str], out: Path, user: str | None, hub_models: d
         if hub:
             model_ids.append(hub.split("@")[0])
         card = gallery.card(name)
-        rows.append(f"| {card['emoji']} {card['title']} | `/{name}/` | {card['what']} |")
+        api = ", ".join(f"`{gallery.api_name(name, e)}`" for e in endpoints(name))
+        rows.append(f"| {card['emoji']} {card['title']} | `/{name}` | {api} | {card['what']} |")
         tags += [t for t in card["tags"] if t not in tags]
+        where = f"spaces/{name}/README.md"
+        datasets += [d for d in checked_datasets(gallery.front_matter(name), where)["datasets"] if d not in datasets]
+        parts += licence_parts(name, f"spaces/{name}/", hub)
     copy_shared(dest)
-    env = {models[n][0]: h for n, h in hub_models.items() if n in models and models[n][0]}
-    (dest / "app.py").write_text(COMBINED_APP.format(preamble=preamble(env)))
+    (dest / "app.py").write_text(COMBINED_APP.format(
+        preamble=preamble({var: hub for var, hub in models.values() if var})))
+    pins, python = space_requirements(names, hardware)
+    licence, licence_notes = bundle_licence(parts)
     repo_id = f"{user or 'YOUR-NAME'}/{repo_name}"
     url = hub_url(repo_id)
     meta = {"title": "Chapter One Spaces", "emoji": "📘", "colorFrom": "yellow", "colorTo": "indigo",
-            "sdk": "gradio", "sdk_version": SDK_VERSION, "python_version": PYTHON_VERSION, "app_file": "app.py",
-            "pinned": False, "license": "apache-2.0", "suggested_hardware": "zero-a10g",
+            "sdk": "gradio", "sdk_version": SDK_VERSION, "python_version": python, "app_file": "app.py",
+            "pinned": False, **licence, "suggested_hardware": hardware or DEFAULT_HARDWARE,
             "short_description": "Every demo of chapter 1 of fastbook in one Space",
-            "tags": tags, "models": sorted(set(model_ids))}
-    body = COMBINED_README.format(rows="\n".join(rows), url=url, first=names[0] if names else "pets",
-                                  embed=embed_markdown(url + "/" + (names[0] if names else "pets") + "/"))
-    body += model_section(models)
-    (dest / "README.md").write_text(personalise(render_readme(meta, body), user))
-    (dest / "requirements.txt").write_text(requirements_text(pins))
+            "tags": tags, "models": sorted(set(model_ids)), "datasets": datasets}
+    first = names[0] if names else "pets"
+    torch_pin = next((p.split("==")[1] for p in pins if p.startswith("torch==")), "?")
+    body = COMBINED_README.format(rows="\n".join(rows), url=url, first=first, torch=torch_pin, python=python,
+                                  embed=embed_markdown(f"{url}/{first}", url))
+    body += model_section(models) + licence_notes
+    (dest / "README.md").write_text(personalise(render_readme(meta, local_links(body, dest)), user))
+    (dest / "requirements.txt").write_text(requirements_text(pins, hardware))
     return dest
 
 
-def embed_markdown(url: str) -> str:
-    return ("\n## Embed\n\n```html\n" + gallery.embed_iframe(url) + "\n```\n\n```html\n"
-            + gallery.embed_component(url) + "\n```\n")
-
-
-# -------------------------------------------------------------------------------------------------- upload
-def hub_token() -> str | None:
-    "HF_TOKEN, else None (huggingface_hub then reads the login cache). Never printed."
-    return os.environ.get("HF_TOKEN") or None
-
-
-def upload(folder: Path, repo_id: str, hardware: str | None = None, private: bool = False,
-           variables: dict[str, str] | None = None) -> str:
-    "Create the Space repo if needed and upload the bundle folder; returns the Space's URL."
-    from huggingface_hub import create_repo, upload_folder
-    token = hub_token()
-    kwargs = dict(repo_type="space", space_sdk="gradio", exist_ok=True, private=private, token=token)
-    if hardware:
-        kwargs["space_hardware"] = hardware
-    if variables:
-        kwargs["space_variables"] = [{"key": k, "value": v} for k, v in variables.items()]
-    repo = create_repo(repo_id, **kwargs)
-    upload_folder(repo_id=repo.repo_id, folder_path=str(folder), repo_type="space", token=token,
-                  commit_message="Deploy with python -m shared.deploy", delete_patterns=["shared/**", "spaces/**"])
-    return f"https://huggingface.co/spaces/{repo.repo_id}"
-
-
-def whoami() -> str:
-    from huggingface_hub import whoami as hub_whoami
-    return hub_whoami(token=hub_token())["name"]
-
-
-def friendly(e: Exception) -> str:
-    "One line for a failed Hub call, with the token (if any) scrubbed out."
-    text = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
-    token = hub_token()
-    return text.replace(token, "***") if token else text
+def embed_markdown(page_url: str, app_url: str | None = None) -> str:
+    "The embed snippets: an iframe of one page, Gradio's web component of the app (the whole suite)."
+    return ("\n## Embed\n\n```html\n" + gallery.embed_iframe(page_url) + "\n```\n\n```html\n"
+            + gallery.embed_component(app_url or page_url) + "\n```\n")
 
 
 # ----------------------------------------------------------------------------------------------------- CLI
@@ -365,16 +366,20 @@ def main(argv=None) -> int:
     p.add_argument("--space", action="append", default=[], metavar="NAME",
                    help="only this Space (repeatable); default every spaces/*/app.py")
     p.add_argument("--combined", action="store_true",
-                   help="only the whole-suite bundle (one Space serving every app); default: both kinds")
+                   help="only the whole-suite bundle (one Space serving every app): a free account's way")
     p.add_argument("--separate", action="store_true", help="only the per-Space bundles")
     p.add_argument("--user", help="Hub user or organisation (default: the token's owner)")
     p.add_argument("--name", default=COMBINED, help=f"repo name of the combined Space (default {COMBINED})")
     p.add_argument("--hub-models", action="store_true",
-                   help="serve USER/<space> Hub models (pushed by the training CLI's --push-to-hub) "
-                        "instead of copying model/ into the bundles")
+                   help="serve USER/<space> Hub models instead of copying model/ into the bundles "
+                        "(checked on the Hub before any Space is created)")
+    p.add_argument("--push-models", action="store_true",
+                   help="first push every Space's model/ folder to USER/<space> (implies --hub-models)")
     p.add_argument("--model", action="append", default=[], metavar="NAME=REPO",
                    help="serve this Hub model (user/repo[@revision]) in Space NAME instead of its model/")
-    p.add_argument("--hardware", help="Space hardware to request at creation, e.g. zero-a10g (ZeroGPU)")
+    p.add_argument("--hardware", default=DEFAULT_HARDWARE,
+                   help=f"Space hardware, set at creation and on every redeploy (default {DEFAULT_HARDWARE}, "
+                        "ZeroGPU: torch and Python pinned to versions it builds; e.g. cpu-basic for the tested pins)")
     p.add_argument("--private", action="store_true", help="create private Spaces")
     args = p.parse_args(argv)
 
@@ -386,53 +391,48 @@ def main(argv=None) -> int:
             raise DeployError(f"no such Space {unknown}; the Spaces are {all_names}")
         user = args.user
         if not args.dry_run and not user:
-            user = hub_call(whoami)
-        if args.hub_models and not user:
+            user = deploy_hub.whoami()
+        hub_names = [n for n in names if (args.hub_models or args.push_models) and model_variable(n)]
+        if hub_names and not user:
             raise DeployError("--hub-models needs --user (the Hub namespace of the models)")
-        hub_models = {n: f"{user}/{n}" for n in names if args.hub_models and model_variable(n)}
+        hub_models = {n: f"{user}/{n}" for n in hub_names}
         hub_models.update(parse_models(args.model, names))
-        pins = pinned_requirements()
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
-        built: list[tuple[Path, str, dict[str, str]]] = []
+        built: list[tuple[Path, str, dict[str, str | None]]] = []
         if not args.combined:
             for name in names:
-                folder = space_bundle(name, out, user, hub_models.get(name), pins)
+                folder = space_bundle(name, out, user, hub_models.get(name), args.hardware)
                 var = model_variable(name)
-                built.append((folder, name, {var: hub_models[name]} if name in hub_models else {}))
+                built.append((folder, name, {var: hub_models.get(name)} if var else {}))
         if not args.separate and (args.combined or not args.space):
-            folder = combined_bundle(names, out, user, hub_models, pins, args.name)
-            built.append((folder, args.name, {model_variable(n): h for n, h in hub_models.items()}))
+            folder = combined_bundle(names, out, user, hub_models, args.hardware, args.name)
+            built.append((folder, args.name, {model_variable(n): hub_models.get(n) for n in names
+                                              if model_variable(n)}))
         for folder, _, _ in built:
             size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
             print(f"bundle {folder}  ({size:.1f} MB)")
         if args.dry_run:
             print(json.dumps({"bundles": [str(f) for f, _, _ in built]}))
             return 0
+        if args.push_models:
+            deploy_hub.push_models({n: (gallery.SPACES / n / "model", f"{user}/{n}") for n in hub_names})
+        deploy_hub.check_models(hub_models)  # before any Space is created
         for folder, repo_name, variables in built:
-            url = hub_call(upload, folder, f"{user}/{repo_name}", hardware=args.hardware, private=args.private,
-                           variables=variables)
+            url = deploy_hub.upload(folder, f"{user}/{repo_name}", hardware=args.hardware, private=args.private,
+                                    variables=variables)
             print(f"uploaded {folder} -> {url}  (app: {hub_url(user + '/' + repo_name)})")
         return 0
     except DeployError as e:
         print(f"deploy: {e}", file=sys.stderr)
         return 2
-    except HubError as e:
+    except (deploy_hub.PaymentRequired, deploy_hub.MissingModels) as e:
+        print(f"deploy: {e}", file=sys.stderr)
+        return 3
+    except deploy_hub.HubError as e:
         print(f"deploy: the upload to the Hugging Face Hub failed ({e}). The bundles are in {args.out}; "
               "check the network, HF_TOKEN or `hf auth login`, and try again.", file=sys.stderr)
         return 1
-
-
-class HubError(RuntimeError):
-    """A Hub call that failed (network, auth, quota), as one line without the token."""
-
-
-def hub_call(fn, *args, **kwargs):
-    "Run a Hub call; any failure becomes a HubError with one scrubbed line (the token is never shown)."
-    try:
-        return fn(*args, **kwargs)
-    except Exception as e:  # noqa: BLE001 - huggingface_hub raises many types (HTTP, connection, offline, auth)
-        raise HubError(friendly(e)) from None
 
 
 if __name__ == "__main__":

@@ -1,17 +1,19 @@
-"""Every Space of `spaces/` on one local server: a landing page at / and each app at /<name>/.
+"""Every Space of `spaces/` as ONE Gradio app: a landing page at / and each Space on its own page, /<name>.
 
-    python -m shared.gallery                # http://127.0.0.1:7860/   (make demo)
+    python -m shared.gallery                # http://127.0.0.1:7860/   (make demo; the combined Space's app)
     python -m shared.gallery --thumbnails   # spaces/<name>/thumbnail.png from the browser tests' screenshots
 
 The Spaces are discovered (every `spaces/*/app.py` with a `demo`), imported once (each loads its model at
-import) and mounted on one FastAPI app, each with its own queue, API (`/<name>/gradio_api/...`, `predict`)
-and MCP server. A Space that fails to import is shown as unavailable; the others still serve.
-The landing page has a card per Space (what it does, the chapter 1 idea it shows, a thumbnail, links) and
-copy-paste embed snippets (iframe and the Gradio web component, whose script this server also serves at
-/gradio.js, so embedding works offline). /gallery.json says which Spaces are up.
+import) and their Blocks rendered as pages of one `gr.Blocks`, which `launch()` serves: so ZeroGPU's start-up
+check (the `spaces` package hooks `launch`) and server-side rendering (one Node server) work as for a single
+Space. Every endpoint keeps its Space's name in front: `pets_predict`, `history_neuron`, ... (`api_name()`),
+in the HTTP API, gradio_client and the one MCP server (/gradio_api/mcp/). A Space that fails to import is
+shown as unavailable; the others still serve. The landing page has a card per Space (what it does, the
+chapter 1 idea it shows, a thumbnail, links, embed and API snippets). Under /gradio_api/gallery/: spaces.json
+(which Spaces are up), thumbnails, and Gradio's web component script (gradio.js), so embedding works offline.
 
-`sample_request(space_url)` turns a Space's first example into a `/predict` call (load test, cold start,
-browser tests): no Space needs to declare anything for it.
+`sample_request(url)` turns a Space's first example into a `/predict` call (load test, cold start, browser
+tests): no Space needs to declare anything for it.
 """
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ CHAPTER_IDEAS = {
     "recommend": "Collaborative filtering: recommendations from nothing but ratings (MovieLens)",
     "history": "Where neural networks come from: threshold neuron, perceptron, XOR, universal approximation",
 }
+IFRAME_ALLOW = "camera; clipboard-read; clipboard-write"
 GRADIO_CDN = "https://gradio.s3-us-west-2.amazonaws.com/{version}/gradio.js"
 
 
@@ -89,7 +92,8 @@ def card(name: str) -> dict:
 
 
 def embed_iframe(url: str) -> str:
-    return f'<iframe src="{url}" frameborder="0" width="850" height="900"></iframe>'
+    "The iframe snippet; `allow` lets the photo inputs use the webcam and paste from the clipboard."
+    return f'<iframe src="{url}" frameborder="0" width="850" height="900" allow="{IFRAME_ALLOW}"></iframe>'
 
 
 def embed_component(url: str, script: str | None = None) -> str:
@@ -98,50 +102,55 @@ def embed_component(url: str, script: str | None = None) -> str:
     return f'<script type="module" src="{script}"></script>\n<gradio-app src="{url}"></gradio-app>'
 
 
+EXTRA = "gradio_api/gallery"  # the suite's own routes, under a prefix Gradio's SSR proxy hands to Python
+LANDING_CSS = """
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:1.2rem}
+.card{border:1px solid #e5e7eb;border-radius:14px;padding:1rem;display:flex;flex-direction:column;gap:.2rem}
+.card:hover{border-color:#f97316} .card h2{font-size:1.15rem;margin:.4rem 0 0} .card a{color:inherit}
+.thumb img,.tile{width:100%;height:180px;object-fit:cover;border-radius:10px;background:#f3f4f6}
+.tile{display:flex;align-items:center;justify-content:center;font-size:4rem}
+.what{margin:.2rem 0} .idea{color:#4b5563;font-size:.92rem;margin:.2rem 0} .links{font-size:.85rem}
+.down{color:#b91c1c;overflow-wrap:anywhere} pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.75rem;
+background:#f9fafb;padding:.5rem;border-radius:8px} summary{cursor:pointer;font-size:.9rem}
+"""
+# the snippets name the server the visitor sees (a Space's own URL, an embedding page's origin differs)
+LANDING_JS = """const here = location.origin + location.pathname.replace(/\\/$/, "");
+for (const el of element.querySelectorAll("pre.embed, pre.code")) el.textContent = el.textContent.replaceAll("ORIGIN", here);"""
+
+
+def api_name(name: str, endpoint: str = "predict") -> str:
+    "The suite's name of a Space's endpoint: `pets_predict` (each Space alone calls it `predict`)."
+    return f"{name}_{endpoint}"
+
+
 def landing_page(cards: list[dict]) -> str:
+    "The suite's home page: a card per Space (what it does, its chapter 1 idea, links, embed and API snippets)."
     items = []
     for c in cards:
         name = c["name"]
-        thumb = (f'<img src="thumbnails/{name}" alt="" loading="lazy">' if c["thumbnail"]
+        thumb = (f'<img src="{EXTRA}/thumbnails/{name}" alt="" loading="lazy">' if c["thumbnail"]
                  else f'<div class="tile">{html.escape(c["emoji"])}</div>')
         status = "" if c.get("ok", True) else \
             f'<p class="down">Unavailable here: {html.escape(c.get("error", ""))}</p>'
-        snippets = html.escape(embed_iframe(f"ORIGIN/{name}/") + "\n\n"
-                               + embed_component(f"ORIGIN/{name}/", "ORIGIN/gradio.js"))
-        code = html.escape(f'from gradio_client import Client\nclient = Client("ORIGIN/{name}/")\n'
-                           f'client.view_api()  # then client.predict(..., api_name="/predict")\n\n'
-                           f'MCP server: ORIGIN/{name}/gradio_api/mcp/sse')
+        snippets = html.escape(embed_iframe(f"ORIGIN/{name}"))
+        code = html.escape(f'from gradio_client import Client\nclient = Client("ORIGIN/")\n'
+                           f'client.predict(..., api_name="/{api_name(name)}")  # client.view_api() lists the rest\n\n'
+                           f'MCP server (every Space\'s tools): ORIGIN/gradio_api/mcp/')
         items.append(f"""
 <article class="card" id="card-{name}" data-space="{name}">
-  <a class="thumb" href="{name}/">{thumb}</a>
-  <h2><a href="{name}/">{html.escape(c["emoji"])} {html.escape(c["title"])}</a></h2>
+  <a class="thumb" href="{name}">{thumb}</a>
+  <h2><a href="{name}">{html.escape(c["emoji"])} {html.escape(c["title"])}</a></h2>
   <p class="what">{html.escape(c["what"])}</p>
   <p class="idea"><b>Chapter 1 idea:</b> {html.escape(c["chapter"])}</p>{status}
-  <p class="links"><a href="{name}/">Open</a> · <a href="{name}/?view=api">API</a></p>
+  <p class="links"><a href="{name}">Open</a> · API: <code>{api_name(name)}</code></p>
   <details><summary>Embed this Space</summary><pre class="embed">{snippets}</pre></details>
   <details><summary>Call it from code or an AI assistant (MCP)</summary><pre class="code">{code}</pre></details>
 </article>""")
-    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Chapter One Spaces</title>
-<style>
-body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;color:#1f2937}}
-.grid{{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:1.2rem}}
-.card{{border:1px solid #e5e7eb;border-radius:14px;padding:1rem;display:flex;flex-direction:column;gap:.2rem}}
-.card:hover{{border-color:#f97316}} .card h2{{font-size:1.15rem;margin:.4rem 0 0}} .card a{{color:inherit}}
-.thumb img,.tile{{width:100%;height:180px;object-fit:cover;border-radius:10px;background:#f3f4f6}}
-.tile{{display:flex;align-items:center;justify-content:center;font-size:4rem}}
-.what{{margin:.2rem 0}} .idea{{color:#4b5563;font-size:.92rem;margin:.2rem 0}} .links{{font-size:.85rem}}
-.down{{color:#b91c1c;overflow-wrap:anywhere}} pre{{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.75rem;
-background:#f9fafb;padding:.5rem;border-radius:8px}} summary{{cursor:pointer;font-size:.9rem}}
-</style></head><body>
-<h1>Chapter One Spaces</h1>
-<p>The demos of chapter 1 of <i>Deep Learning for Coders with fastai &amp; PyTorch</i>, each a Gradio app with
-its own page, API (<code>predict</code>) and MCP server. Every card links to its Space and has copy-paste embed
-snippets.</p>
-<div class="grid">{''.join(items)}</div>
-<script>for (const el of document.querySelectorAll("pre.embed, pre.code"))
-  el.textContent = el.textContent.replaceAll("ORIGIN", location.origin + location.pathname.replace(/\\/$/, ""));
-</script></body></html>"""
+    return f"""<div class="landing"><h1>Chapter One Spaces</h1>
+<p>The demos of chapter 1 of <i>Deep Learning for Coders with fastai &amp; PyTorch</i>, each on its own page with its
+own API endpoints (<code>&lt;space&gt;_predict</code>) and MCP tools. Every card links to its page and has
+copy-paste embed snippets.</p>
+<div class="grid">{''.join(items)}</div></div>"""
 
 
 # ------------------------------------------------------------------------------------------- the server
@@ -155,45 +164,67 @@ def load_demo(name: str):
     return module.demo
 
 
-def build(names: list[str] | None = None, log=print):
-    "The FastAPI app: landing page, /gallery.json, thumbnails, Gradio's web component script, every Space."
-    import gradio as gr
-    from fastapi import FastAPI, HTTPException
-    from fastapi.responses import FileResponse, HTMLResponse
-    from fastapi.staticfiles import StaticFiles
+def namespaced(demo, name: str):
+    """The Space's Blocks with every named endpoint renamed `<name>_<endpoint>`, so that no two Spaces clash.
+    Gradio names an MCP tool after its function, so each public endpoint's function takes that name too:
+    the MCP tools are the API's names (`pets_predict`), not `predict`, `predict_1`, ..."""
+    for dep in demo.fns.values():
+        if isinstance(dep.api_name, str) and not dep.api_name.startswith(f"{name}_"):
+            dep.api_name = api_name(name, dep.api_name)
+            if dep.api_visibility == "public" and dep.fn is not None:
+                try:
+                    dep.fn.__name__ = dep.api_name
+                except (AttributeError, TypeError):  # a callable object or a method keeps its own name
+                    pass
+    return demo
 
-    from shared import ui
+
+def build(names: list[str] | None = None, log=print):
+    """ONE Gradio app: the landing page at / and every Space's Blocks rendered on its own page (/<name>).
+    Returns (blocks, cards). One app means one `launch()`: ZeroGPU's start-up check runs, SSR runs one Node
+    server, the API and MCP list every Space's endpoints under their `<name>_<endpoint>` names."""
+    import gradio as gr
 
     names = space_names() if names is None else names
-    app = FastAPI(title="Chapter One Spaces", docs_url=None, redoc_url=None)
-    cards = []
+    cards, demos = [], {}
     for name in names:
         c = card(name)
         start = time.perf_counter()
         try:
-            demo = load_demo(name)
-            ui.queue(demo)
-            # root_path: Gradio's non-queued routes (e.g. loading an example) build file URLs from it; without
-            # it a mounted app's example images point at /gradio_api/file=... and show as broken images
-            app = gr.mount_gradio_app(app, demo, path=f"/{name}", root_path=f"/{name}", mcp_server=True,
-                                      max_file_size=ui.MAX_UPLOAD)
+            demos[name] = namespaced(load_demo(name), name)
             c.update(ok=True, load_s=round(time.perf_counter() - start, 2))
-            log(f"  /{name}/  loaded in {c['load_s']} s")
+            log(f"  /{name}  loaded in {c['load_s']} s")
         except Exception as e:  # one broken Space must not take the suite down
             c.update(ok=False, error=f"{type(e).__name__}: {e}")
-            log(f"  /{name}/  FAILED: {c['error']}\n{traceback.format_exc()}")
+            log(f"  /{name}  FAILED: {c['error']}\n{traceback.format_exc()}")
         cards.append(c)
-    page = landing_page(cards)
+    with gr.Blocks(title="Chapter One Spaces") as suite:
+        gr.HTML(landing_page(cards), css_template=LANDING_CSS, js_on_load=LANDING_JS, elem_id="landing")
+    for name, demo in demos.items():
+        c = next(c for c in cards if c["name"] == name)
+        with suite.route(f"{c['emoji']} {c['title']}", name):
+            demo.render()
+    return suite, cards
 
-    @app.get("/", response_class=HTMLResponse)
-    def index():
-        return page
 
-    @app.get("/gallery.json")
+def extra_routes(cards: list[dict]):
+    """The suite's own routes (under /gradio_api/gallery/, which Gradio's SSR proxy hands to Python):
+    spaces.json (which Spaces loaded), thumbnails/<name>, and Gradio's web component laid out as on its CDN
+    (gradio.js, assets/) so that embedding works offline."""
+    import gradio as gr
+    from fastapi import APIRouter, HTTPException
+    from fastapi.responses import FileResponse
+    from fastapi.staticfiles import StaticFiles
+    from starlette.routing import Mount
+
+    names = [c["name"] for c in cards]
+    router = APIRouter(prefix="/" + EXTRA)
+
+    @router.get("/spaces.json")
     def listing():
         return {"spaces": cards}
 
-    @app.get("/thumbnails/{name}")
+    @router.get("/thumbnails/{name}")
     def thumb(name: str):
         path = thumbnail(name) if name in names else None
         if path is None:
@@ -207,16 +238,31 @@ def build(names: list[str] | None = None, log=print):
             response.headers["Access-Control-Allow-Origin"] = "*"
             return response
 
-    # Gradio's web component, laid out as on its CDN (gradio.js, assets/), so that embedding works offline
     frontend = Path(gr.__file__).parent / "templates" / "frontend"
 
-    @app.get("/gradio.js")
+    @router.get("/gradio.js")
     def web_component():
         return FileResponse(frontend / "gradio.js", media_type="text/javascript",
                             headers={"Access-Control-Allow-Origin": "*"})
 
-    app.mount("/assets", PublicStaticFiles(directory=frontend / "assets"), name="gradio-web-assets")
-    return app
+    assets = Mount(f"/{EXTRA}/assets", PublicStaticFiles(directory=frontend / "assets"), name="gradio-web-assets")
+    return [*router.routes, assets]
+
+
+def serve(names: list[str] | None = None, block: bool = True):
+    "Build the suite, `launch()` it (GRADIO_SERVER_PORT / _NAME / GRADIO_SSR_MODE are honoured), add its routes."
+    from shared import ui
+    start = time.perf_counter()
+    names = space_names() if names is None else names
+    print(f"Chapter One Spaces: loading {len(names)} Spaces ({', '.join(names)})", flush=True)
+    suite, cards = build(names, log=lambda s: print(s, flush=True))
+    ui.launch(suite, prevent_thread_lock=True)
+    # Gradio has no public hook for extra routes before launch; put them first so that they win over its own
+    suite.server_app.router.routes[0:0] = extra_routes(cards)
+    print(f"Chapter One Spaces: every Space served (built in {time.perf_counter() - start:.1f} s)", flush=True)
+    if block:
+        suite.block_thread()
+    return suite, cards
 
 
 def make_thumbnails(screenshots: Path, names: list[str] | None = None, force: bool = False) -> list[Path]:
@@ -250,33 +296,25 @@ def main(argv=None):
         for path in make_thumbnails(Path(args.thumbnails), force=args.force):
             print("wrote", path)
         return
-    import uvicorn
-    start = time.perf_counter()
-    host = os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1")
-    port = int(os.environ.get("GRADIO_SERVER_PORT", 7860))
-    names = space_names()
-    print(f"Chapter One Spaces: loading {len(names)} Spaces ({', '.join(names)})", flush=True)
-    app = build(names, log=lambda s: print(s, flush=True))
-    shown = "127.0.0.1" if host == "0.0.0.0" else host
-    print(f"Chapter One Spaces: http://{shown}:{port}/  (built in {time.perf_counter() - start:.1f} s)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    serve()
 
 
 # ------------------------------------------------------------------------------ a Space's sample request
-def sample_request(space_url: str, api_name: str = "predict", timeout: float = 60) -> dict:
+def sample_request(space_url: str, api_name: str = "predict", page: str | None = None, timeout: float = 60) -> dict:
     """The arguments of a `/predict` call made from the Space's first example, asked from the live server.
 
     Reads the app's /config, finds the examples table (`gr.Examples`) that fills some of `predict`'s inputs,
     asks the server for its first row through the examples' own `load_example` event (so the values are in
     the API's format, whatever the components), and fills the other inputs with their default values.
-    No Space needs to declare anything. Returns {"args": [...], "files": [positions of file inputs, given as
+    No Space needs to declare anything. On the suite (one server, a page per Space) give the page and the
+    Space's endpoint name: `sample_request(server, api_name("pets"), page="pets")`. Returns {"args": [...], "files": [positions of file inputs, given as
     URLs on this server], "example": the examples component id or None, "triggers": [[id, event], ...],
     "inputs": [...], "outputs": [...], "example_label": the examples' label, "buttons": the texts of the
     buttons that run `predict`, "tabs": the tabs to open to see them} (what a browser test clicks).
     """
     import httpx
     space_url = space_url.rstrip("/") + "/"
-    config = httpx.get(space_url + "config", timeout=timeout).json()
+    config = httpx.get(space_url + "config", params={"page": page} if page else None, timeout=timeout).json()
     comps = {c["id"]: c for c in config["components"]}
     deps = config["dependencies"]
     dep = next((d for d in deps if d.get("api_name") == api_name), None)

@@ -1,5 +1,6 @@
-"""Every Space in a real browser (Playwright driving Debian's Chromium), served by the gallery, and embedded in a
-page of another origin (iframe and Gradio web component): open, click the first example, run, check, screenshot.
+"""Every Space in a real browser (Playwright driving Debian's Chromium), served by the gallery (one Gradio app, a
+page per Space), and embedded in a page of another origin (an iframe of a Space's page, Gradio's web component of
+the suite): open, click the first example, run, check, screenshot.
 
 Screenshots go to tests/artifacts/browser-*.png. Chromium comes from `apt-get install chromium` (the Makefile's
 test set-up does it); Playwright's own browser download is not used.
@@ -48,9 +49,10 @@ def page(browser):
     context.close()
 
 
-def api_result(space_url: str, sample: dict, folder: Path):
-    "What `/predict` answers for the first example, through gradio_client: the page must show the same."
-    result = Client(space_url, verbose=False).predict(*gallery.client_args(sample, folder), api_name="/predict")
+def api_result(server: str, name: str, sample: dict, folder: Path):
+    "What the Space's predict endpoint answers for the first example, through gradio_client: the page must show the same."
+    result = Client(server, verbose=False).predict(*gallery.client_args(sample, folder),
+                                                   api_name=f"/{gallery.api_name(name)}")
     return result if isinstance(result, (list, tuple)) else [result]
 
 
@@ -126,8 +128,9 @@ def test_landing_page_has_a_card_per_space(page, gallery_server):
         for summary in card.locator("summary").all():
             summary.click()
         snippet = card.locator("pre.embed").inner_text()
-        assert f'<iframe src="{gallery_server}{name}/"' in snippet and f'<gradio-app src="{gallery_server}{name}/"' in snippet
-        assert f'Client("{gallery_server}{name}/")' in card.locator("pre.code").inner_text()
+        assert f'<iframe src="{gallery_server}{name}"' in snippet and 'allow="camera;' in snippet
+        code = card.locator("pre.code").inner_text()
+        assert f'Client("{gallery_server}")' in code and f'api_name="/{gallery.api_name(name)}"' in code
         thumb = card.locator(".thumb img")
         if thumb.count():
             thumb.scroll_into_view_if_needed()
@@ -138,11 +141,10 @@ def test_landing_page_has_a_card_per_space(page, gallery_server):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_space_answers_its_first_example_in_the_browser(page, gallery_server, name, tmp_path):
-    space = f"{gallery_server}{name}/"
-    sample = gallery.sample_request(space)
+    sample = gallery.sample_request(gallery_server, gallery.api_name(name), page=name)
     assert sample["example"] is not None, f"{name} has no gr.Examples feeding predict"
-    texts = expected_texts(api_result(space, sample, tmp_path))
-    page.goto(space)
+    texts = expected_texts(api_result(gallery_server, name, sample, tmp_path))
+    page.goto(f"{gallery_server}{name}")
     body = page.locator("body")
     shown = wait_for_output(body, texts, run_first_example(body, sample))
     settle(body)
@@ -169,15 +171,16 @@ def embed_page_server():
 def test_embedded_space_renders_and_answers_in_an_iframe_and_a_web_component(page, gallery_server,
                                                                              embed_page_server, tmp_path):
     name = NAMES[0]
-    space = f"{gallery_server}{name}/"
-    sample = gallery.sample_request(space)
-    texts = expected_texts(api_result(space, sample, tmp_path))
-    page.goto(f"{embed_page_server}index.html?src={space}&js={gallery_server}gradio.js")
+    sample = gallery.sample_request(gallery_server, gallery.api_name(name), page=name)
+    texts = expected_texts(api_result(gallery_server, name, sample, tmp_path))
+    page.goto(f"{embed_page_server}index.html?src={gallery_server}{name}&app={gallery_server}"
+              f"&js={gallery_server}{gallery.EXTRA}/gradio.js")
     frame = page.frame_locator("#space-frame").locator("body")
     wait_for_output(frame, texts, run_first_example(frame, sample))
     component = page.locator("#space-component")
     component.scroll_into_view_if_needed()  # the web component loads lazily, once it is on screen
-    wait_for_output(component, texts, run_first_example(component, sample))
+    component.locator("article.card").first.wait_for(state="visible")  # the suite's landing page, in the page
+    assert component.locator("article.card").count() == len(NAMES)
     settle(page.locator("body"))
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / "browser-embed.png"), full_page=True)

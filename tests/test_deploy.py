@@ -1,4 +1,7 @@
-"""`python -m shared.deploy`: per-Space and whole-suite bundles that run on their own, and a clean offline failure."""
+"""`python -m shared.deploy`: per-Space and whole-suite bundles that run on their own (in a Spaces-like runtime:
+ZeroGPU's device API stood in on loopback, server-side rendering on), their metadata, and what the deploy says
+and does against the Hub's API (stood in on loopback): 402, missing models, redeploys."""
+import json
 import os
 import shutil
 import subprocess
@@ -11,6 +14,7 @@ import pytest
 import yaml
 from gradio_client import Client
 
+import standins
 from conftest import ARTIFACTS, REPO, free_port
 from shared import deploy, gallery
 
@@ -42,7 +46,8 @@ def test_space_bundle_has_everything_a_space_needs(bundles, name):
     assert not list(b.rglob("__pycache__"))
     meta = front_matter(b / "README.md")
     assert meta["sdk"] == "gradio" and meta["sdk_version"] == "6.31.0" and meta["app_file"] == "app.py"
-    assert meta["title"] and meta["python_version"] == "{}.{}".format(*sys.version_info[:2])
+    assert meta["title"] and meta["python_version"] == deploy.ZERO_GPU_PYTHON  # what ZeroGPU builds
+    assert meta["suggested_hardware"] == "zero-a10g"
     assert len(meta.get("short_description", "")) <= 60  # the Hub rejects longer ones
     if name in WITH_MODEL:
         assert (b / "model" / "config.json").is_file() and (b / "model" / "model.safetensors").is_file()
@@ -60,9 +65,24 @@ def test_requirements_are_exact_pins_of_the_runtime_without_the_test_tools(bundl
     for top in (REPO / "requirements.txt").read_text().splitlines():
         if top and not top.startswith("#"):
             name, version = top.split("==")
-            assert pins[name.split("[")[0].replace("_", "-").lower()] == version
+            name = name.split("[")[0].replace("_", "-").lower()
+            assert pins[name] == deploy.ZERO_GPU_PINS.get(name, version)  # ZeroGPU's torch, else as tested
     for dev in ("pytest", "playwright", "nbclient", "ipykernel", "jupyter-client"):
         assert dev not in pins
+
+
+def test_zero_gpu_gets_torch_and_python_it_builds_other_hardware_the_tested_versions():
+    supported_torch, supported_python = {"2.8.0", "2.9.1", "2.10.0", "2.11.0"}, {"3.10.13", "3.12.12"}
+    pins, python = deploy.space_requirements(NAMES, "zero-a10g")
+    pins = dict(p.split("==") for p in pins)
+    assert pins["torch"] in supported_torch and python in supported_python
+    assert pins["torchvision"] == {"2.8.0": "0.23.0", "2.9.1": "0.24.1", "2.10.0": "0.25.0", "2.11.0": "0.26.0"}[pins["torch"]]
+    cpu_pins, cpu_python = deploy.space_requirements(NAMES, "cpu-basic")
+    cpu_pins = dict(p.split("==") for p in cpu_pins)
+    assert cpu_python == "{}.{}".format(*sys.version_info[:2])
+    assert cpu_pins["torch"] == __import__("torch").__version__.split("+")[0]
+    assert {k: v for k, v in cpu_pins.items() if k not in deploy.ZERO_GPU_PINS} == \
+        {k: v for k, v in pins.items() if k not in deploy.ZERO_GPU_PINS}
 
 
 def test_combined_bundle_serves_every_space_as_one_zero_gpu_space(bundles):
@@ -72,10 +92,40 @@ def test_combined_bundle_serves_every_space_as_one_zero_gpu_space(bundles):
         assert (b / "spaces" / name / "app.py").is_file()
     meta = front_matter(b / "README.md")
     assert meta["sdk"] == "gradio" and meta["app_file"] == "app.py" and meta["suggested_hardware"] == "zero-a10g"
-    assert len(meta["short_description"]) <= 60
+    assert meta["python_version"] == deploy.ZERO_GPU_PYTHON and len(meta["short_description"]) <= 60
     text = (b / "README.md").read_text()
     assert "ZeroGPU" in text and "<gradio-app" in text and "<iframe" in text
+    for name in NAMES:  # the API names the README documents
+        assert f"`{gallery.api_name(name)}`" in text and f"`/{name}`" in text
     assert "gallery.main()" in (b / "app.py").read_text()
+
+
+def readme_links(text: str) -> list[str]:
+    import re
+    return [t for t in re.findall(r"\]\(([^)\s]+)\)", text) if not re.match(r"\w+:|#", t)]
+
+
+@pytest.mark.parametrize("name", NAMES + [deploy.COMBINED])
+def test_bundle_metadata_licence_datasets_embed_and_links(bundles, name):
+    b = bundles / name
+    meta = front_matter(b / "README.md")
+    text = (b / "README.md").read_text()
+    assert all(d.count("/") == 1 for d in meta.get("datasets") or []), meta.get("datasets")  # owner/name
+    assert meta["license"] in deploy.LICENCE_ORDER
+    if meta["license"] == "other":
+        assert meta["license_name"] and (b / meta["license_link"]).is_file()
+    shipped = [n for n in (NAMES if name == deploy.COMBINED else [name])]
+    if "recommend" in shipped:  # the MovieLens-terms model and examples: the bundle is under those terms
+        assert meta["license"] == "other" and meta["license_name"] == "movielens-research-terms"
+    if name == "pets":  # the weights (trained on Oxford-IIIT Pet, CC BY-SA 4.0) are shipped
+        assert meta["license"] == "cc-by-sa-4.0" and "## Licences" in text
+    for link in readme_links(text):
+        assert (b / link.split("#")[0]).exists(), f"{name}/README.md links {link}, which the bundle does not carry"
+    for doc in ("BENCHMARKS.md", "README.md"):
+        if f" {doc}" in text.replace(f"[{doc}]", ""):
+            assert (b / doc).is_file(), f"{name}/README.md mentions {doc}"
+    assert '<iframe src="' in text
+    assert all(f'allow="{gallery.IFRAME_ALLOW}"' in line for line in text.splitlines() if "<iframe" in line)
 
 
 def test_hub_models_point_the_bundles_at_hub_repos_instead_of_copying_weights(tmp_path):
@@ -84,7 +134,7 @@ def test_hub_models_point_the_bundles_at_hub_repos_instead_of_copying_weights(tm
         b = tmp_path / name
         assert not (b / "model").exists()
         var = deploy.model_variable(name)
-        assert f"os.environ.setdefault({var!r}, 'alice/{name}')" in (b / "app.py").read_text()
+        assert f"{var!r}: 'alice/{name}'" in (b / "app.py").read_text()
         assert front_matter(b / "README.md")["models"] == [f"alice/{name}"]
         assert "YOUR-NAME" not in (b / "README.md").read_text()
     combined = tmp_path / deploy.COMBINED
@@ -99,7 +149,19 @@ def test_preamble_keeps_the_app_valid_python(source):
     compile(out, "app.py", "exec")  # a `from __future__` after the preamble would be a SyntaxError
     if source.startswith(('"""', "from __future__")):
         assert out.startswith(source.split("\n")[0])  # the docstring / __future__ import stays first
-    assert "os.environ.setdefault('PETS_MODEL', 'alice/pets')" in out
+    assert "{'PETS_MODEL': 'alice/pets'}" in out
+
+
+@pytest.mark.parametrize("deployed", ["alice/pets-v2", None])
+def test_the_deployed_model_wins_over_a_variable_left_from_an_earlier_deploy(deployed, tmp_path):
+    "A Space variable from the last deploy must not silently override what this deploy serves."
+    (tmp_path / "app.py").write_text(deploy.with_preamble('import os\nprint("SERVES", os.environ.get("PETS_MODEL"))\n',
+                                                          {"PETS_MODEL": deployed}))
+    run = subprocess.run([sys.executable, "app.py"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PETS_MODEL": "alice/pets-v1"})
+    assert run.returncode == 0, run.stderr
+    assert f"SERVES {deployed}" in run.stdout
+    assert "ignoring PETS_MODEL='alice/pets-v1'" in run.stdout  # said, not silent
 
 
 def test_one_space_only_and_unknown_space(tmp_path, capsys):
@@ -124,6 +186,72 @@ def test_upload_fails_cleanly_offline_and_never_prints_the_token(tmp_path):
     assert (tmp_path / NAMES[0] / "app.py").is_file()  # the bundle was still built
 
 
+# ------------------------------------------------------------------------------ against the Hub's API, on loopback
+def deploy_against(hub, *args, tmp_path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "shared.deploy", "--user", "alice", "--out", str(tmp_path), *args],
+                          cwd=REPO, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "HF_TOKEN": TOKEN, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "0",
+                               "HF_ENDPOINT": hub.url, "HF_HUB_DISABLE_XET": "1"})
+
+
+def not_found(method, path, body):
+    "The Hub: no such model; creating a Space is refused with 402 (a free account at its limit)."
+    if path.startswith("/api/models/"):
+        return 404, {"X-Error-Code": "RepoNotFound", "X-Error-Message": "Repository not found"}, {"error": "not found"}
+    if path.startswith("/api/repos/create"):
+        return 402, {}, {"error": "Subscribe to PRO to create more Spaces"}
+    if path.startswith("/api/spaces/"):  # create_repo asks whether the Space exists after a 402
+        return 404, {"X-Error-Code": "RepoNotFound"}, {"error": "not found"}
+    return 500, {}, {"error": f"unexpected {method} {path}"}
+
+
+def test_missing_hub_models_stop_the_deploy_before_any_space_is_created(tmp_path):
+    with standins.hub(not_found) as hub:
+        run = deploy_against(hub, "--combined", "--hub-models", tmp_path=tmp_path)
+    assert run.returncode == 3, run.stderr[-2000:]
+    assert "not on the Hub" in run.stderr and "alice/pets (for pets)" in run.stderr and "--push-models" in run.stderr
+    assert "Traceback" not in run.stderr and TOKEN not in run.stdout + run.stderr
+    assert not hub.paths("POST"), hub.requests  # nothing was created
+    assert sorted(p.split("?")[0] for p in hub.paths("GET")) == sorted(f"/api/models/alice/{n}" for n in WITH_MODEL)
+
+
+def test_payment_required_says_what_a_free_account_can_create(tmp_path):
+    with standins.hub(not_found) as hub:
+        run = deploy_against(hub, "--space", "history", "--hardware", "cpu-basic", tmp_path=tmp_path)
+    assert run.returncode == 3, run.stderr[-2000:]
+    err = " ".join(run.stderr.split())
+    assert "402 Payment Required" in err and "cpu-basic" in err and "free account cannot create CPU Gradio Spaces" in err
+    assert "--combined --hardware zero-a10g" in err
+    assert "check the network" not in err and "Traceback" not in err and TOKEN not in err
+
+
+def test_redeploy_updates_the_model_variable_and_the_hardware(tmp_path):
+    """An existing Space (create answers 409) that serves alice/pets-v1 on cpu-basic: the deploy of alice/pets-v2
+    on ZeroGPU sets the variable and requests the hardware before uploading (create_repo(exist_ok) ignores both)."""
+    def existing(method, path, body):
+        if path.startswith("/api/models/alice/pets-v2"):
+            return 200, {}, {"id": "alice/pets-v2", "sha": "0" * 40, "siblings": []}
+        if path == "/api/repos/create":
+            return 409, {}, {"error": "You already created this space repo", "url": f"{hub.url}/spaces/alice/pets"}
+        if path == "/api/spaces/alice/pets/variables" and method == "GET":
+            return 200, {}, {"PETS_MODEL": {"value": "alice/pets-v1", "updatedAt": "2026-11-01T00:00:00.000Z"}}
+        if path == "/api/spaces/alice/pets/variables" and method == "POST":
+            return 200, {}, {"PETS_MODEL": {"value": "alice/pets-v2", "updatedAt": "2026-11-30T00:00:00.000Z"}}
+        if path == "/api/spaces/alice/pets/hardware":
+            return 200, {}, {"stage": "RUNNING", "hardware": {"current": "cpu-basic", "requested": "zero-a10g"}}
+        return 503, {}, {"error": "the stand-in stops at the upload"}
+    with standins.hub(existing) as hub:
+        run = deploy_against(hub, "--space", "pets", "--model", "pets=alice/pets-v2", tmp_path=tmp_path)
+    assert run.returncode == 1, run.stderr[-2000:]  # the upload itself is not stood in
+    sent = {(m, p.split("?")[0]): json.loads(b) if b else None for m, p, b in hub.requests}
+    assert sent[("POST", "/api/spaces/alice/pets/variables")]["key"] == "PETS_MODEL"
+    assert sent[("POST", "/api/spaces/alice/pets/variables")]["value"] == "alice/pets-v2"
+    assert sent[("POST", "/api/spaces/alice/pets/hardware")]["flavor"] == "zero-a10g"
+    order = [p.split("?")[0] for _, p, _ in hub.requests]
+    assert order.index("/api/models/alice/pets-v2") < order.index("/api/repos/create")  # checked first
+    assert "'PETS_MODEL': 'alice/pets-v2'" in (tmp_path / "pets" / "app.py").read_text()
+
+
 # ------------------------------------------------------------------------------------ bundles run on their own
 RUN_FROM_BUNDLE = """
 import os, runpy, sys
@@ -138,29 +266,30 @@ runpy.run_path("app.py", run_name="__main__")
 """
 
 
-def start_bundle(folder: Path, log: Path, port: int) -> subprocess.Popen:
+def start_bundle(folder: Path, log: Path, port: int, env: dict | None = None) -> subprocess.Popen:
     """`python app.py` as Hugging Face runs it, from the bundle's own folder: -E -s drop PYTHONPATH and the user
-    site, and the bootstrap proves that `shared` is the bundle's copy (the repo's editable install is not used)."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PYTHON", "CHAPTER_ONE")) and not k.endswith("_MODEL")}
-    env.update(GRADIO_SERVER_PORT=str(port), GRADIO_SERVER_NAME="127.0.0.1", HF_HUB_OFFLINE="1",
-               GRADIO_ANALYTICS_ENABLED="False")
-    return subprocess.Popen([sys.executable, "-E", "-s", "-c", RUN_FROM_BUNDLE, str(REPO)], cwd=folder, env=env,
+    site, and the bootstrap proves that `shared` is the bundle's copy (the repo's editable install is not used).
+    The venv's Python and packages stand in for the bundle's requirements (not installed here)."""
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("PYTHON", "CHAPTER_ONE", "SPACES_", "GRADIO_")) and not k.endswith("_MODEL")}
+    clean.update(GRADIO_SERVER_PORT=str(port), GRADIO_SERVER_NAME="127.0.0.1", HF_HUB_OFFLINE="1",
+                 GRADIO_ANALYTICS_ENABLED="False", **(env or {}))
+    return subprocess.Popen([sys.executable, "-E", "-s", "-u", "-c", RUN_FROM_BUNDLE, str(REPO)], cwd=folder, env=clean,
                             stdout=open(log, "w"), stderr=subprocess.STDOUT)
 
 
-def wait_up(proc, url: str, log: Path, timeout: float = 300):
+def wait_up(proc, url: str, log: Path, timeout: float = 600):
     import time
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"bundle exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            if httpx.get(url, timeout=2).status_code == 200:
+            if httpx.get(url, timeout=120).status_code == 200:  # /gradio_api/info takes seconds on a busy machine
                 return
         except httpx.HTTPError:
             pass
-        time.sleep(0.5)
+        time.sleep(1)
     raise TimeoutError(f"bundle did not start:\n{log.read_text()[-3000:]}")
 
 
@@ -183,41 +312,142 @@ def assert_same_answer(a, b):
         assert a == b and a is not None
 
 
-def call_predict(space_url: str, folder: Path):
-    args = gallery.client_args(gallery.sample_request(space_url), folder)
-    return Client(space_url, verbose=False).predict(*args, api_name="/predict")
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", [NAMES[0], deploy.COMBINED])
-def test_bundle_copied_outside_the_repo_serves_predict(bundles, tmp_path_factory, gallery_server, name):
-    outside = Path(tempfile_outside_repo(tmp_path_factory)) / name
-    shutil.copytree(bundles / name, outside)
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / f"bundle-{name}.log"
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    proc = start_bundle(outside, log, port)
+def stop(proc):
+    proc.terminate()
     try:
-        wait_up(proc, url, log)
-        assert "shared from " + str(outside.resolve()) in log.read_text()
-        spaces = NAMES if name == deploy.COMBINED else [None]
-        for space in spaces:
-            result = call_predict(url + (f"{space}/" if space else ""), tmp_path_factory.mktemp("io"))
-            repo = call_predict(f"{gallery_server}{space or name}/", tmp_path_factory.mktemp("io"))
-            assert_same_answer(result, repo)  # the bundle answers exactly as the repo's own Space does
-        if name == deploy.COMBINED:
-            listing = httpx.get(url + "gallery.json", timeout=10).json()["spaces"]
-            assert [c["name"] for c in listing if c["ok"]] == NAMES
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def tempfile_outside_repo(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("outside")
     assert REPO.resolve() not in path.resolve().parents
     return path
+
+
+def spaces_in(bundle: str) -> list[tuple[str, str | None, str]]:
+    "(Space, its page on the server or None, its predict endpoint) for every Space a bundle serves."
+    if bundle == deploy.COMBINED:
+        return [(n, n, gallery.api_name(n)) for n in NAMES]
+    return [(bundle, None, "predict")]
+
+
+# ------------------------------------------------------------------------ a Spaces-like runtime: ZeroGPU and SSR
+GPU = standins.gpu_uuid()  # ZeroGPU runs `spaces.GPU` functions in a worker that needs a real NVIDIA GPU
+STARTUP = pytest.mark.timeout(1800)  # the first test waits for all six bundles to start on two shared cores
+
+
+def free_port_pair(taken: set[int]) -> int:
+    """A free port whose next one is free too, neither handed out before: with SSR, Node takes the port and
+    Gradio puts Python on the next free one, so bundles started side by side must not share those."""
+    import socket
+    while True:
+        port = free_port()
+        if {port, port + 1} & taken:
+            continue
+        try:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", port + 1))
+        except OSError:
+            continue
+        taken.update({port, port + 1})
+        return port
+
+
+@pytest.fixture(scope="module")
+def zero_gpu_runtime(bundles, tmp_path_factory):
+    """Every bundle (built for zero-a10g) started ONCE, all at the same time, each from a copy of its folder
+    outside the repo, as Hugging Face starts a ZeroGPU Space: SPACES_ZERO_GPU=true, SPACES_ZERO_DEVICE_API_URL
+    at its own loopback stand-in of the device API, GRADIO_SSR_MODE=true (Node renders the pages)."""
+    from contextlib import ExitStack
+    ARTIFACTS.mkdir(exist_ok=True)
+    running, taken = {}, set()
+    with ExitStack() as stack:
+        for name in NAMES + [deploy.COMBINED]:
+            folder = tempfile_outside_repo(tmp_path_factory) / name
+            shutil.copytree(bundles / name, folder)
+            device = stack.enter_context(standins.device_api(GPU))
+            port, log = free_port_pair(taken), ARTIFACTS / f"zero-gpu-{name}.log"
+            proc = start_bundle(folder, log, port, {"SPACES_ZERO_GPU": "true", "SPACES_ZERO_DEVICE_API_URL": device.url,
+                                                    "GRADIO_SSR_MODE": "true"})
+            stack.callback(stop, proc)
+            running[name] = {"url": f"http://127.0.0.1:{port}/", "device": device, "log": log, "proc": proc,
+                             "folder": folder}
+        for r in running.values():
+            wait_up(r["proc"], r["url"] + "gradio_api/info", r["log"], timeout=1500)
+        yield running
+
+
+@pytest.mark.slow
+@STARTUP
+@pytest.mark.parametrize("name", NAMES + [deploy.COMBINED])
+def test_bundle_checks_in_with_zero_gpu_and_renders_server_side(zero_gpu_runtime, name):
+    r = zero_gpu_runtime[name]
+    log = r["log"].read_text()
+    assert "shared from " + str(r["folder"].resolve()) in log
+    assert r["device"].paths("POST").count("/startup-report") == 1, r["device"].requests  # ZeroGPU lets it start
+    assert "with SSR" in log  # Node in front, Python behind it: one Node server for the whole app
+    for page in [""] + ([n for n, _, _ in spaces_in(name)] if name == deploy.COMBINED else []):
+        html = httpx.get(r["url"] + page, timeout=60)
+        assert html.status_code == 200 and html.headers.get("x-sveltekit-page") == "true"  # rendered by Node
+
+
+@pytest.mark.slow
+@STARTUP
+@pytest.mark.parametrize("name", NAMES + [deploy.COMBINED])
+def test_bundle_exposes_every_predict_endpoint_and_each_mcp_tool_once(zero_gpu_runtime, name):
+    r = zero_gpu_runtime[name]
+    info = httpx.get(r["url"] + "gradio_api/info", timeout=60).json()["named_endpoints"]
+    for space, _, endpoint in spaces_in(name):
+        assert f"/{endpoint}" in info, sorted(info)
+        for other in deploy.endpoints(space):  # every endpoint its app.py names, under its documented name
+            assert "/" + (gallery.api_name(space, other) if name == deploy.COMBINED else other) in info
+    tools = [t["name"] for t in httpx.get(r["url"] + "gradio_api/mcp/schema", timeout=60).json()]
+    assert len(tools) == len(set(tools)), tools
+    for _, _, endpoint in spaces_in(name):
+        assert endpoint in tools
+    assert r["proc"].poll() is None  # still serving
+
+
+@pytest.mark.slow
+@STARTUP
+@pytest.mark.skipif(GPU is None, reason="ZeroGPU's worker process needs a real NVIDIA GPU (none here); "
+                                        "the CPU test below answers every first example from the bundles")
+@pytest.mark.parametrize("name", NAMES + [deploy.COMBINED])
+def test_every_space_answers_its_first_example_on_zero_gpu(zero_gpu_runtime, name, tmp_path):
+    r = zero_gpu_runtime[name]
+    client = Client(r["url"], verbose=False)
+    for space, page, endpoint in spaces_in(name):
+        sample = gallery.sample_request(r["url"], endpoint, page=page)
+        assert client.predict(*gallery.client_args(sample, tmp_path), api_name=f"/{endpoint}") is not None
+    assert "/schedule" in " ".join(r["device"].paths("POST"))  # the call went through ZeroGPU's scheduler
+    assert r["proc"].poll() is None
+
+
+@pytest.mark.slow
+def test_combined_bundle_answers_every_first_example_on_cpu(bundles, tmp_path_factory, tmp_path, gallery_server):
+    """The combined bundle, copied outside the repo and run from its folder with SSR on (no ZeroGPU: this
+    machine has no GPU for its worker), answers every Space's first example under its documented name, exactly
+    as the repo's own suite answers it."""
+    outside = tempfile_outside_repo(tmp_path_factory) / deploy.COMBINED
+    shutil.copytree(bundles / deploy.COMBINED, outside)
+    ARTIFACTS.mkdir(exist_ok=True)
+    log, port = ARTIFACTS / f"bundle-{deploy.COMBINED}.log", free_port()
+    url = f"http://127.0.0.1:{port}/"
+    proc = start_bundle(outside, log, port, {"GRADIO_SSR_MODE": "true"})
+    try:
+        wait_up(proc, url + "gradio_api/gallery/spaces.json", log)
+        assert "shared from " + str(outside.resolve()) in log.read_text()
+        client = Client(url, verbose=False)
+        for space, page, endpoint in spaces_in(deploy.COMBINED):
+            sample = gallery.sample_request(url, endpoint, page=page)
+            answer = client.predict(*gallery.client_args(sample, tmp_path), api_name=f"/{endpoint}")
+            repo = Client(gallery_server, verbose=False).predict(*gallery.client_args(sample, tmp_path),
+                                                                  api_name=f"/{endpoint}")
+            assert_same_answer(answer, repo)
+        listing = httpx.get(url + "gradio_api/gallery/spaces.json", timeout=10).json()["spaces"]
+        assert [c["name"] for c in listing if c["ok"]] == NAMES
+        assert proc.poll() is None
+    finally:
+        stop(proc)

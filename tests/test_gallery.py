@@ -1,5 +1,6 @@
-"""The gallery (`make demo`): every Space discovered and served on one port, a card per Space, and every Space
-answering `/predict` and surviving bad input through the live server."""
+"""The gallery (`make demo`, the combined Space): every Space discovered and served as a page of ONE Gradio app,
+a card per Space, and every Space answering its `<space>_predict` endpoint and surviving bad input through the
+live server."""
 import httpx
 import pytest
 from gradio_client import Client, handle_file
@@ -34,6 +35,10 @@ def test_space_readme_has_front_matter_and_embed_snippets(name):
         f"spaces/{name}/README.md: the Hub refuses a short_description over 60 characters"
     text = readme.read_text()
     assert "<iframe" in text and "<gradio-app" in text, f"spaces/{name}/README.md needs the embed snippets"
+    for line in text.splitlines():  # the photo inputs offer the webcam and paste: the embedding page must allow them
+        if "<iframe" in line:
+            assert f'allow="{gallery.IFRAME_ALLOW}"' in line, line
+    assert all(d.count("/") == 1 for d in meta.get("datasets") or []), "dataset ids need their owner: owner/name"
 
 
 def test_landing_page_links_every_space_and_escapes_text():
@@ -41,14 +46,15 @@ def test_landing_page_links_every_space_and_escapes_text():
                                                   "chapter": "c", "thumbnail": False, "ok": False, "error": "<b>"}]
     page = gallery.landing_page(cards)
     for name in NAMES:
-        assert f'href="{name}/"' in page and f'id="card-{name}"' in page
-    assert "<script>" not in page.split("<script>for")[0].replace("<script type", "")
+        assert f'href="{name}"' in page and f'id="card-{name}"' in page and gallery.api_name(name) in page
+    assert "<script" not in page
     assert "&lt;script&gt;" in page and "Unavailable here: &lt;b&gt;" in page
 
 
 def test_embed_snippets():
     assert gallery.embed_iframe("https://u-pets.hf.space") == \
-        '<iframe src="https://u-pets.hf.space" frameborder="0" width="850" height="900"></iframe>'
+        ('<iframe src="https://u-pets.hf.space" frameborder="0" width="850" height="900" '
+         'allow="camera; clipboard-read; clipboard-write"></iframe>')
     snippet = gallery.embed_component("https://u-pets.hf.space")
     assert '<gradio-app src="https://u-pets.hf.space"></gradio-app>' in snippet and "/6.31.0/gradio.js" in snippet
 
@@ -58,33 +64,36 @@ def test_embed_snippets():
 
 @pytest.mark.slow
 def test_gallery_serves_landing_page_every_space_and_the_web_component_script(gallery_server):
-    spaces = httpx.get(gallery_server + "gallery.json", timeout=10).json()["spaces"]
+    extra = gallery_server + gallery.EXTRA
+    spaces = httpx.get(extra + "/spaces.json", timeout=10).json()["spaces"]
     assert [(c["name"], c["ok"]) for c in spaces] == [(n, True) for n in NAMES], spaces
-    page = httpx.get(gallery_server, timeout=10)
-    assert page.status_code == 200 and page.text.count('class="card"') == len(NAMES)
+    assert httpx.get(gallery_server, timeout=10).status_code == 200
+    config = httpx.get(gallery_server + "config", timeout=30).json()
+    landing = next(c["props"]["value"] for c in config["components"] if c["props"].get("elem_id") == "landing")
+    assert landing.count('class="card"') == len(NAMES)
+    assert [p[0] for p in config["pages"]] == ["", *NAMES]  # one app, a page per Space
     for name in NAMES:
-        assert httpx.get(f"{gallery_server}{name}/config", timeout=30).status_code == 200
-        thumb = httpx.get(f"{gallery_server}thumbnails/{name}", timeout=10)
+        assert httpx.get(f"{gallery_server}{name}", timeout=30).status_code == 200
+        thumb = httpx.get(f"{extra}/thumbnails/{name}", timeout=10)
         assert thumb.status_code == 200 and thumb.headers["content-type"].startswith("image/")
-    assert httpx.get(gallery_server + "thumbnails/..%2Fpyproject.toml", timeout=10).status_code == 404
-    js = httpx.get(gallery_server + "gradio.js", timeout=10)
-    assert js.status_code == 200 and "import" in js.text
+    assert httpx.get(extra + "/thumbnails/..%2Fpyproject.toml", timeout=10).status_code == 404
+    js = httpx.get(extra + "/gradio.js", timeout=10)
+    assert js.status_code == 200 and "import" in js.text and js.headers["access-control-allow-origin"] == "*"
 
 
-def sample_args(space_url: str, folder) -> list:
-    sample = gallery.sample_request(space_url)
+def sample_args(server: str, name: str, folder) -> list:
+    sample = gallery.sample_request(server, gallery.api_name(name), page=name)
     return gallery.client_args(sample, folder), sample
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_every_space_answers_predict_and_lists_it_as_an_mcp_tool(gallery_server, name, tmp_path):
-    space = f"{gallery_server}{name}/"
-    args, _ = sample_args(space, tmp_path)
-    result = Client(space, verbose=False).predict(*args, api_name="/predict")
+    args, _ = sample_args(gallery_server, name, tmp_path)
+    result = Client(gallery_server, verbose=False).predict(*args, api_name=f"/{gallery.api_name(name)}")
     assert result is not None and result != []
-    tools = httpx.get(space + "gradio_api/mcp/schema", timeout=30).json()
-    assert any("predict" in t["name"] for t in tools)
+    tools = [t["name"] for t in httpx.get(gallery_server + "gradio_api/mcp/schema", timeout=30).json()]
+    assert gallery.api_name(name) in tools and len(tools) == len(set(tools))
 
 
 def bad_values(sample: dict, image_battery) -> list[list]:
@@ -101,16 +110,15 @@ def bad_values(sample: dict, image_battery) -> list[list]:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_bad_input_gets_an_error_and_the_space_keeps_serving(gallery_server, image_battery, name, tmp_path):
-    space = f"{gallery_server}{name}/"
-    args, sample = sample_args(space, tmp_path)
-    client = Client(space, verbose=False)
+    args, sample = sample_args(gallery_server, name, tmp_path)
+    client, endpoint = Client(gallery_server, verbose=False), f"/{gallery.api_name(name)}"
     for bad in bad_values(sample, image_battery):
         try:
-            client.predict(*bad, api_name="/predict")  # an answer is fine too (e.g. None means "use default")
+            client.predict(*bad, api_name=endpoint)  # an answer is fine too (e.g. None means "use default")
         except AppError as e:  # a gr.Error carries its message; any other exception arrives as error None
             assert e.message and "has not enabled verbose error reporting" not in str(e), (name, bad, str(e))
-    assert client.predict(*args, api_name="/predict") is not None
-    assert httpx.get(gallery_server + "gallery.json", timeout=10).status_code == 200
+    assert client.predict(*args, api_name=endpoint) is not None
+    assert httpx.get(gallery_server + gallery.EXTRA + "/spaces.json", timeout=10).status_code == 200
 
 
 def test_images_gradio_caches_are_never_seen_half_written(tmp_path):

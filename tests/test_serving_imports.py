@@ -23,7 +23,7 @@ print(json.dumps(sorted({{m.split(".")[0] for m in sys.modules}} & set({stack!r}
 def loaded_training_modules(body: str, cwd: Path = REPO) -> list[str]:
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
     out = subprocess.run([sys.executable, "-c", REPORT.format(body=body, stack=TRAINING_STACK)], cwd=cwd, env=env,
-                         capture_output=True, text=True, timeout=300)
+                         capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
 

@@ -4,7 +4,7 @@
     python -m shared.benchmarks.load --url http://127.0.0.1:7860/ --space pets --clients 5 --requests 4
     python -m shared.bench load                           # the same through the benchmark runner (table + JSON)
 
-Each Space's request is its first example, sent to its `/predict` endpoint (`shared.gallery.sample_request`),
+Each Space's request is its first example, sent to its `<space>_predict` endpoint (`shared.gallery.sample_request`),
 by `--clients` concurrent gradio_client clients (threads) of `--requests` calls each. Every call must
 succeed; the row says how many errors, p50 / p95 / max latency and the throughput. Without `--url` the
 script starts `python -m shared.gallery` itself and first reports the suite's cold start: seconds from process
@@ -39,8 +39,8 @@ def free_port() -> int:
 
 
 def prepared_call(url: str, name: str, folder: Path) -> tuple[list, dict]:
-    "(args for Client.predict, sample info) for the Space at url/name/: its first example."
-    sample = gallery.sample_request(url.rstrip("/") + f"/{name}/")
+    "(args for Client.predict, sample info) for the Space on page url/name of the suite: its first example."
+    sample = gallery.sample_request(url, gallery.api_name(name), page=name)
     sub = folder / name
     sub.mkdir(exist_ok=True)
     return gallery.client_args(sample, sub), sample
@@ -48,7 +48,7 @@ def prepared_call(url: str, name: str, folder: Path) -> tuple[list, dict]:
 
 def predict_once(url: str, name: str, args: list):
     from gradio_client import Client
-    return Client(url.rstrip("/") + f"/{name}/", verbose=False).predict(*args, api_name="/predict")
+    return Client(url, verbose=False).predict(*args, api_name=f"/{gallery.api_name(name)}")
 
 
 def load_space(url: str, name: str, args: list, clients: int, requests: int) -> dict:
@@ -61,7 +61,7 @@ def load_space(url: str, name: str, args: list, clients: int, requests: int) -> 
 
     def worker():
         try:
-            client = Client(url.rstrip("/") + f"/{name}/", verbose=False)
+            client = Client(url, verbose=False)
         except Exception as e:  # noqa: BLE001 - a client that cannot connect is an error to count
             with lock:
                 errors.extend([f"connect: {type(e).__name__}: {e}"] * requests)
@@ -74,7 +74,7 @@ def load_space(url: str, name: str, args: list, clients: int, requests: int) -> 
         for _ in range(requests):
             start = time.perf_counter()
             try:
-                client.predict(*args, api_name="/predict")
+                client.predict(*args, api_name=f"/{gallery.api_name(name)}")
                 with lock:
                     latencies.append(time.perf_counter() - start)
             except Exception as e:  # noqa: BLE001
@@ -129,7 +129,7 @@ def cold_start(proc: subprocess.Popen, url: str, names: list[str], t0: float, fo
         predict_once(url, name, args)
         calls[name] = args
     every = time.perf_counter() - t0
-    up = httpx.get(url + "gallery.json", timeout=10).json()["spaces"]
+    up = httpx.get(url + gallery.EXTRA + "/spaces.json", timeout=10).json()["spaces"]
     row = {"space": "suite cold start", "landing_page_s": round(landing, 1), "every_predict_s": round(every, 1),
            "spaces": len(names), "loaded_ok": sum(c.get("ok", False) for c in up)}
     return row, calls
@@ -157,7 +157,7 @@ def run(args) -> list[dict]:
                 print(table([row]), flush=True)
             else:
                 url = url.rstrip("/") + "/"
-                names = names or [c["name"] for c in httpx.get(url + "gallery.json", timeout=10).json()["spaces"]
+                names = names or [c["name"] for c in httpx.get(url + gallery.EXTRA + "/spaces.json", timeout=10).json()["spaces"]
                                   if c.get("ok")]
                 calls = {n: prepared_call(url, n, folder)[0] for n in names}
             for name in names:

@@ -10,7 +10,7 @@ from PIL import Image
 from shared import artifact, runtime
 from shared.images import open_image
 
-from .config import ServingConfig
+from .config import ServingConfig, is_cat_breed
 
 
 def softmax(x: np.ndarray) -> np.ndarray:
@@ -29,6 +29,8 @@ class Predictor:
         self.breeds = self.labels  # the pets data's labels are breeds; a model of your own labels has its own
         self.mean = np.asarray(self.serving.mean, np.float32).reshape(1, 3, 1, 1)
         self.std = np.asarray(self.serving.std, np.float32).reshape(1, 3, 1, 1)
+        # label -> species one-hot (the pets data's labels are breeds; Oxford's naming tells cats from dogs)
+        self.species_of_label = np.array([[is_cat_breed(b), not is_cat_breed(b)] for b in self.labels], np.float32)
         self.model = runtime.OnnxModel(onnx)
         if self.model.outputs[:3] != ["logits", "cams", "features"]:
             raise artifact.ArtifactError(f"pets model.onnx answers {self.model.outputs}, not logits, cams, features: "
@@ -58,8 +60,12 @@ class Predictor:
         flip = self.serving.tta == "flip" if tta is None else tta
         logits = self.run(images, flip)["logits"]
         n = len(self.labels)
-        probs = np.concatenate([softmax(logits[:, :n]), softmax(logits[:, n:])] if self.species else
-                               [softmax(logits)], -1)
+        if self.species:
+            labels, mix = softmax(logits[:, :n]), self.serving.species_mix
+            species = (1 - mix) * softmax(logits[:, n:]) + mix * labels @ self.species_of_label
+            probs = np.concatenate([labels, species], -1)
+        else:
+            probs = softmax(logits)
         return (probs[:len(images)] + probs[len(images):]) / 2 if flip else probs
 
     def predict(self, images) -> list[tuple[dict, dict]]:

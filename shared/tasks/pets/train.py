@@ -66,9 +66,10 @@ def to_onnx(model: nn.Module, config: dict) -> bytes:
 class PetsLoss(nn.Module):
     "Cross-entropy on cat/dog for every photo, plus on the breed for photos whose breed is known."
 
-    def __init__(self, n_breeds: int, species_of: torch.Tensor, breed_weight: float = 1.0, smoothing: float = 0.0):
+    def __init__(self, n_breeds: int, species_of: torch.Tensor, breed_weight: float = 1.0, smoothing: float = 0.0,
+                 species_mix: float = 0.0):
         super().__init__()
-        self.n_breeds, self.breed_weight, self.smoothing = n_breeds, breed_weight, smoothing
+        self.n_breeds, self.breed_weight, self.smoothing, self.species_mix = n_breeds, breed_weight, smoothing, species_mix
         self.register_buffer("species_of", species_of)
 
     def forward(self, out, targ):
@@ -81,10 +82,14 @@ class PetsLoss(nn.Module):
                                                               label_smoothing=self.smoothing)
         return loss
 
-    def activation(self, out):  # what fastai's learn.predict / get_preds report: both softmaxes side by side
+    def activation(self, out):
+        "What learn.predict / get_preds report, as the Space serves it: label softmax, then cat/dog (see species_mix)."
         if not len(self.species_of):
             return out.softmax(-1)
-        return torch.cat([out[:, :self.n_breeds].softmax(-1), out[:, self.n_breeds:].softmax(-1)], -1)
+        breeds = out[:, :self.n_breeds].softmax(-1)
+        from_breeds = breeds @ F.one_hot(self.species_of[:self.n_breeds], 2).to(breeds.dtype)
+        species = (1 - self.species_mix) * out[:, self.n_breeds:].softmax(-1) + self.species_mix * from_breeds
+        return torch.cat([breeds, species], -1)
 
     def decodes(self, probs):
         return probs[:, :self.n_breeds].argmax(-1)
@@ -156,7 +161,8 @@ def learner(cfg: Config, df=None, labels=None):
     if cfg.pretrained:
         model[0].load_state_dict(pretrained_body(cfg.arch))
     metrics = [BreedAccuracy(len(labels))] + ([SpeciesAccuracy(species)] if len(species) else [])
-    learn = Learner(dls, model, loss_func=PetsLoss(len(labels), species, cfg.breed_weight, cfg.label_smoothing),
+    learn = Learner(dls, model, loss_func=PetsLoss(len(labels), species, cfg.breed_weight, cfg.label_smoothing,
+                                                   cfg.species_mix),
                     metrics=metrics, wd=cfg.wd, splitter=lambda m: [params(m[0]), params(m[1])])
     learn.breeds = list(labels)
     if cfg.mixed_precision and torch.cuda.is_available():
@@ -292,6 +298,7 @@ def export(learn, cfg: Config) -> tuple[dict, dict]:
     mean, std = pretrained.stats(cfg.arch)
     serving = ServingConfig(arch=cfg.arch, labels=list(learn.breeds), species=list(species_of(cfg)), size=cfg.size,
                             mean=list(mean), std=list(std), dropout=cfg.dropout, tta="flip" if cfg.tta else None,
+                            species_mix=cfg.species_mix if species_of(cfg) else 0.0,
                             base_model=pretrained.KNOWN[cfg.arch].base_model
                             if cfg.pretrained and pretrained.known(cfg.arch) else None)
     return learn.model.float().state_dict(), {**serving.to_dict(), "train_config": asdict(cfg)}
