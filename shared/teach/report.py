@@ -44,7 +44,8 @@ def confusion_image(labels: list[str], confusion: np.ndarray, cell: int = 44) ->
     small, big = font(13), font(15)
     margin = 10 + max(int(small.getlength(n)) for n in names)
     top = 40 + margin
-    w, h = margin + k * cell + 20, top + k * cell + 30
+    caption = "rows: true label (each photo held out)"
+    w, h = max(margin + k * cell + 20, int(small.getlength(caption)) + 10), top + k * cell + 30
     img = Image.new("RGB", (w, h), "white")
     draw = ImageDraw.Draw(img)
     draw.text((margin, 6), "predicted label", fill="black", font=big)
@@ -64,5 +65,5 @@ def confusion_image(labels: list[str], confusion: np.ndarray, cell: int = 44) ->
             if confusion[i, j]:
                 draw.text((box[0] + cell // 2, box[1] + cell // 2), str(confusion[i, j]), fill="black", font=big,
                           anchor="mm")
-    draw.text((4, h - 22), "rows: true label (each photo held out)", fill="black", font=small)
+    draw.text((4, h - 22), caption, fill="black", font=small)
     return np.asarray(img)
