@@ -101,7 +101,8 @@ def map_state(source: dict, target: dict, what: str = "") -> dict:
 def imagenet_state(arch: str, model) -> dict:
     "The package's ImageNet weights under the names of `model` (a timm `arch` with its 1000-class head)."
     import torch
-    state = torch.load(weights_file(arch), map_location="cpu", weights_only=True)
+    path = weights_file(arch)
+    state = torch.load(path, map_location="cpu", weights_only=True)
     return map_state(state, model.state_dict(), what=f"{arch} weights")
 
 

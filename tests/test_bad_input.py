@@ -173,8 +173,9 @@ class TestPets:
 
 # ---------------------------------------------------------------- colorize
 def lightness(img: Image.Image):
-    from shared.tasks.colorize import image_to_tensor, rgb_to_lab
-    return rgb_to_lab(image_to_tensor(img.convert("RGB")))[0].numpy()
+    from shared.tasks.colorize.colour import rgb_to_lab
+    rgb = np.asarray(img.convert("RGB"), np.float32).transpose(2, 0, 1) / 255.0
+    return np.asarray(rgb_to_lab(rgb))[0]
 
 
 class TestColorize:

@@ -120,6 +120,7 @@ def settle(root, timeout_ms: int = 60_000):
 def test_landing_page_has_a_card_per_space(page, gallery_server):
     page.goto(gallery_server)
     cards = page.locator("article.card")
+    cards.first.wait_for(timeout=60_000)  # the landing page is a Gradio page: its HTML renders in the browser
     assert cards.count() == len(NAMES)
     for name in NAMES:
         card = page.locator(f"#card-{name}")

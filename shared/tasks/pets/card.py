@@ -24,7 +24,9 @@ SCHEDULE = {
 frozen, its features of a photo never change, so they are computed once per photo and its mirror image, and the
 linear head is fitted on them as a multinomial logistic regression (L-BFGS to the optimum, L2 penalty `1/head_c`,
 balanced class weights). The breed rows learn from the Oxford photos; the cat/dog rows from every photo, Oxford's
-portraits and Kaggle's small photos weighing the same. That is what fits 2 CPU cores in one command. The `gpu`
+portraits and Kaggle's small photos weighing the same. The cat-or-dog answer combines the cat/dog head and the
+breeds' summed probabilities as a product of experts (geometric mean, `species_mix` 0.5): the head knows Kaggle's small photos, the breeds know the
+portraits. That is what fits 2 CPU cores in one command. The `gpu`
 preset runs the whole `fine_tune` (head, then the unfrozen network with augmentation) from the same offline weights.""",
     False: """Trained with fastai's `fine_tune`: `freeze_epochs` of the head on the frozen pretrained body, then
 `epochs` of the whole network with discriminative learning rates and fastai's augmentation.""",

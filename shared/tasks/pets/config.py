@@ -36,8 +36,9 @@ class Config:
     mixed_precision: bool = False
     workers: int = 1
     tta: bool = False            # serve (and measure) the average of the photo and its mirror image
-    species_mix: float = 0.5     # cat-or-dog answer: this share from the breeds' summed probabilities, the rest from
-                                 # the cat/dog head (two views: breeds know Oxford's portraits, the head Kaggle's photos)
+    species_mix: float = 0.5     # cat-or-dog answer: the cat/dog head's and the breeds' summed probabilities combined
+                                 # as a product of experts, p ~ head^(1-mix) x breeds^mix (breeds know Oxford's
+                                 # portraits, the head Kaggle's small photos)
     seed: int = 42
 
 
@@ -80,7 +81,7 @@ class ServingConfig:
     std: list
     dropout: float = 0.0
     tta: str | None = None        # "flip": average the photo and its mirror image
-    species_mix: float = 0.0       # cat/dog = (1 - mix) x the cat/dog head + mix x the summed breed probabilities
+    species_mix: float = 0.0       # cat/dog ~ (cat/dog head)^(1 - mix) x (summed breed probabilities)^mix
     base_model: str | None = None  # the pretrained weights' Hub id
 
     @property

@@ -62,7 +62,9 @@ class Predictor:
         n = len(self.labels)
         if self.species:
             labels, mix = softmax(logits[:, :n]), self.serving.species_mix
-            species = (1 - mix) * softmax(logits[:, n:]) + mix * labels @ self.species_of_label
+            log_head, log_labels = (np.log(np.maximum(p, 1e-12)) for p in (softmax(logits[:, n:]),
+                                                                            labels @ self.species_of_label))
+            species = softmax((1 - mix) * log_head + mix * log_labels)  # a product of the two experts
             probs = np.concatenate([labels, species], -1)
         else:
             probs = softmax(logits)

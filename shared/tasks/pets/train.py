@@ -55,11 +55,13 @@ class Served(nn.Module):
 
 
 def to_onnx(model: nn.Module, config: dict) -> bytes:
-    from shared.export import onnx_bytes
+    """model.onnx: x (batch, 3, size, size) -> logits, cams, features. Weights stored as float16 (BatchNorm left
+    unfolded so the stored numbers are the safetensors' own; ONNX Runtime fuses it at start): half the size."""
+    from shared.export import float16_weights, onnx_bytes
     example = torch.zeros(1, 3, config["size"], config["size"])
-    return onnx_bytes(Served(model.float().eval()), (example,), ["x"], ["logits", "cams", "features"],
-                      dynamic_axes={"x": {0: "batch"}, "logits": {0: "batch"}, "cams": {0: "batch"},
-                                    "features": {0: "batch"}})
+    return float16_weights(onnx_bytes(Served(model.float().eval()), (example,), ["x"], ["logits", "cams", "features"],
+                                      dynamic_axes={"x": {0: "batch"}, "logits": {0: "batch"}, "cams": {0: "batch"},
+                                                    "features": {0: "batch"}}, fold_constants=False))
 
 
 # ---------------------------------------------------------------- loss and metrics
@@ -88,7 +90,9 @@ class PetsLoss(nn.Module):
             return out.softmax(-1)
         breeds = out[:, :self.n_breeds].softmax(-1)
         from_breeds = breeds @ F.one_hot(self.species_of[:self.n_breeds], 2).to(breeds.dtype)
-        species = (1 - self.species_mix) * out[:, self.n_breeds:].softmax(-1) + self.species_mix * from_breeds
+        log_head, log_breeds = out[:, self.n_breeds:].log_softmax(-1), from_breeds.clamp(min=1e-12).log()
+        species = ((1 - self.species_mix) * log_head.clamp(min=float(np.log(1e-12)))
+                   + self.species_mix * log_breeds).softmax(-1)
         return torch.cat([breeds, species], -1)
 
     def decodes(self, probs):
@@ -294,6 +298,7 @@ def solve_logistic(x: torch.Tensor, y: torch.Tensor, n_classes: int, c: float, s
 
 # ---------------------------------------------------------------- artifact and evaluation
 def export(learn, cfg: Config) -> tuple[dict, dict]:
+    from shared.export import half_rounded
     from shared.tasks.pets.config import ServingConfig
     mean, std = pretrained.stats(cfg.arch)
     serving = ServingConfig(arch=cfg.arch, labels=list(learn.breeds), species=list(species_of(cfg)), size=cfg.size,
@@ -301,7 +306,10 @@ def export(learn, cfg: Config) -> tuple[dict, dict]:
                             species_mix=cfg.species_mix if species_of(cfg) else 0.0,
                             base_model=pretrained.KNOWN[cfg.arch].base_model
                             if cfg.pretrained and pretrained.known(cfg.arch) else None)
-    return learn.model.float().state_dict(), {**serving.to_dict(), "train_config": asdict(cfg)}
+    # float16 storage (half the size): the learner's weights are rounded first, so it answers as the artifact does
+    state = {k: v.half() if v.is_floating_point() else v
+             for k, v in half_rounded(learn.model.float()).state_dict().items()}
+    return state, {**serving.to_dict(), "train_config": asdict(cfg)}
 
 
 def evaluate(learn, cfg: Config) -> dict:
