@@ -92,7 +92,8 @@ def test_taught_artifact_is_the_taught_head_and_serves(base, tmp_path, data):
     photo = served.open(photos_of(images, "pug")[6])
     answer, species = served.predict([photo])[0]
     expected = teacher.classify(taught, base, photo)
-    assert species == {} and max(abs(answer[k] - expected[k]) for k in answer) < 1e-4
+    # the served head is stored like the base model's (float16 weights): the same answer to ~1e-3
+    assert species == {} and max(abs(answer[k] - expected[k]) for k in answer) < 5e-3
     with zipfile.ZipFile(tmp_path / "t.zip") as zf:
         assert sorted(zf.namelist()) == sorted(f"taught/{f}" for f in ("model.safetensors", "model.onnx",
                                                                         "config.json", "README.md"))

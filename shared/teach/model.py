@@ -55,12 +55,13 @@ def taught_onnx(base_onnx: Path, old: tuple[np.ndarray, np.ndarray], new: tuple[
     return model.SerializeToString()
 
 
-def check(onnx: bytes, taught: Taught, size: int) -> None:
-    "Run the taught model.onnx: its logits must be the taught head over its own features."
+def check(onnx: bytes, head: tuple[np.ndarray, np.ndarray], size: int) -> None:
+    "Run the taught model.onnx: its logits must be the taught head (as stored: float16 if the base is) over its features."
     from shared import runtime
     rng = np.random.default_rng(0)
     out = runtime.OnnxModel(onnx, threads=1).run(x=rng.normal(size=(1, 3, size, size)).astype(np.float32))
-    expected = out["features"] @ taught.weight.T + taught.bias
+    w, b = (a.astype(np.float32) for a in head)
+    expected = out["features"] @ w.T + b
     if out["logits"].shape != expected.shape or not np.allclose(out["logits"], expected, rtol=1e-3, atol=1e-3):
         raise artifact.ArtifactError("the taught model.onnx does not compute the taught head: not written")
 
@@ -85,11 +86,10 @@ def write(taught: Taught, base_source: str, out: Path, zip_name: str = "photos.z
     if any(key not in arrays for key in HEAD):
         raise artifact.ArtifactError(f"{folder} has no {HEAD} tensors: not the pets network")
     old = tuple(arrays[key] for key in HEAD)
-    new = (taught.weight, taught.bias)
+    new = tuple(np.ascontiguousarray(n.astype(o.dtype)) for n, o in zip((taught.weight, taught.bias), old))
     onnx = taught_onnx(folder / artifact.ONNX, old, new)
-    check(onnx, taught, base["size"])
-    for key, old_array, new_array in zip(HEAD, old, new):
-        arrays[key] = np.ascontiguousarray(new_array.astype(old_array.dtype))
+    check(onnx, new, base["size"])
+    arrays.update(zip(HEAD, new))
     source = base_source if not Path(base_source).is_dir() else (base.get("base_model") or "")
     cfg = config(base, taught, source, zip_name)
     return artifact.save_arrays(out, arrays, cfg, card(taught, cfg, source), onnx)
