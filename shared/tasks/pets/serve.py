@@ -26,7 +26,6 @@ class Predictor:
         self.config = config
         self.serving = ServingConfig.from_dict(config)
         self.labels, self.species, self.size = list(self.serving.labels), list(self.serving.species), self.serving.size
-        self.breeds = self.labels  # the pets data's labels are breeds; a model of your own labels has its own
         self.mean = np.asarray(self.serving.mean, np.float32).reshape(1, 3, 1, 1)
         self.std = np.asarray(self.serving.std, np.float32).reshape(1, 3, 1, 1)
         # label -> species one-hot (the pets data's labels are breeds; Oxford's naming tells cats from dogs)

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from fastai.metrics import Metric
 
 from shared import artifact, pretrained
-from shared.tasks.pets.card import card  # noqa: F401  (the task interface: shared.train writes the card)
+from shared.tasks.pets.card import base_model, card  # noqa: F401  (card: the task interface)
 from shared.tasks.pets.config import PRESETS, SPECIES, Config, is_cat_breed, species_of  # noqa: F401
 from shared.tasks.pets.data import items
 
@@ -304,8 +304,7 @@ def export(learn, cfg: Config) -> tuple[dict, dict]:
     serving = ServingConfig(arch=cfg.arch, labels=list(learn.breeds), species=list(species_of(cfg)), size=cfg.size,
                             mean=list(mean), std=list(std), dropout=cfg.dropout, tta="flip" if cfg.tta else None,
                             species_mix=cfg.species_mix if species_of(cfg) else 0.0,
-                            base_model=pretrained.KNOWN[cfg.arch].base_model
-                            if cfg.pretrained and pretrained.known(cfg.arch) else None)
+                            base_model=base_model(cfg))
     # float16 storage (half the size): the learner's weights are rounded first, so it answers as the artifact does
     state = {k: v.half() if v.is_floating_point() else v
              for k, v in half_rounded(learn.model.float()).state_dict().items()}
