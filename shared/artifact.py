@@ -93,7 +93,8 @@ def resolve(source, files=FILES) -> Path:
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, RepositoryNotFoundError
     try:
-        return Path(snapshot_download(repo_id, revision=revision, allow_patterns=list(files)))
+        # companion artifacts live in subfolders (a sentiment transformer's n-gram baseline/): same file names
+        return Path(snapshot_download(repo_id, revision=revision, allow_patterns=[*files, *(f"*/{f}" for f in files)]))
     except (LocalEntryNotFoundError, RepositoryNotFoundError, HfHubHTTPError, OSError) as e:
         raise ArtifactError(f"could not get model {source!r} from the Hugging Face Hub: {e}") from e
 

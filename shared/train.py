@@ -78,6 +78,8 @@ def main(argv=None):
     config = {**config, "metrics": metrics, "command": command}
     onnx = export.servable(args.task, state, config) if hasattr(task, "to_onnx") else None
     folder = artifact.save(args.out, state, config, task.card(cfg, metrics, command), onnx=onnx)
+    if hasattr(task, "after_save"):  # files the task keeps beside the artifact's own (sentiment: its baseline/)
+        task.after_save(folder, cfg)
     print(f"saved {folder}", flush=True)
     if args.push_to_hub:
         print(f"pushed to {artifact.push(folder, args.push_to_hub)}", flush=True)

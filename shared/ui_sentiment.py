@@ -4,7 +4,38 @@ from __future__ import annotations
 import re
 
 from shared.tasks.sentiment.config import MAX_CHARS
-from shared.tasks.sentiment.serve import Reading
+from shared.tasks.sentiment.serve import BadText, Reading
+
+UNKNOWN = ("The model knows none of these words, so it cannot judge. It learned from English IMDB movie reviews: "
+           "please write a few sentences about a film.")
+TRANSFORMER = "Transformer: pretrained MiniLM, fine-tuned on IMDB"
+BASELINE = "Baseline: n-gram NBSVM++, trained from scratch"
+
+
+def answer(predictor, review):
+    """Everything the Space shows for a review: (verdict probabilities, the baseline's word pushes, a verdict
+    paragraph, the transformer's probabilities, the baseline's probabilities). `predictor`: an n-gram Predictor
+    (the two last are then None) or serve_both.BothModels. Raises BadText for input that cannot be judged."""
+    both = hasattr(predictor, "transformer")
+    verdict_ = predictor.read(review)
+    reading = verdict_.baseline if both else verdict_
+    if reading.known == 0:
+        raise BadText(UNKNOWN)
+    probs = verdict_.probs
+    order = lambda d: {k: d[k] for k in ("positive", "negative")}
+    text = verdict(reading, probs, verdict_.transformer if both else None)
+    return (order(probs), display_tokens(reading.tokens, reading.weights), text,
+            order(verdict_.transformer) if both else None, order(reading.probs) if both else None)
+
+
+def sentence_pushes(predictor, review) -> list[tuple[str, float | None]]:
+    "The transformer's sentence attributions for gr.HighlightedText (scaled to [-1, 1]); needs BothModels."
+    if not hasattr(predictor, "transformer"):
+        raise BadText("This model has no transformer: the word highlights above are its explanation.")
+    text, _ = predictor.baseline.prepare(review)
+    pushes = predictor.transformer.sentences(text)
+    scale = max((abs(w) for _, w in pushes), default=0.0) or 1.0
+    return [(s, round(w / scale, 3) if w else None) for s, w in pushes]
 
 
 def display_tokens(tokens: list[str], weights: list[float]) -> list[tuple[str, float | None]]:
@@ -37,9 +68,10 @@ def display_tokens(tokens: list[str], weights: list[float]) -> list[tuple[str, f
     return out
 
 
-def verdict(reading: Reading) -> str:
-    "One honest paragraph: the call, how sure, and what to be wary of."
-    label, p = max(reading.probs.items(), key=lambda kv: kv[1])
+def verdict(reading: Reading, probs: dict | None = None, transformer: dict | None = None) -> str:
+    """One honest paragraph: the call, how sure, what each model said (when there are two) and what to be wary of.
+    `probs`: the final probabilities (default: the reading's own)."""
+    label, p = max((probs or reading.probs).items(), key=lambda kv: kv[1])
     notes = []
     if reading.truncated:
         notes.append(f"Only the first {MAX_CHARS:,} characters were read (the review is longer).")
@@ -49,4 +81,10 @@ def verdict(reading: Reading) -> str:
         notes.append("Most of these words are unknown to the model (it learned from English IMDB reviews), "
                      "so the answer rests on the few it knows.")
     sure = "fairly sure" if p >= 0.8 else "leaning" if p >= 0.6 else "unsure, slightly"
-    return " ".join([f"**{label.capitalize()}** ({p:.0%}; {sure})."] + notes)
+    said = []
+    if transformer is not None:
+        call = lambda d: f"{max(d, key=d.get)} ({max(d.values()):.0%})"
+        agree = max(transformer, key=transformer.get) == max(reading.probs, key=reading.probs.get)
+        said = [f"The pretrained transformer says {call(transformer)}, the n-gram baseline says "
+                f"{call(reading.probs)}{'' if agree else ': they disagree, and the verdict weighs them as fitted on validation reviews'}."]
+    return " ".join([f"**{label.capitalize()}** ({p:.0%}; {sure})."] + said + notes)

@@ -162,3 +162,12 @@ def gallery_server():
         return
     with serve_gallery() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def tiny_minilm(tmp_path_factory, tiny_sentiment):
+    "The transformer path of the real training CLI (minilm-tiny: 48 reviews at 64 tokens), combined with tiny_sentiment."
+    from shared import train
+    out = tmp_path_factory.mktemp("minilm-tiny")
+    train.main(["sentiment", "--preset", "minilm-tiny", "--out", str(out), "--baseline-model", str(tiny_sentiment)])
+    return out

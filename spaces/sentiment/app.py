@@ -1,4 +1,5 @@
-"""Is this movie review positive or negative? Chapter 1's second model, with the words that decided it."""
+"""Is this movie review positive or negative? Chapter 1's NLP lesson: a pretrained transformer, fine-tuned, beside
+an n-gram baseline trained from scratch, and one verdict from both."""
 from pathlib import Path
 
 import gradio as gr
@@ -18,36 +19,48 @@ def predict(review: str):
         review: the text of a movie review (English; up to 30,000 characters are read).
 
     Returns:
-        a label dict {"positive": p, "negative": p}, each word with its push towards positive (+) or
-        negative (-), and a one-paragraph verdict (with notes on truncation or unknown words).
+        the verdict {"positive": p, "negative": p}, each word with its push towards positive (+) or negative (-)
+        in the n-gram baseline, a one-paragraph verdict, then the transformer's and the baseline's own answers.
     """
     try:
-        reading = predictor.read(review)
+        return show.answer(predictor, review)
     except BadText as e:
         raise gr.Error(str(e)) from e
-    if reading.known == 0:
-        raise gr.Error("The model knows none of these words, so it cannot judge. It learned from English "
-                       "IMDB movie reviews: please write a few sentences about a film.")
-    probs = {k: reading.probs[k] for k in ("positive", "negative")}
-    return probs, show.display_tokens(reading.tokens, reading.weights), show.verdict(reading)
+
+
+def explain(review: str):
+    """Each sentence's push in the transformer: how its answer moves when the sentence is left out."""
+    try:
+        return show.sentence_pushes(predictor, review)
+    except BadText as e:
+        raise gr.Error(str(e)) from e
 
 
 with gr.Blocks(title="Movie review sentiment") as demo:
-    gr.Markdown("# Positive or negative?\nChapter 1 of *Deep Learning for Coders*: a fastai text classifier "
-                "trained on 25,000 IMDB reviews. Paste a movie review; the words that pushed the decision are "
-                "highlighted (green: towards positive, red: towards negative).")
+    gr.Markdown("# Positive or negative?\nChapter 1 of *Deep Learning for Coders*: transfer learning for text. A "
+                "transformer pretrained on a billion sentences (all-MiniLM-L6-v2), fine-tuned with fastai on IMDB "
+                "reviews, beside an n-gram model trained from scratch; the verdict combines both.")
     with gr.Row():
         with gr.Column():
             review = gr.Textbox(label="Movie review", lines=8, max_lines=20,
                                 placeholder="The acting was wonderful, but the plot...")
             button = gr.Button("Classify", variant="primary")
         with gr.Column():
-            label = gr.Label(label="Sentiment")
+            label = gr.Label(label="Verdict (both models)")
             verdict = gr.Markdown()
-    words = gr.HighlightedText(label="Why: each word's exact share of the decision (+ positive, - negative)",
+    with gr.Row():
+        transformer = gr.Label(label=show.TRANSFORMER, num_top_classes=2)
+        baseline = gr.Label(label=show.BASELINE, num_top_classes=2)
+    words = gr.HighlightedText(label="The baseline's words: each one's exact share of its decision (+ positive, - negative)",
                                show_legend=False, show_inline_category=False)
+    with gr.Accordion("The transformer's sentences (slower: one pass per sentence)", open=False):
+        why = gr.Button("Which sentences moved the transformer?")
+        sentences = gr.HighlightedText(label="Each sentence's push (+ positive, - negative)", show_legend=False,
+                                       show_inline_category=False)
     gr.Examples(EXAMPLES, inputs=review, label="Real IMDB reviews (Maas et al., 2011), never seen in training")
-    gr.on([button.click, review.submit], predict, review, [label, words, verdict], api_name="predict")
+    gr.on([button.click, review.submit], predict, review, [label, words, verdict, transformer, baseline],
+          api_name="predict")
+    why.click(explain, review, sentences, api_name="explain")
 
 if __name__ == "__main__":
     ui.launch(demo)

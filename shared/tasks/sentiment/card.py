@@ -54,3 +54,40 @@ def comparison(metrics: dict) -> str:
 
 DATA_NOTE = """IMDB Large Movie Review Dataset (Maas et al., "Learning Word Vectors for Sentiment Analysis", ACL 2011):
 trained on the 25,000 training reviews, validated on 5,000 of the 25,000 test reviews (never seen in training)."""
+
+
+TRANSFORMER_ABOUT = """Sentiment: chapter 1's second model, as the chapter teaches it: transfer learning. A movie review ->
+positive or negative.
+
+The transformer is {origin}: pretrained by its authors on over a billion sentence pairs to embed sentences,
+then fine-tuned here with fastai (`fit_one_cycle`) as a classifier of IMDB reviews: mean pooling over its
+tokens and a new linear head, its word embeddings kept frozen. Reviews longer than its window keep their first
+{head} WordPiece tokens and their last ones ("head + tail", Sun et al. 2019: it beats head-only truncation on
+IMDB, where the verdict often comes last). It trains at {train_tokens} tokens and is served at {serve_tokens}
+(`model.onnx`, {weights} weights, run by ONNX Runtime with the `tokenizers` library: no transformers, no torch
+at serving time).
+
+The Space shows it beside the n-gram baseline (NBSVM++, trained from scratch in minutes, in `baseline/`: its
+word pushes are exact) and gives one verdict from both: a logistic regression over the two models' log-odds,
+fitted on validation reviews (`ensemble` in config.json), never on test reviews.
+"""
+
+
+def transformer_card(cfg: Config, metrics: dict, command: str) -> str:
+    from shared import pretrained
+    from shared.card import model_card
+    w = pretrained.TEXT[cfg.base]
+    about = TRANSFORMER_ABOUT.format(origin=w.origin, head=cfg.head_tokens, train_tokens=cfg.max_tokens,
+                                     serve_tokens=metrics.get("serve_tokens", cfg.serve_tokens), weights=metrics.get("served_weights", "float32"))
+    n = metrics.get("n_valid_reviews")
+    extra = (f"\nOn the same {n} validation reviews (from the IMDB test set, never trained on): the transformer "
+             f"**{metrics.get('transformer_accuracy')}**, the n-gram baseline {metrics.get('baseline_accuracy')}, "
+             f"the combined verdict **{metrics.get('accuracy')}** (cross-fitted: its weights fitted on one half, "
+             "scored on the other, both ways).\n")
+    return model_card(
+        "sentiment", title="Sentiment: IMDB movie reviews (fine-tuned MiniLM + n-gram baseline)",
+        task="text-classification", metrics=metrics, datasets=["stanfordnlp/imdb"], license="apache-2.0",
+        command=command, config=asdict(cfg), base_model=w.base_model,
+        metric_names={"accuracy": "accuracy (combined verdict)", "transformer_accuracy": "transformer accuracy",
+                      "baseline_accuracy": "n-gram baseline accuracy"},
+        about=about, data_note=DATA_NOTE, extra=extra)

@@ -14,7 +14,8 @@ DEFAULT_RULES = ["normalize_unicode", "rm_control_chars", "fix_html", "rm_html_t
 @dataclass
 class Config:
     preset: str = "cpu"
-    arch: str = "nbsvm"          # 'nbsvm' (NB-weighted n-gram bag, trains in minutes on CPU) or 'awd_lstm' (ULMFiT)
+    arch: str = "nbsvm"          # 'nbsvm' (NB-weighted n-gram bag, trains in minutes on CPU), 'minilm' (the pretrained
+                                 # all-MiniLM-L6-v2 transformer, fine-tuned) or 'awd_lstm' (ULMFiT)
     data: str = "imdb-full"      # folder under the data dir: 'imdb-full' (25k train / 5k valid), 'imdb' (1,000-review
                                  # sample), or 'download' (fastai's URLs.IMDB: 25k train / 25k test + 50k unlabelled)
     ngrams: int = 3              # nbsvm: word n-grams up to this length
@@ -33,6 +34,15 @@ class Config:
     lm_lr: float = 2e-3
     seq_len: int = 72
     drop_mult: float = 0.5
+    base: str = "all-MiniLM-L6-v2"   # minilm: the pretrained model (shared.pretrained.TEXT: from its pip package)
+    max_tokens: int = 256        # minilm: WordPiece tokens per review at training (head + tail; 512 = the model's max)
+    serve_tokens: int = 512      # minilm: ... and at serving (the window the ONNX model reads)
+    head_tokens: int = 64        # minilm: how many of them come from the review's start (the rest from its end)
+    freeze_embeddings: bool = True   # minilm: keep the word embeddings (half the parameters) as pretrained
+    quantize: bool = True        # minilm: int8 dynamic quantisation of model.onnx (if validation accuracy holds)
+    baseline_model: str = "spaces/sentiment/model"  # minilm: the n-gram model it is combined with in the Space
+    valid_samples: int = 0       # >0: validate on the first this many validation reviews
+    checkpoint: str = ""         # minilm: also save the fine-tuned weights here (safetensors) right after training
     max_train_samples: int = 0   # >0: a tiny run for tests and laptops
     workers: int = 0
     seed: int = 42
@@ -42,6 +52,12 @@ PRESETS = {
     "cpu": {},
     "gpu": dict(arch="awd_lstm", data="download", pretrained=True, lm_epochs=10, lm_lr=2e-3, epochs=4, lr=2e-2,
                 bs=64, workers=8, baseline=True, fp16_weights=False),
+    "minilm": dict(arch="minilm", lr=6e-5, wd=0.01, epochs=1, bs=16, drop_mult=0.5, max_train_samples=16_000,
+                   valid_samples=2_000, baseline=False, fp16_weights=True),
+    "minilm-gpu": dict(arch="minilm", lr=4e-5, wd=0.01, epochs=3, bs=32, max_tokens=512, freeze_embeddings=False,
+                       valid_samples=0, baseline=False, workers=8, fp16_weights=False),
+    "minilm-tiny": dict(arch="minilm", data="imdb", lr=1e-4, wd=0.01, epochs=1, bs=8, max_tokens=64,
+                        serve_tokens=64, max_train_samples=48, valid_samples=32, baseline=False),
     "tiny": dict(data="imdb", ngrams=2, min_df=1, max_vocab=20_000, epochs=1, bs=32, max_train_samples=300,
                  baseline=False),
 }

@@ -10,14 +10,27 @@ from .data import read_reviews
 
 def evaluate(predictor, limit: int = 0, data: str | None = None, baseline: bool | None = None) -> dict:
     """Accuracy of `predictor` on the validation reviews of the model's own data (`data` to override; `limit`: the
-    first `limit` of them, a fixed slice). The baseline runs on the full set only (cfg.baseline, or `baseline`)."""
+    first `limit` of them, a fixed slice). For the two models of a transformer artifact: the verdict's, each model's,
+    on the validation reviews after those its combination was fitted on. The TF-IDF baseline runs on the full set
+    only (cfg.baseline, or `baseline`)."""
     cfg = train_config(predictor.config.get("train_config", {}))
     if data:
         cfg = Config(**{**cfg.__dict__, "data": data})
     df = read_reviews(cfg)
-    valid = df[df.is_valid][:limit or None]
-    hits = [max(p, key=p.get) == label for p, label in zip(predictor.predict(list(valid.text)), valid.label)]
-    out = {"accuracy": round(float(np.mean(hits)), 4), "n_valid_reviews": int(len(valid))}
+    valid = df[df.is_valid]
+    both = hasattr(predictor, "transformer")
+    if both:  # the combination's weights were fitted on the first validation reviews: score the others
+        valid = valid[cfg.valid_samples:]
+    valid = valid[:limit or None]
+    accuracy = lambda probs: round(float(np.mean([max(p, key=p.get) == label for p, label in zip(probs, valid.label)])), 4)
+    texts = list(valid.text)
+    if both:  # each model once; the verdict combines their answers exactly as predictor.predict does
+        t = predictor.transformer.predict([predictor.baseline.prepare(x)[0] for x in texts])
+        b = predictor.baseline.predict(texts)
+        out = {"accuracy": accuracy([predictor.combine(*tb) for tb in zip(t, b)]), "n_valid_reviews": int(len(valid)),
+               "transformer_accuracy": accuracy(t), "baseline_accuracy": accuracy(b)}
+    else:
+        out = {"accuracy": accuracy(predictor.predict(texts)), "n_valid_reviews": int(len(valid))}
     if (cfg.baseline if baseline is None else baseline) and not limit:
         out.update(tfidf_baseline(df))
     return out

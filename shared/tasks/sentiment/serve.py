@@ -53,8 +53,13 @@ class Predictor:
         self.model = runtime.OnnxModel(onnx)
 
     @classmethod
-    def load(cls, source) -> "Predictor":
+    def load(cls, source):
+        """The serving predictor of a sentiment artifact: this n-gram Predictor, or for a transformer artifact the
+        pair of models with their combined verdict (serve_both.BothModels, which has the same `predict`)."""
         config, folder = artifact.load(source, task="sentiment")
+        if config.get("arch") == "minilm":
+            from .serve_both import BothModels
+            return BothModels.load(folder)
         return cls(config, artifact.load_arrays(folder), Path(folder) / artifact.ONNX)
 
     def prepare(self, text) -> tuple[str, bool]:

@@ -12,7 +12,6 @@ from torch import nn
 
 from shared import artifact
 
-from .card import card  # noqa: F401  (the training CLI writes it)
 from .config import LABELS, PRESETS, Config, ServingConfig, TokenizerConfig  # noqa: F401  (PRESETS: the CLI)
 from .data import read_reviews, unlabelled_reviews
 from .text import FASTAI_RULES, RULES, ngram_strings
@@ -137,6 +136,9 @@ def learner(cfg: Config):
     from fastai.losses import CrossEntropyLossFlat
     from fastai.metrics import accuracy
     df = read_reviews(cfg)
+    if cfg.arch == "minilm":
+        from . import transformer
+        return transformer.learner(cfg, df)
     if cfg.arch == "awd_lstm":
         return ulmfit_learner(cfg, df)
     tok_config = tokenizer_config(cfg)
@@ -181,6 +183,13 @@ def round_fp16(model: nn.Module):
 
 
 def fit(learn, cfg: Config):
+    if cfg.arch == "minilm":
+        from . import transformer
+        transformer.fit(learn, cfg)
+        if cfg.checkpoint:  # the expensive part is done: keep it whatever happens next
+            from safetensors.torch import save_file
+            save_file({k: v.contiguous() for k, v in learn.model.state_dict().items()}, cfg.checkpoint)
+        return learn
     if cfg.arch == "awd_lstm":
         return ulmfit_fit(learn, cfg)
     learn.fit_one_cycle(cfg.epochs, cfg.lr, wd=cfg.wd)
@@ -192,6 +201,9 @@ def fit(learn, cfg: Config):
 def evaluate(learn, cfg: Config) -> dict:
     """The card's metrics through the serving path: the exported weights in the ONNX Predictor on the validation
     reviews, and (cfg.baseline) the TF-IDF + logistic regression bar on the same ones."""
+    if cfg.arch == "minilm":
+        from .minilm_export import evaluate as minilm_evaluate
+        return minilm_evaluate(learn, cfg)
     from shared.evaluate import serving_predictor
     from .evaluate import evaluate as measure
     state, config = export(learn, cfg)
@@ -262,6 +274,9 @@ def awd_lstm_model(config: dict) -> nn.Module:
 
 # ---------------------------------------------------------------- artifact
 def export(learn, cfg: Config) -> tuple[dict, dict]:
+    if cfg.arch == "minilm":
+        from .minilm_export import export as minilm_export
+        return minilm_export(learn, cfg)
     info = learn.sentiment
     serving = ServingConfig(arch=cfg.arch, labels=list(LABELS), tokenizer=TokenizerConfig.from_dict(info["tokenizer"]),
                             vocab=info["vocab"], w_adj=cfg.w_adj, r_adj=cfg.r_adj, seq_len=cfg.seq_len,
@@ -277,6 +292,9 @@ def export(learn, cfg: Config) -> tuple[dict, dict]:
 def to_onnx(model: nn.Module, config: dict) -> bytes:
     "The nbsvm network in ONNX: n-gram ids (batch, n; 0 = padding) -> logits (batch, 2), any batch and length."
     from shared.export import onnx_bytes
+    if config["arch"] == "minilm":
+        from .minilm_export import to_onnx as minilm_onnx
+        return minilm_onnx(model, config)
     if config["arch"] != "nbsvm":
         raise NotImplementedError("awd_lstm artifacts have no ONNX export yet (fastai's AWD-LSTM loops in Python)")
     return onnx_bytes(model, (torch.ones(2, 5, dtype=torch.long),), ["ids"], ["logits"],
@@ -284,11 +302,30 @@ def to_onnx(model: nn.Module, config: dict) -> bytes:
 
 
 def build_model(config: dict) -> nn.Module:
+    if config["arch"] == "minilm":
+        from .minilm_export import build_model as minilm_model
+        return minilm_model(config)
     if config["arch"] == "awd_lstm":
         return awd_lstm_model(config)
     if config["arch"] != "nbsvm":
         raise artifact.ArtifactError(f"unknown sentiment architecture {config['arch']!r}")
     return NBSVM(len(config["vocab"]), config["w_adj"], config["r_adj"])
+
+
+def card(cfg: Config, metrics: dict, command: str) -> str:
+    "The model card the training CLI writes (the transformer's has its own text)."
+    if cfg.arch == "minilm":
+        from .minilm_export import card as minilm_card
+        return minilm_card(cfg, metrics, command)
+    from .card import card as ngram_card
+    return ngram_card(cfg, metrics, command)
+
+
+def after_save(folder, cfg: Config) -> None:
+    "A transformer artifact carries the n-gram model its combination was fitted with (baseline/)."
+    if cfg.arch == "minilm":
+        from .minilm_export import bundle_baseline
+        bundle_baseline(folder, cfg)
 
 
 def fastai_learner(source, texts: list[str] | None = None):

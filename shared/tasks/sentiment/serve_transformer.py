@@ -1,0 +1,52 @@
+"""Serving the transformer: review -> WordPiece ids (head + tail) -> model.onnx in ONNX Runtime -> probabilities.
+`tokenizers`, ONNX Runtime and numpy only: no transformers, no torch."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from shared import runtime
+
+from .wordpiece import WordPiece, clean
+
+_re_sentence = re.compile(r"[^.!?]+(?:[.!?]+[\"')\]]*|$)")
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    e = np.exp(logits - logits.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
+class TransformerPredictor:
+    "The fine-tuned MiniLM of a transformer artifact (config.json's tokenizer, window and labels; model.onnx)."
+
+    def __init__(self, config: dict, onnx, threads: int | None = None):
+        self.config, self.labels = config, list(config["labels"])
+        self.wordpiece = WordPiece(config["tokenizer_json"], config["max_tokens"], config["head_tokens"])
+        self.model = runtime.OnnxModel(onnx, threads)
+
+    def logits(self, texts: list[str], bs: int = 16) -> np.ndarray:
+        "Logits for `texts`, run in batches of similar length (padding masked by the network)."
+        ids = self.wordpiece.encode(texts)
+        out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+        order = np.argsort([len(i) for i in ids], kind="stable")
+        for s in range(0, len(order), bs):
+            rows = order[s:s + bs]
+            out[rows] = self.model(self.wordpiece.batch([ids[i] for i in rows]))
+        return out
+
+    def predict(self, texts: list[str]) -> list[dict]:
+        return [dict(zip(self.labels, map(float, p))) for p in softmax(self.logits(texts).astype(np.float64))]
+
+    def sentences(self, text: str, limit: int = 24) -> list[tuple[str, float]]:
+        """Each sentence's push towards 'positive': the positive log-odds of the review minus that of the review
+        without the sentence, all in one batch (`limit` sentences at most; the rest get 0)."""
+        parts = [m.group(0) for m in _re_sentence.finditer(clean(text)) if m.group(0).strip()]
+        if len(parts) < 2:
+            return [(p, 0.0) for p in parts]
+        shown = parts[:limit]
+        variants = [text] + ["".join(parts[:i] + parts[i + 1:]) for i in range(len(shown))]
+        lo = self.logits(variants, bs=len(variants))
+        odds = lo[:, self.labels.index("positive")] - lo[:, self.labels.index("negative")]
+        return [(p, float(odds[0] - odds[i + 1]) if i < len(shown) else 0.0) for i, p in enumerate(parts)]
