@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: demo test install install-dev train-pets bench-pets bench-load bench-cold-start deploy lock clean
+.PHONY: demo test install install-dev train-pets train-sentiment bench-sentiment bench-pets bench-load bench-cold-start deploy lock clean
 
 demo: install                         ## serve every Space offline on the embedded default models
 	HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False $(PY) -m shared.gallery
@@ -33,6 +33,13 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 
 train-pets: install                   ## retrain the embedded default pets model: one command (cpu preset, 2 cores)
 	$(PY) -m shared.train pets --preset cpu --out spaces/pets/model
+
+train-sentiment: install              ## retrain the default sentiment models: the n-gram baseline, then the transformer combined with it (~80 min, 2 cores)
+	$(PY) -m shared.train sentiment --preset cpu --out models/sentiment-ngram
+	$(PY) -m shared.train sentiment --preset minilm --baseline-model models/sentiment-ngram --out spaces/sentiment/model
+
+bench-sentiment: install              ## the transformer against transformers.pipeline, the n-gram model against learn.predict
+	$(PY) -m shared.bench sentiment
 
 bench-pets: install                   ## latency / throughput / cold start table + JSON
 	$(PY) -m shared.bench pets

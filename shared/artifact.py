@@ -215,5 +215,5 @@ def push(folder, repo_id: str, token: str | None = None, private: bool = False,
         raise ArtifactError(f"{folder} is missing {missing}: nothing pushed")
     repo = create_repo(repo_id, token=token, private=private, exist_ok=True, repo_type="model")
     upload_folder(repo_id=repo.repo_id, folder_path=folder, token=token, commit_message=message,
-                  allow_patterns=list(FILES))
+                  allow_patterns=[*FILES, *(f"*/{f}" for f in FILES)])  # and companion artifacts (baseline/)
     return f"https://huggingface.co/{repo.repo_id}"

@@ -22,15 +22,18 @@ def serving_threads() -> int:
     return max(1, (os.cpu_count() or 1) // concurrency())
 
 
-def session(model, threads: int | None = None):
+def session(model, threads: int | None = None, spinning: bool = True):
     """An ONNX Runtime CPU session for `model` (a path to model.onnx, or its bytes), `threads` per request
-    (default `serving_threads()`). An unreadable model raises ArtifactError naming the file."""
+    (default `serving_threads()`); spinning=False: idle threads sleep instead of spin-waiting, so a session that
+    uses every core still shares them well with a concurrent request. An unreadable model raises ArtifactError."""
     import onnxruntime as ort
     from shared.artifact import ArtifactError
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads or serving_threads()
     options.inter_op_num_threads = 1
     options.log_severity_level = 3  # warnings about unused initialisers are noise here
+    if not spinning:
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     source = str(model) if isinstance(model, (str, Path)) else model
     try:
         return ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
@@ -42,8 +45,8 @@ def session(model, threads: int | None = None):
 class OnnxModel:
     "A model.onnx run by ONNX Runtime: `model(x)` -> the first output, `model.run(**inputs)` -> every output by name."
 
-    def __init__(self, model, threads: int | None = None):
-        self.session = session(model, threads)
+    def __init__(self, model, threads: int | None = None, spinning: bool = True):
+        self.session = session(model, threads, spinning)
         self.inputs = [i.name for i in self.session.get_inputs()]
         self.outputs = [o.name for o in self.session.get_outputs()]
 

@@ -19,7 +19,7 @@ def ask(client, text):
 
 
 def test_predict_returns_a_positive_negative_label_dict_first(client):
-    label, words, verdict = ask(client, "A wonderful, moving film with superb acting. I loved every minute.")
+    label, words, verdict, transformer, baseline = ask(client, "A wonderful, moving film with superb acting. I loved every minute.")
     assert label["label"] == "positive"
     assert {c["label"] for c in label["confidences"]} == {"positive", "negative"}
     assert sum(c["confidence"] for c in label["confidences"]) == pytest.approx(1, abs=1e-4)
@@ -27,13 +27,14 @@ def test_predict_returns_a_positive_negative_label_dict_first(client):
     assert scored and all(-1 <= w["class_or_confidence"] <= 1 for w in scored)
     top = max(scored, key=lambda w: w["class_or_confidence"])
     assert top["token"].lower() in {"wonderful", "superb", "loved", "moving", "minute", "every"}
-    assert verdict.startswith("**Positive**")
+    assert verdict.startswith("**Positive**") and "transformer says positive" in verdict
+    assert transformer["label"] == baseline["label"] == "positive"
 
 
 def test_default_model_gets_the_example_reviews_right(client):
     "The committed model on its (validation) example reviews; the 'mixed' one reads positive but is rated 4/10."
     for path in EXAMPLES:
-        label, _, _ = ask(client, path.read_text(encoding="utf-8"))
+        label, *_ = ask(client, path.read_text(encoding="utf-8"))
         expected = "positive" if "_positive_" in path.name else "negative"
         if "mixed" not in path.name:
             assert label["label"] == expected, path.name
@@ -63,20 +64,20 @@ def test_input_that_cannot_be_judged_gets_a_clear_message(client, name):
 @pytest.mark.parametrize("name", ANSWERED)
 def test_odd_but_real_input_gets_an_answer(client, name):
     text, note = ANSWERED[name]
-    label, words, verdict = ask(client, text)
+    label, words, verdict, *_ = ask(client, text)
     assert label["label"] in ("positive", "negative") and note in verdict
 
 
 @pytest.mark.parametrize("text", ["42", "31415926"])
 def test_a_number_the_model_does_not_know_gets_a_message(client, text):
     "Which numbers the model knows is read from its own vocabulary, so the expected outcome is fixed."
-    assert Predictor.load(MODEL).read(text).known == 0
+    assert Predictor.load(MODEL).baseline.read(text).known == 0
     with pytest.raises(Exception, match="knows none of these words"):
         ask(client, text)
 
 
 def test_a_short_review_gets_a_note_on_how_little_it_rests_on(client):
-    label, _, verdict = ask(client, "Brilliant.")
+    label, _, verdict, *_ = ask(client, "Brilliant.")
     assert label["label"] == "positive" and "very short" in verdict
 
 
@@ -85,7 +86,7 @@ def test_ten_thousand_words_answer_in_bounded_time(client):
     text = " ".join(p.read_text(encoding="utf-8") for p in EXAMPLES)
     text = " ".join((text.split() * 20)[:10_000])
     start = time.perf_counter()
-    _, words, verdict = ask(client, text)
+    _, words, verdict, *_ = ask(client, text)
     assert time.perf_counter() - start < 30 and "Only the first 30,000 characters" in verdict
     assert len([w for w in words if w["token"].strip()]) < 7_000
 
@@ -94,7 +95,7 @@ def test_server_still_serves_after_the_battery(client):
     for text, _ in BAD_WITH_MESSAGE.values():
         with pytest.raises(Exception):
             ask(client, text)
-    label, _, _ = ask(client, "Dreadful. The worst film I have ever seen, a waste of time.")
+    label, *_ = ask(client, "Dreadful. The worst film I have ever seen, a waste of time.")
     assert label["label"] == "negative"
 
 
@@ -111,3 +112,12 @@ def test_model_source_from_environment(client, tiny_sentiment):
         tiny = ask(Client(url, verbose=False), text)[0]["confidences"]
     assert {c["label"] for c in tiny} == {"positive", "negative"}
     assert [round(c["confidence"], 4) for c in tiny] != [round(c["confidence"], 4) for c in default]
+
+
+def test_explain_gives_the_transformers_sentence_pushes(client):
+    sentences = client.predict("The acting was superb and the music beautiful. The plot was a boring, dreadful mess.",
+                               api_name="/explain")
+    pushes = [s["class_or_confidence"] for s in sentences]
+    assert len(pushes) == 2 and pushes[0] > 0 > pushes[1]
+    with pytest.raises(Exception, match="box is empty"):
+        client.predict("", api_name="/explain")

@@ -1,6 +1,8 @@
-"""Sentiment speed: the lean Predictor against fastai's learn.predict on the same weights, in the same run,
-for a 50-word and a 500-word review; a 10,000-word review and 1 MB of text answer in bounded time (cut at
-30,000 characters, and the app says so).
+"""Sentiment speed. The transformer: a 500-word review through the Space's whole serving path (WordPiece, model.onnx,
+the baseline, the verdict, the highlights) on one serving thread, against the same weights through
+`transformers.pipeline("text-classification")` in the same run. The n-gram baseline: the lean Predictor against
+fastai's learn.predict on the same weights, for a 50-word and a 500-word review. A 10,000-word review and 1 MB of
+text answer in bounded time (cut at 30,000 characters, and the app says so).
 
     python -m shared.bench sentiment
 """
@@ -13,11 +15,13 @@ from shared.bench import summary, timings
 from shared.tasks.sentiment import train
 from shared.tasks.sentiment.config import MAX_CHARS
 from shared.tasks.sentiment.serve import Predictor
-from shared.ui_sentiment import display_tokens
+from shared.ui_sentiment import answer, display_tokens
 
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "spaces" / "sentiment" / "app.py"
 MODEL = os.environ.get("SENTIMENT_MODEL", str(APP.parent / "model"))
+MODEL_FOLDER = Path(MODEL)
+BASELINE = str(MODEL_FOLDER / "baseline") if (MODEL_FOLDER / "baseline").is_dir() else MODEL
 
 
 def review_of(words: int) -> str:
@@ -27,11 +31,59 @@ def review_of(words: int) -> str:
     return " ".join(pool[i % len(pool)] for i in range(words))
 
 
+def transformers_pipeline(folder: Path, window: int):
+    """transformers' own text-classification pipeline on the artifact's weights: a BertPreTrainedModel with the same
+    mean pooling and head, the package's tokenizer, head truncation at the same window (the usual way to serve it)."""
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertModel, BertPreTrainedModel, pipeline
+    from transformers.modeling_outputs import SequenceClassifierOutput
+    from shared import artifact, pretrained
+
+    class MeanPooledBert(BertPreTrainedModel):
+        def __init__(self, config):
+            super().__init__(config)
+            self.bert = BertModel(config, add_pooling_layer=False)
+            self.head = torch.nn.Linear(config.hidden_size, config.num_labels)
+
+        def forward(self, input_ids=None, attention_mask=None, **kwargs):
+            h = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            m = attention_mask.unsqueeze(-1).to(h.dtype)
+            return SequenceClassifierOutput(logits=self.head((h * m).sum(1) / m.sum(1)))
+
+    config, state, _ = artifact.load_torch(folder, task="sentiment")
+    bert = BertConfig(**config["bert"], num_labels=2, id2label=dict(enumerate(config["labels"])))
+    model = MeanPooledBert(bert).eval()
+    weights = {k.replace("body.", "bert.", 1): v.float() for k, v in state.items()}
+    model.load_state_dict(weights, strict=True)
+    tokenizer = AutoTokenizer.from_pretrained(pretrained.text_model(config["train_config"]["base"]))
+    return pipeline("text-classification", model=model, tokenizer=tokenizer, device="cpu", truncation=True,
+                    max_length=window)
+
+
+def transformer_rows(predictor, n: int) -> list[dict]:
+    import torch
+    from shared.tasks.sentiment.serve_transformer import request_threads
+    threads = request_threads()
+    torch.set_num_threads(threads)  # the transformer's threads per request, for both paths
+    text = review_of(500)
+    pipe = transformers_pipeline(MODEL_FOLDER, predictor.transformer.wordpiece.max_tokens)
+    ours = summary(timings(lambda: answer(predictor, text), n))
+    theirs = summary(timings(lambda: pipe(text), n))
+    alone = summary(timings(lambda: predictor.transformer.predict([text]), n))
+    measure = f"500-word review, {threads} thread(s), window {predictor.transformer.wordpiece.max_tokens}"
+    return [{"measure": measure, "path": 'transformers.pipeline("text-classification"), same weights', **theirs},
+            {"measure": measure, "path": "the transformer in ONNX Runtime (tokenizers + model.onnx)", **alone,
+             "speedup_p50": round(theirs["p50_ms"] / alone["p50_ms"], 1)},
+            {"measure": measure, "path": "the Space's /predict path: both models, verdict, highlights", **ours,
+             "speedup_p50": round(theirs["p50_ms"] / ours["p50_ms"], 1)}]
+
+
 def run(args) -> list[dict]:
     n = 5 if args.quick else 100
-    predictor = Predictor.load(MODEL)
-    learn = train.fastai_learner(MODEL)
-    rows = []
+    both = Predictor.load(MODEL)
+    rows = transformer_rows(both, n // 2) if hasattr(both, "transformer") else []
+    predictor = both.baseline if rows else both
+    learn = train.fastai_learner(BASELINE)
     for words in (50, 500):
         text = review_of(words)
         assert abs(predictor.read(text).probs["positive"] - float(learn.predict(text)[2][1])) < 1e-4
@@ -39,7 +91,7 @@ def run(args) -> list[dict]:
             fastai = summary(timings(lambda: learn.predict(text), n))
         probs = summary(timings(lambda: predictor.predict([text]), n))
         full = summary(timings(lambda: display_tokens(*_tw(predictor.read(text))), n))
-        measure = f"{words}-word review"
+        measure = f"{words}-word review (n-gram baseline)"
         rows += [{"measure": measure, "path": "fastai learn.predict", **fastai},
                  {"measure": measure, "path": "ONNX Predictor: probabilities + word attributions", **probs,
                   "speedup_p50": round(fastai["p50_ms"] / probs["p50_ms"], 1)},

@@ -87,11 +87,11 @@ def log_odds(probs: list[dict]) -> np.ndarray:
 
 
 WINDOWS = (256, 384, 512)   # serving windows tried (tokens), up to cfg.serve_tokens
-LATENCY_BUDGET = 0.100      # seconds: a 500-word review's p50 on one serving thread
+LATENCY_BUDGET = 0.100      # seconds: a 500-word review's p50 on the transformer's serving threads
 
 
 def latency(pred: TransformerPredictor, text: str, runs: int = 7) -> float:
-    "Median seconds for one review through the predictor, one thread (as a 2-vCPU Space serves two at once)."
+    "Median seconds for one review through the predictor (its serving threads: serve_transformer.request_threads)."
     import time
     times = []
     for _ in range(runs):
@@ -122,8 +122,8 @@ def evaluate(learn, cfg: Config) -> dict:
     metrics, odds, chosen = {}, {}, None
     for window in [w for w in WINDOWS if w <= cfg.serve_tokens] or [cfg.serve_tokens]:
         at = {**config, "max_tokens": window}
-        odds[window] = log_odds(TransformerPredictor(at, int8, threads=2).predict(texts))
-        seconds = latency(TransformerPredictor(at, int8, threads=1), review)
+        odds[window] = log_odds(TransformerPredictor(at, int8).predict(texts))
+        seconds = latency(TransformerPredictor(at, int8), review)
         metrics[f"transformer_accuracy_{window}"] = round(float(((odds[window] > 0) == y).mean()), 4)
         metrics[f"latency_500_words_{window}"] = round(seconds, 4)
         print(f"transformer {'int8' if cfg.quantize else 'fp32'} at {window} tokens: accuracy "
@@ -133,7 +133,7 @@ def evaluate(learn, cfg: Config) -> dict:
     info["serve_tokens"] = chosen
     served = odds[chosen]
     if cfg.quantize:
-        f = log_odds(TransformerPredictor({**config, "max_tokens": chosen}, fp32, threads=2).predict(texts))
+        f = log_odds(TransformerPredictor({**config, "max_tokens": chosen}, fp32).predict(texts))
         metrics["transformer_fp32_accuracy"] = round(float(((f > 0) == y).mean()), 4)
         info["quantized"] = metrics[f"transformer_accuracy_{chosen}"] >= metrics["transformer_fp32_accuracy"] - QUANTIZE_TOLERANCE
         if not info["quantized"]:

@@ -2,6 +2,7 @@
 `tokenizers`, ONNX Runtime and numpy only: no transformers, no torch."""
 from __future__ import annotations
 
+import os
 import re
 
 import numpy as np
@@ -18,13 +19,19 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return e / e.sum(-1, keepdims=True)
 
 
+def request_threads() -> int:
+    """Every core for one review: a transformer pass is one long chain of matrix products, so a visitor alone gets
+    both cores of a free Space (half the wait); threads sleep rather than spin, so two visitors at once share them."""
+    return os.cpu_count() or 1
+
+
 class TransformerPredictor:
     "The fine-tuned MiniLM of a transformer artifact (config.json's tokenizer, window and labels; model.onnx)."
 
     def __init__(self, config: dict, onnx, threads: int | None = None):
         self.config, self.labels = config, list(config["labels"])
         self.wordpiece = WordPiece(config["tokenizer_json"], config["max_tokens"], config["head_tokens"])
-        self.model = runtime.OnnxModel(onnx, threads)
+        self.model = runtime.OnnxModel(onnx, threads or request_threads(), spinning=False)
 
     def logits(self, texts: list[str], bs: int = 16) -> np.ndarray:
         "Logits for `texts`, run in batches of similar length (padding masked by the network)."
