@@ -90,7 +90,7 @@ def pinned_requirements(top: tuple[str, ...] | None = None) -> tuple[str, ...]:
 
 # What a Space's serving imports: the web app, the artifact and ONNX Runtime; no torch, fastai or timm.
 SERVING_REQUIREMENTS = ("gradio[mcp]", "gradio_client", "huggingface_hub", "safetensors", "onnxruntime", "numpy",
-                        "pillow", "spaces")
+                        "threadpoolctl", "pillow", "spaces")
 EXTRA_REQUIREMENTS = {"history": ("torch", "matplotlib"),  # history trains small networks live, in torch
                       "pets": ("onnx",),  # the teach tab writes the taught model.onnx (its head's initializers)
                       "sentiment": ("tokenizers",)}  # the transformer's WordPiece tokenizer

@@ -54,6 +54,80 @@ def float16_weights(onnx: bytes, min_size: int = 1024) -> bytes:
     return model.SerializeToString()
 
 
+def pads_into_convs(onnx: bytes) -> bytes:
+    """The same network with every zero Pad whose amounts are constants (they depend on no graph input) and whose
+    one reader is a Conv moved into that Conv's own `pads`; what computed the amounts goes with it. The exact same
+    numbers come out, and ONNX Runtime keeps the whole network in its blocked memory layout (a Pad between two
+    convolutions makes it convert the feature map out of that layout and back: ~10% of a pets photo's time)."""
+    from collections import defaultdict
+
+    import numpy as np
+    import onnx as onnx_lib
+    from onnx import helper, numpy_helper
+    from onnx.reference import ReferenceEvaluator
+    model = onnx_lib.load_from_string(onnx)
+    graph = model.graph
+    producers = {o: n for n in graph.node for o in n.output}
+    inits = {i.name: i for i in graph.initializer}
+    inputs = {i.name for i in graph.input} - set(inits)
+    outputs = {o.name for o in graph.output}
+    readers = defaultdict(list)
+    for n in graph.node:
+        for i in n.input:
+            readers[i].append(n)
+
+    def constant(name: str):
+        "The value of `name` if it depends on no graph input (run by onnx's reference evaluator), else None."
+        if name in inits:
+            return numpy_helper.to_array(inits[name])
+        needed, todo = set(), [name]
+        while todo:
+            t = todo.pop()
+            if t in inits or t == "" or id(producers.get(t)) in needed:
+                continue
+            if t in inputs or t not in producers:
+                return None
+            needed.add(id(producers[t]))
+            todo.extend(producers[t].input)
+        nodes = [n for n in graph.node if id(n) in needed]
+        used = {i for n in nodes for i in n.input}
+        sub = helper.make_graph(nodes, "constant", [], [helper.make_tensor_value_info(name, 0, None)],
+                                [i for i in graph.initializer if i.name in used])
+        return ReferenceEvaluator(helper.make_model(sub, opset_imports=model.opset_import)).run(None, {})[0]
+
+    fused = []
+    for pad in [n for n in graph.node if n.op_type == "Pad"]:
+        mode = next((a.s for a in pad.attribute if a.name == "mode"), b"constant")
+        users = readers[pad.output[0]]
+        if mode != b"constant" or len(pad.input) < 2 or pad.output[0] in outputs or len(users) != 1 \
+                or users[0].op_type != "Conv":
+            continue
+        conv, amounts = users[0], constant(pad.input[1])
+        value = constant(pad.input[2]) if len(pad.input) > 2 and pad.input[2] else np.zeros(1)
+        attrs = {a.name: a for a in conv.attribute}
+        if (amounts is None or value is None or np.any(value != 0) or amounts.shape != (8,) or np.any(amounts < 0)
+                or np.any(amounts[[0, 1, 4, 5]] != 0) or attrs.get("auto_pad", helper.make_attribute("a", "NOTSET")).s
+                not in (b"", b"NOTSET")):
+            continue  # only 2-d spatial zero padding of a Conv's input
+        old = list(attrs["pads"].ints) if "pads" in attrs else [0, 0, 0, 0]
+        add = [int(amounts[2]), int(amounts[3]), int(amounts[6]), int(amounts[7])]  # top, left, bottom, right
+        if "pads" in attrs:
+            conv.attribute.remove(attrs["pads"])
+        conv.attribute.append(helper.make_attribute("pads", [a + b for a, b in zip(old, add)]))
+        conv.input[0] = pad.input[0]
+        fused.append(pad)
+    for pad in fused:
+        graph.node.remove(pad)
+    while fused:  # then whatever only computed their amounts
+        used = {i for n in graph.node for i in n.input} | outputs
+        dead = [n for n in graph.node if not any(o in used for o in n.output)]
+        for n in dead:
+            graph.node.remove(n)
+        fused = dead
+    onnx_lib.checker.check_model(model)
+    return model.SerializeToString()
+
+
 def half_rounded(model):
     "Round every float parameter and buffer of `model` in place to what float16 storage keeps; returns the model."
     import torch

@@ -46,6 +46,7 @@ def _patch_gradio_cache():
 
 
 _patch_gradio_cache()
+runtime.limit_blas_threads()
 
 
 def model_source(env_var: str, app_file: str) -> str:

@@ -54,14 +54,47 @@ class Served(nn.Module):
         return self.linear(features), cams, features
 
 
+class StaticSame(nn.Conv2d):
+    "A convolution after a fixed zero padding `pads` (left, right, top, bottom): timm's Conv2dSame for one input size."
+    pads: tuple[int, int, int, int]
+
+    def forward(self, x):
+        return F.conv2d(F.pad(x, self.pads), self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+
+
+def static_padding(model: nn.Module, size: int) -> nn.Module:
+    """A copy of `model` in which timm's TF-style 'same' convolutions (Conv2dSame: the padding worked out from the
+    input's height and width at every call, exported as a chain of Shape, Ceil, Pad... nodes) pad by the fixed
+    amounts that size x size photos need. The same numbers; the exported pads are constants (`pads_into_convs`)."""
+    import copy
+
+    from timm.layers.conv2d_same import Conv2dSame
+    from timm.layers.padding import pad_same_arg
+    model = copy.deepcopy(model)
+    sizes = {}
+    hooks = [m.register_forward_pre_hook(lambda m, args: sizes.__setitem__(m, list(args[0].shape[-2:])))
+             for m in model.modules() if isinstance(m, Conv2dSame)]
+    with torch.no_grad():
+        model(torch.zeros(1, 3, size, size))
+    for h in hooks:
+        h.remove()
+    for m, hw in sizes.items():
+        m.pads = tuple(pad_same_arg(hw, list(m.kernel_size), list(m.stride), list(m.dilation)))
+        m.__class__ = StaticSame  # same parameters, same names
+    return model
+
+
 def to_onnx(model: nn.Module, config: dict) -> bytes:
     """model.onnx: x (batch, 3, size, size) -> logits, cams, features. Weights stored as float16 (BatchNorm left
-    unfolded so the stored numbers are the safetensors' own; ONNX Runtime fuses it at start): half the size."""
-    from shared.export import float16_weights, onnx_bytes
+    unfolded so the stored numbers are the safetensors' own; ONNX Runtime fuses it at start): half the size. The
+    'same' paddings are fixed for size x size photos and moved into the convolutions (about 10% faster)."""
+    from shared.export import float16_weights, onnx_bytes, pads_into_convs
+    model = static_padding(model.float().eval(), config["size"])
     example = torch.zeros(1, 3, config["size"], config["size"])
-    return float16_weights(onnx_bytes(Served(model.float().eval()), (example,), ["x"], ["logits", "cams", "features"],
-                                      dynamic_axes={"x": {0: "batch"}, "logits": {0: "batch"}, "cams": {0: "batch"},
-                                                    "features": {0: "batch"}}, fold_constants=False))
+    return pads_into_convs(float16_weights(onnx_bytes(
+        Served(model), (example,), ["x"], ["logits", "cams", "features"],
+        dynamic_axes={"x": {0: "batch"}, "logits": {0: "batch"}, "cams": {0: "batch"}, "features": {0: "batch"}},
+        fold_constants=False)))
 
 
 # ---------------------------------------------------------------- loss and metrics
