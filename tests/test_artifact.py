@@ -126,7 +126,9 @@ def test_no_big_or_pickled_files_in_git():
     if not tracked:
         pytest.skip("not a git checkout")
     assert not [f for f in tracked if f.endswith((".pkl", ".pth", ".pt", ".bin"))]
-    assert not [f for f in tracked if (REPO / f).is_file() and (REPO / f).stat().st_size > 15 * 2**20]
+    # a default model's weights may be bigger (sentiment's fine-tuned MiniLM: 45 MB in float16), nothing else
+    limit = lambda f: 50 * 2**20 if f.startswith("spaces/") and "/model/" in f else 15 * 2**20
+    assert not [f for f in tracked if (REPO / f).is_file() and (REPO / f).stat().st_size > limit(f)]
 
 
 # ---------------------------------------------------------------- the Hub path, offline
