@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: demo test install install-dev train-pets bench-pets bench-load bench-cold-start deploy lock clean
+.PHONY: demo test install install-dev train-pets train-colorize bench-pets bench-load bench-cold-start deploy lock clean
 
 demo: install                         ## serve every Space offline on the embedded default models
 	HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False $(PY) -m shared.gallery
@@ -33,6 +33,9 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 
 train-pets: install                   ## retrain the embedded default pets model: one command (cpu preset, 2 cores)
 	$(PY) -m shared.train pets --preset cpu --out spaces/pets/model
+
+train-colorize: install               ## retrain the embedded default colorize model: one command (cpu preset, 2 cores)
+	$(PY) -m shared.train colorize --preset cpu --out spaces/colorize/model
 
 bench-pets: install                   ## latency / throughput / cold start table + JSON
 	$(PY) -m shared.bench pets

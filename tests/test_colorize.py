@@ -247,3 +247,16 @@ def test_the_default_model_colours_held_out_scenes(data):
     m = e.evaluate(Predictor.load(DEFAULT), data="coco_tiny/images")
     assert m["scenes_photos"] >= 20
     assert m["scenes_psnr_gain"] > 0 and m["scenes_colourfulness_ratio"] >= 0.6
+
+
+def test_the_comparison_grid_shows_held_out_photos_we_may_ship(default_predictor, data):
+    "The card's and README's grid: held-out Oxford and COCO photos (never Kaggle's), grey | ours | truth."
+    from shared.tasks.colorize import grid
+    paths = grid.pick(default_predictor.config)
+    assert [d.group_of(p) for p in paths] == ["pets"] * 4 + ["scenes"] * 2
+    assert all(d.is_valid(Path(p), d.Config()) for p in paths)
+    img = grid.comparison(default_predictor, paths[:2], side=64)
+    assert img.size == (3 * 64 + 8, 24 + 2 * 68)
+    cells = np.asarray(img)[24:24 + 64]
+    grey_cell, ours, truth = (cells[:, i * 68:i * 68 + 64].astype(int) for i in range(3))
+    assert np.ptp(grey_cell, axis=2).max() <= 1 and e.colourfulness(ours.astype(np.uint8)) > 1
