@@ -80,6 +80,11 @@ output's over the truth's. Reproduce with
 python -m shared.evaluate colorize MODEL_FOLDER
 ```
 
+Held-out photos, grey input | ours | truth (the Space's `held_out.jpg`; any model:
+`python -m shared.tasks.colorize.grid MODEL_FOLDER grid.jpg`):
+
+![held-out photos: grey input, ours, truth](../held_out.jpg)
+
 The Space's strength control scales the predicted colour (0 is the grey input):
 
 | strength | PSNR (dB) | colourfulness ratio |
