@@ -16,7 +16,7 @@ class Config:
     size: int = 128               # working resolution (a multiple of 32): square training views; serving keeps the aspect ratio
     cached_features: bool = True  # frozen stage on the encoder's features, computed once per photo and view
     views: int = 2                # cached_features: the photo and its mirror image
-    freeze_epochs: int = 5        # epochs of the decoder alone on the frozen pretrained encoder
+    freeze_epochs: int = 2        # epochs of the decoder alone on the frozen pretrained encoder
     epochs: int = 0               # then epochs of the whole network, encoder unfrozen (fastai fine_tune)
     lr: float = 3e-3
     bs: int = 64
