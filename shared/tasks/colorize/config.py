@@ -15,7 +15,7 @@ class Config:
     decoder: str = "128,96,64"    # decoder widths at strides 16, 8 and 4 (the colour is decoded at stride 4)
     size: int = 128               # working resolution (a multiple of 32): square training views; serving keeps the aspect ratio
     cached_features: bool = True  # frozen stage on the encoder's features, computed once per photo and view
-    views: int = 2                # cached_features: the photo and its mirror image
+    views: int = 1                # cached_features: 1 = the photo, 2 = and its mirror image
     freeze_epochs: int = 2        # epochs of the decoder alone on the frozen pretrained encoder
     epochs: int = 0               # then epochs of the whole network, encoder unfrozen (fastai fine_tune)
     lr: float = 3e-3
@@ -30,6 +30,7 @@ class Config:
     temperature: float = 0.0      # annealed-mean temperature at serving (1 = mean, -> 0 = mode); 0 = choose it:
     min_colourfulness: float = 0.7  # the most accurate temperature whose colourfulness is at least this share of the truth's
     tune_photos: int = 200        # at most this many tuning photos of each kind (pets, cats_vs_dogs, scenes) for that choice
+    eval_photos: int = 300        # the card's numbers: at most this many held-out photos of each kind (0 = all)
     max_train_samples: int = 0    # >0: a tiny run for tests and laptops
     mixed_precision: bool = False
     workers: int = 1

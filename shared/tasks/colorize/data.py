@@ -98,9 +98,23 @@ def scan(cfg: Config, n: int):
     return df.reset_index(drop=True), counts, skipped
 
 
+def per_group(paths, n: int) -> list[str]:
+    "The first `n` of `paths` of each kind of photo (`group_of`), in order (n = 0: all)."
+    seen: dict[str, int] = {}
+    out = []
+    for p in paths:
+        g = group_of(p)
+        seen[g] = seen.get(g, 0) + 1
+        if not n or seen[g] <= n:
+            out.append(str(p))
+    return out
+
+
 def valid_photos(cfg: Config) -> list[str]:
-    "The held-out photos of the model's folders (all of them, whatever max_train_samples was), by name."
-    return [str(p) for p in photo_files(cfg) if is_valid(p, cfg) and has_colour(thumbnail_lab(p), cfg)]
+    """The held-out photos the card's numbers are measured on: those of the model's folders (whatever
+    max_train_samples was), by name, at most `eval_photos` of each kind of photo."""
+    held_out = [p for p in photo_files(cfg) if is_valid(p, cfg)]
+    return per_group([p for p in held_out if has_colour(thumbnail_lab(p), cfg)], cfg.eval_photos)
 
 
 def square_view(path, size: int) -> np.ndarray:

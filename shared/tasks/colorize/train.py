@@ -14,7 +14,7 @@ from shared.images import open_image
 from .card import base_model, card  # noqa: F401  (card: the training CLI writes it)
 from .colour import lab_to_rgb, lightness
 from .config import L_MEAN, L_STD, PRESETS, Config, ServingConfig  # noqa: F401  (PRESETS: the CLI)
-from .data import scan
+from .data import per_group, scan
 from .network import Decoder, Encoder, Net, widths
 
 
@@ -168,7 +168,7 @@ def learner(cfg: Config):
                     splitter=lambda m: [params(m.encoder), params(m.decoder)])
     learn.freeze()
     learn.colour = dict(centres=centres, prior=prior, weights=weights, skipped=skipped, fit_df=fit_df,
-                        valid_paths=list(df.path[df.split == "test"]), n_train=int((df.split == "train").sum()),
+                        valid_paths=per_group(df.path[df.split == "test"], cfg.eval_photos), n_train=int((df.split == "train").sum()),
                         temperature=cfg.temperature)
     if cfg.mixed_precision and torch.cuda.is_available():
         learn = learn.to_fp16()
@@ -210,14 +210,11 @@ def choose_temperature(learn, cfg: Config) -> float:
     path: the most accurate one (the best PSNR gain over the grey input in its worst kind of photo) among those
     whose colourfulness is at least `min_colourfulness` of the truth's in every kind; the most colourful if none."""
     from shared.evaluate import serving_predictor
-    import pandas as pd
-    from .data import group_of
     from .evaluate import temperature_table
     df = learn.colour["fit_df"]
     state, config = export(learn, cfg)
-    paths = df.path[df.is_valid]
-    few = pd.Series(paths.values).groupby([group_of(p) for p in paths]).head(cfg.tune_photos)  # per kind of photo
-    table = temperature_table(serving_predictor("colorize", state, config), list(few))
+    few = per_group(df.path[df.is_valid], cfg.tune_photos)
+    table = temperature_table(serving_predictor("colorize", state, config), few)
     ok = [r for r in table if r["colourfulness_ratio"] >= cfg.min_colourfulness]
     best = max(ok, key=lambda r: r["psnr_gain"]) if ok else max(table, key=lambda r: r["colourfulness_ratio"])
     print("temperature on the tuning photos (worst kind of photo):", *table, f"chosen: {best['temperature']}",
