@@ -28,15 +28,16 @@ classification keeps the answers apart, and rebalancing (inverse bin frequency m
 {rebalance}) keeps rare saturated colours from being drowned by greys and browns. The colour shown is the
 *annealed mean* of the distribution at temperature **{temperature}**, chosen on the tuning photos (not the
 held-out ones): the most accurate temperature whose output keeps at least {min_colourfulness:.0%} of the
-truth's colourfulness in every kind of photo (the table is in config.json). Lower is more vivid, higher
-safer and duller. A strength control scales the colour afterwards.
+truth's colourfulness in every kind of photo, or the most colourful one when none does (config.json has
+the table it was chosen from). Lower is more vivid, higher safer and duller. A strength control scales the colour
+afterwards.
 
 **Training ({preset} preset).** {recipe}
 """
 
 RECIPES = {
     True: "fastai's fine_tune, first stage: the pretrained encoder frozen, its feature maps computed once per "
-          "photo and mirror image (ONNX Runtime) and cached, the decoder trained on them for {freeze_epochs} "
+          "{views} (ONNX Runtime) and cached, the decoder trained on them for {freeze_epochs} "
           "epochs (fit_one_cycle){then}.",
     False: "fastai's fine_tune: {freeze_epochs} epochs of the decoder on the frozen encoder, then {epochs} epochs of "
            "the whole network with discriminative learning rates, random crops and flips.",
@@ -63,7 +64,9 @@ def card(cfg: Config, metrics: dict, command: str) -> str:
     sweep = metrics.pop("sweep", [])
     rows = "\n".join(f"| {r['strength']} | {r['psnr']} | {r['colourfulness_ratio']} |" for r in sweep)
     then = f", then {cfg.epochs} epochs of the whole network" if cfg.epochs else ""
-    recipe = RECIPES[cfg.cached_features].format(freeze_epochs=cfg.freeze_epochs, epochs=cfg.epochs, then=then)
+    views = "photo and its mirror image" if cfg.views >= 2 else "photo"
+    recipe = RECIPES[cfg.cached_features].format(freeze_epochs=cfg.freeze_epochs, epochs=cfg.epochs, then=then,
+                                                 views=views)
     about = ABOUT.format(size=cfg.size, arch=cfg.arch, grid=cfg.grid, rebalance=cfg.rebalance, preset=cfg.preset, recipe=recipe,
                          temperature=metrics.get("temperature", cfg.temperature),
                          min_colourfulness=cfg.min_colourfulness)
