@@ -231,12 +231,13 @@ def test_the_committed_default_model_is_small_and_documented():
 
 
 def test_the_default_model_meets_the_issues_bar_on_held_out_pets(data, capsys):
-    """The issue's bar, re-measured through the serving path by `python -m shared.evaluate colorize MODEL` on a
-    fixed slice of the held-out Oxford pet photos (never trained on, never tuned on), turned grey by the model."""
+    """The issue's bar, re-measured through the serving path by `python -m shared.evaluate colorize MODEL` on all
+    the held-out Oxford pet photos (never trained on, never tuned on), turned grey by the model. Most of them (and
+    most of the gain) are pets-extra's three breeds; the 37-breed pets/images alone is about even with grey."""
     from shared.evaluate import main
-    m = main(["colorize", str(DEFAULT), "--data", "pets/images,pets-extra/images", "--limit", "40"])
+    m = main(["colorize", str(DEFAULT), "--data", "pets/images,pets-extra/images"])
     assert json.loads(capsys.readouterr().out)["pets_psnr_gain"] == m["pets_psnr_gain"]  # what the command prints
-    assert m["pets_photos"] == 40
+    assert m["pets_photos"] >= 100
     assert m["pets_psnr_gain"] >= 0.5            # closer to the truth than the grey input, by half a dB
     assert m["pets_closer_than_grey"] >= 0.65    # for most photos, not on average only
     assert m["pets_colourfulness_ratio"] >= 0.6  # and not by being dull: 60% of the truth's colourfulness
