@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: demo test install install-dev train-pets train-sentiment bench-sentiment bench-pets bench-load bench-cold-start deploy lock clean
+.PHONY: demo test install install-dev train-pets train-sentiment train-colorize bench-sentiment bench-pets bench-load bench-cold-start deploy lock clean
 
 demo: install                         ## serve every Space offline on the embedded default models
 	HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False $(PY) -m shared.gallery
@@ -40,6 +40,9 @@ train-sentiment: install              ## retrain the default sentiment models: t
 
 bench-sentiment: install              ## the transformer against transformers.pipeline, the n-gram model against learn.predict
 	$(PY) -m shared.bench sentiment
+
+train-colorize: install               ## retrain the embedded default colorize model: one command (cpu preset, 2 cores)
+	$(PY) -m shared.train colorize --preset cpu --out spaces/colorize/model
 
 bench-pets: install                   ## latency / throughput / cold start table + JSON
 	$(PY) -m shared.bench pets

@@ -103,3 +103,16 @@ def test_model_source_from_environment(client, tmp_path):
     with serve(APP, {"COLORIZE_MODEL": str(other)}) as url:
         mean = np.asarray(Image.open(Client(url, verbose=False).predict(photo, api_name="/predict")))
     assert mean.shape == default.shape and colourfulness(mean) < colourfulness(default)
+
+
+def test_predict_over_http_is_the_evaluated_serving_path(client, data):
+    """/predict returns what `Predictor.colorize` gives, the path `python -m shared.evaluate colorize` measures the
+    issue's numbers through: a held-out colour photo (the model reads its lightness only)."""
+    from shared.images import open_image
+    from shared.tasks.colorize.config import Config
+    from shared.tasks.colorize.data import valid_photos
+    from shared.tasks.colorize.serve import Predictor
+    photo = valid_photos(Config(folders="pets/images"))[0]
+    got = np.asarray(Image.open(client.predict(handle_file(photo), api_name="/predict")), dtype=int)
+    want = np.asarray(Predictor.load(REPO / "spaces/colorize/model").colorize(open_image(photo)), dtype=int)
+    assert got.shape == want.shape and np.abs(got - want).max() <= 1

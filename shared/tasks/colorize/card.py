@@ -3,74 +3,120 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from shared import pretrained
+
 from .config import Config
 from .evaluate import EVAL_SIDE
 
-ABOUT = """Colorize: old black-and-white photos in colour. Luminance in, colour out, with a fastai U-Net.
+ABOUT = """Colorize: old black-and-white photos in colour. Lightness in, colour out, with a fastai-trained U-Net
+on an ImageNet-pretrained encoder.
 
 A photo is split into CIE Lab: L (lightness, what a black-and-white photo keeps) and a/b (the colour).
-The fastai `unet_learner` (timm ResNet encoder) sees L at a small working resolution and predicts the
-colour of every pixel; the colour is upsampled and recombined with the photo's own full-resolution L,
-so the output keeps every detail of the input and the network only has to get the colours right.
+The network sees L at a small working resolution ({size} px short side), turns it into the grey photo and
+runs it through **{arch}**, pretrained on ImageNet (it already knows grass, sky, fur and faces), whose
+feature maps at strides 4 to 32 feed a small U-Net decoder (fastai DynamicUnet's pattern: upsample, join
+the encoder's map of that size, convolve). It predicts the colour at a quarter of the working size; the
+colour is upsampled and recombined with the photo's own full-resolution L, so the output keeps every
+detail of the input and the network only has to get the colours right.
 
 **Loss: colour classification with class rebalancing (Zhang, Isola & Efros, "Colorful Image
-Colorization", ECCV 2016)**, not regression. The a/b plane is cut into bins 10 units wide (the ones
-inside the sRGB gamut); the network predicts a probability for every bin at every pixel and is trained
-with cross-entropy against the true colour, softly spread over the four nearest bins. Why: a photo's
-colour is ambiguous (a grey car may be red or blue), and L2 (or L1) regression answers an ambiguous
-question with the average of the answers, which is the grey-brown mush the chapter warns about.
-Classification keeps the several answers apart; rebalancing weighs each bin by the inverse of how
-common it is in the training photos (mixed half-and-half with uniform, as in the paper), so the rare
-saturated colours are not drowned by the common greys and browns of backgrounds. The colour shown is
-the *annealed mean* of the distribution (softmax at temperature 0.38, as in the paper): between the
-mean (safe, dull) and the mode (vivid, patchy). A strength control scales the colour afterwards.
+Colorization", ECCV 2016)**, not regression. The a/b plane is cut into bins {grid} units wide (those inside
+the sRGB gamut); the network predicts a probability for every bin at every pixel, trained with
+cross-entropy against the true colour softly spread over the four nearest bins. A photo's colour is
+ambiguous (a grey car may be red or blue) and L2 regression answers with the average, a grey-brown mush;
+classification keeps the answers apart, and rebalancing (inverse bin frequency mixed with uniform, lambda
+{rebalance}) keeps rare saturated colours from being drowned by greys and browns. The colour shown is the
+*annealed mean* of the distribution at temperature **{temperature}**, chosen on the tuning photos (not the
+held-out ones): the most accurate temperature whose output keeps at least {min_colourfulness:.0%} of the
+truth's colourfulness in every kind of photo, or the most colourful one when none does (config.json has
+the table it was chosen from). Lower is more vivid, higher safer and duller. A strength control scales the colour
+afterwards.
 
-The colour-space conversion (sRGB <-> CIE Lab, D65) is written once, for numpy and torch alike, and used by
-the training batches, the serving path and the evaluation. The network and the decoding run in ONNX Runtime.
+**Training ({preset} preset).** {recipe}
 """
+
+RECIPES = {
+    True: "fastai's fine_tune, first stage: the pretrained encoder frozen, its feature maps computed once per "
+          "{views} (ONNX Runtime) and cached, the decoder trained on them for {freeze_epochs} "
+          "epochs (fit_one_cycle){then}.",
+    False: "fastai's fine_tune: {freeze_epochs} epochs of the decoder on the frozen encoder, then {epochs} epochs of "
+           "the whole network with discriminative learning rates, random crops and flips.",
+}
+
+
+def base_model(cfg: Config) -> str | None:
+    w = pretrained.KNOWN.get(cfg.arch)
+    return w.base_model if (cfg.pretrained and w) else (f"timm/{cfg.arch}" if cfg.pretrained else None)
+
+
+def weights_note(cfg: Config) -> str:
+    w = pretrained.KNOWN.get(cfg.arch)
+    if not cfg.pretrained:
+        return "The encoder starts from random weights (no pretrained weights)."
+    if w:
+        return f"Encoder weights: {w.origin}; licence {w.license}."
+    return f"Encoder weights: timm's `{cfg.arch}` ImageNet weights (their licence is on the timm model page)."
 
 
 def card(cfg: Config, metrics: dict, command: str) -> str:
     from shared.card import model_card
     metrics = dict(metrics)
     sweep = metrics.pop("sweep", [])
-    rows = "\n".join(f"| {r['strength']} | {r['psnr']} | {r['ssim']} | {r['colourfulness_ratio']} |" for r in sweep)
+    rows = "\n".join(f"| {r['strength']} | {r['psnr']} | {r['colourfulness_ratio']} |" for r in sweep)
+    then = f", then {cfg.epochs} epochs of the whole network" if cfg.epochs else ""
+    views = "photo and its mirror image" if cfg.views >= 2 else "photo"
+    recipe = RECIPES[cfg.cached_features].format(freeze_epochs=cfg.freeze_epochs, epochs=cfg.epochs, then=then,
+                                                 views=views)
+    about = ABOUT.format(size=cfg.size, arch=cfg.arch, grid=cfg.grid, rebalance=cfg.rebalance, preset=cfg.preset, recipe=recipe,
+                         temperature=metrics.get("temperature", cfg.temperature),
+                         min_colourfulness=cfg.min_colourfulness)
     extra = f"""
-Evaluated on the held-out validation photos (a fixed tenth of the folders by file name, at most
-{EVAL_SIDE} px) through the shipped serving path; the baseline is the grey input itself (L only).
-PSNR and SSIM compare with the true colour photo; colourfulness is Hasler & Suesstrunk's M (2003),
-mean over the photos, and the ratio is the output's over the truth's. Reproduce with
+Measured on the held-out photos (a fixed {cfg.valid_pct:.0%} of every folder by file name, never trained on
+and not used to choose the temperature; at most {EVAL_SIDE} px) through the shipped serving path, turned grey
+by the model itself (it reads L only). The baseline is the grey input. `pets` = Oxford-IIIT Pet photos,
+`cats_vs_dogs` = Kaggle's small photos, `scenes` = COCO photos (streets, rooms, people: the fewest in
+training). PSNR gain: mean over photos of PSNR(output) - PSNR(grey); closer than grey: the share of photos
+whose output has the higher PSNR; colourfulness: Hasler & Suesstrunk's M (2003), mean over the photos, the
+output's over the truth's. Reproduce with
 
 ```bash
 python -m shared.evaluate colorize MODEL_FOLDER
 ```
 
+Held-out photos, grey input | ours | truth (the Space's `held_out.jpg`; any model:
+`python -m shared.tasks.colorize.grid MODEL_FOLDER grid.jpg`):
+
+![held-out photos: grey input, ours, truth](../held_out.jpg)
+
 The Space's strength control scales the predicted colour (0 is the grey input):
 
-| strength | PSNR (dB) | SSIM | colourfulness ratio |
-|---|---|---|---|
+| strength | PSNR (dB) | colourfulness ratio |
+|---|---|---|
 {rows}
 
 ## Limitations
 
-A model trained from scratch on about a thousand photos (the `cpu` preset, two CPU cores) learns the
-common colours first: a warm, sepia-like palette (fur, skin, wood, sand, pale skies) and only sometimes
-the green of grass or the blue of the sky. Part of its colourfulness is that overall warm cast
-(Hasler & Suesstrunk's M counts the mean colour as well as its spread), and the PSNR gain over the grey
-input is small: colour guesses that are wrong cost as much as right ones gain. The `gpu` preset
-(ImageNet-pretrained ResNet-34 encoder, fastai's COCO sample, 224 px) is the recipe for real photos.
-Old photos differ from greyed modern ones (grain, fading, scratches); the model has seen none of those.
+The network sees each photo at {cfg.size} px and paints the colour at a quarter of that, so thin coloured
+details (a red collar, a traffic light) get their colour spread or missed. Where the colour is truly
+ambiguous (a car, a shirt) it picks a likely one or leaves it muted. Old photos differ from greyed modern
+ones (grain, fading, scratches); the model has seen none of those.
 """
     return model_card(
         "colorize", title="Colorize: black-and-white photos in colour", task="image-to-image", metrics=metrics,
         datasets=["oxford-iiit-pet", "coco"], license="cc-by-sa-4.0", command=command, config=asdict(cfg),
-        metric_names={"psnr": "PSNR (dB)", "grey_psnr": "PSNR of the grey input (dB)", "ssim": "SSIM",
-                      "grey_ssim": "SSIM of the grey input", "colourfulness": "colourfulness",
-                      "colourfulness_truth": "colourfulness of the truth",
+        metric_names={"pets_psnr_gain": "PSNR gain over grey, pets (dB)",
+                      "pets_closer_than_grey": "pets photos closer to the truth than grey",
+                      "pets_colourfulness_ratio": "colourfulness ratio, pets (output / truth)",
+                      "scenes_psnr_gain": "PSNR gain over grey, scenes (dB)",
+                      "scenes_colourfulness_ratio": "colourfulness ratio, scenes (output / truth)",
+                      "psnr": "PSNR (dB)", "grey_psnr": "PSNR of the grey input (dB)", "ssim": "SSIM",
                       "colourfulness_ratio": "colourfulness ratio (output / truth)"},
-        about=ABOUT, data_note=DATA_NOTE, extra=extra)
+        about=about, data_note=DATA_NOTE + "\n\n" + weights_note(cfg), extra=extra, base_model=base_model(cfg))
 
 
-DATA_NOTE = """Colour photos of Oxford-IIIT Pet (Parkhi et al., "Cats and Dogs", CVPR 2012; CC BY-SA 4.0, photos (c)
-their owners) and fastai's COCO_TINY sample of COCO (Lin et al. 2014; images under their Flickr licences).
-Near-greyscale photos (mean Lab chroma below `min_chroma`) are skipped; config.json lists them."""
+DATA_NOTE = """Colour photos of Kaggle's "Dogs vs. Cats" (Asirra, Microsoft Research / Petfinder; 12,000 photos
+at 144 px; research and non-commercial terms), Oxford-IIIT Pet (Parkhi et al., "Cats and Dogs", CVPR 2012;
+CC BY-SA 4.0, photos (c) their owners) and fastai's COCO_TINY sample of COCO (Lin et al. 2014; images under
+their Flickr licences). Near-greyscale photos (mean Lab chroma below `min_chroma`) are skipped; config.json
+lists them. Split by file name: held out (`valid_pct`), tuning (`tune_pct`: fastai's validation set and the
+temperature's choice), training (the rest)."""

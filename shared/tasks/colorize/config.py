@@ -4,29 +4,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MAX_PIXELS = 36_000_000  # 6000x6000: larger photos are refused with a message (memory and time on a 2-vCPU Space)
-L_MEAN, L_STD = 0.45, 0.225  # L/100 normalised like one ImageNet channel (the pretrained encoder expects that)
+L_MEAN, L_STD = 0.5, 0.5  # the network's input: L/100 normalised (the network turns it into the grey photo itself)
 
 
 @dataclass
 class Config:
     preset: str = "cpu"
-    arch: str = "resnet18"        # timm ResNet family name for the U-Net's encoder
-    channels: str = "16,32,64,128"  # encoder stage widths ('' = the architecture's own): a narrow net for 2 cores
-    stem_width: int = 16          # encoder stem width (0 = the architecture's own)
-    pretrained: bool = False      # timm ImageNet weights (needs the internet; only with the default widths)
-    size: int = 64                # working resolution: square training crops; serving keeps the aspect ratio
-    last_cross: bool = False      # fastai DynamicUnet's full-resolution input cross connection (costly)
-    self_attention: bool = False
-    epochs: int = 8
+    arch: str = "tf_efficientnet_lite0"  # the U-Net's encoder: a timm name (shared.pretrained has its weights)
+    pretrained: bool = True       # ImageNet weights for the encoder (from a pip package: shared.pretrained)
+    decoder: str = "128,96,64"    # decoder widths at strides 16, 8 and 4 (the colour is decoded at stride 4)
+    size: int = 128               # working resolution (a multiple of 32): square training views; serving keeps the aspect ratio
+    cached_features: bool = True  # frozen stage on the encoder's features, computed once per photo and view
+    views: int = 1                # cached_features: 1 = the photo, 2 = and its mirror image
+    freeze_epochs: int = 2        # epochs of the decoder alone on the frozen pretrained encoder
+    epochs: int = 0               # then epochs of the whole network, encoder unfrozen (fastai fine_tune)
     lr: float = 3e-3
-    bs: int = 32
-    fine_tune: bool = False       # fastai fine_tune (pretrained encoder) rather than fit_one_cycle
-    folders: str = "pets/images,pets-extra/images,coco_tiny/images"  # under the data dir, or absolute
+    bs: int = 64
+    wd: float = 1e-2
+    folders: str = "cats-vs-dogs/images,pets/images,pets-extra/images,coco_tiny/images"  # under the data dir, or absolute
     min_chroma: float = 1.5       # skip near-greyscale photos: mean Lab chroma (sqrt(a^2+b^2)) below this
-    valid_pct: float = 0.1        # share of photos held out (fixed by file name)
+    valid_pct: float = 0.15       # held out, fixed by file name: never trained on, never tuned on (the card's numbers)
+    tune_pct: float = 0.05        # the next slice by file name: fastai's validation set and the temperature's choice
     grid: int = 10                # a/b bin width (Lab units)
-    rebalance: float = 0.5        # lambda of Zhang et al.: 0 = full inverse-frequency weights, 1 = no rebalancing
-    temperature: float = 0.38     # annealed-mean temperature at serving (1 = mean, -> 0 = mode)
+    rebalance: float = 0.75       # lambda of Zhang et al.: 0 = full inverse-frequency weights, 1 = no rebalancing
+    temperature: float = 0.0      # annealed-mean temperature at serving (1 = mean, -> 0 = mode); 0 = choose it:
+    min_colourfulness: float = 0.7  # the most accurate temperature whose colourfulness is at least this share of the truth's
+    tune_photos: int = 200        # at most this many tuning photos of each kind (pets, cats_vs_dogs, scenes) for that choice
+    eval_photos: int = 300        # the card's numbers: at most this many held-out photos of each kind (0 = all)
     max_train_samples: int = 0    # >0: a tiny run for tests and laptops
     mixed_precision: bool = False
     workers: int = 1
@@ -35,12 +39,15 @@ class Config:
 
 PRESETS = {
     "cpu": {},
-    "gpu": dict(arch="resnet34", channels="", stem_width=0, pretrained=True, size=224, last_cross=True,
-                self_attention=True, epochs=10, lr=2e-3, bs=32, fine_tune=True, mixed_precision=True, workers=8,
-                folders="coco_sample/train_sample,oxford-iiit-pet/images"),
-    "tiny": dict(arch="resnet10t", channels="8,16,32,64", stem_width=8, size=32, epochs=1, bs=8,
-                 max_train_samples=32, workers=0),
+    "gpu": dict(size=224, decoder="256,192,128", cached_features=False, freeze_epochs=2, epochs=10, lr=2e-3, bs=64,
+                mixed_precision=True, workers=8,
+                folders="cats-vs-dogs/images,pets/images,pets-extra/images,coco_tiny/images,coco_sample/train_sample"),
+    "tiny": dict(size=64, decoder="16,16,16", views=1, freeze_epochs=1, epochs=1, bs=8, max_train_samples=32,
+                 workers=0),
 }
+
+# The kinds of photo the metrics are reported for, by words in their folder's path.
+GROUPS = {"pets": ("pets", "oxford-iiit-pet"), "cats_vs_dogs": ("cats-vs-dogs",), "scenes": ("coco",)}
 
 # Folders that fastai can download when they are not under the data dir (the gpu preset, online).
 DOWNLOADS = {"coco_sample/train_sample": ("COCO_SAMPLE", "train_sample"),

@@ -1,6 +1,7 @@
 """The photo folders: which photos there are, which are held out (fixed by file name), and their colours."""
 from __future__ import annotations
 
+import hashlib
 import zlib
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from shared.data import data_dir, local_or_download
 from shared.images import PHOTO_SUFFIXES, open_image
 
 from .colour import image_to_array, rgb_to_lab
-from .config import DOWNLOADS, Config
+from .config import DOWNLOADS, GROUPS, Config
 
 
 def stable_fraction(name: str) -> float:
@@ -39,7 +40,21 @@ def photo_files(cfg: Config) -> list[Path]:
 
 
 def is_valid(path: Path, cfg: Config) -> bool:
+    "Held out: never trained on, never used to choose anything; the card's numbers are measured on these."
     return stable_fraction(path.name) < cfg.valid_pct
+
+
+def split_of(path: Path, cfg: Config) -> str:
+    """'test' (held out, `is_valid`), 'tune' (the next `tune_pct` by file name: fastai's validation set while
+    training and the photos the annealed-mean temperature is chosen on) or 'train'."""
+    f = stable_fraction(path.name)
+    return "test" if f < cfg.valid_pct else "tune" if f < cfg.valid_pct + cfg.tune_pct else "train"
+
+
+def group_of(path) -> str:
+    "The kind of photo, for the metrics: 'pets' (Oxford-IIIT Pet), 'cats_vs_dogs' (Kaggle), 'scenes' (COCO), 'other'."
+    folder = str(Path(path).parent).lower()
+    return next((g for g, keys in GROUPS.items() if any(k in folder for k in keys)), "other")
 
 
 def thumbnail_lab(path, side: int = 64) -> np.ndarray | None:
@@ -52,32 +67,62 @@ def thumbnail_lab(path, side: int = 64) -> np.ndarray | None:
     return rgb_to_lab(image_to_array(img))
 
 
+def has_colour(lab: np.ndarray | None, cfg: Config) -> bool:
+    return lab is not None and np.sqrt((lab[1:] ** 2).sum(0)).mean() >= cfg.min_chroma
+
+
 def scan(cfg: Config, n: int):
-    """One pass over the photos: keep those with colour (mean chroma >= min_chroma), split them by file name,
-    and count the training photos' colours on the n x n a/b grid (for the rebalancing weights)."""
+    """One pass over the photos: keep those with colour (mean chroma >= min_chroma), split them by file name
+    (`split_of`), and count the training photos' colours on the n x n a/b grid (for the rebalancing weights).
+    Returns (DataFrame path/split, counts, names of the skipped near-greyscale photos)."""
     import pandas as pd
     rows, counts, skipped = [], np.zeros((n, n)), []
     files = photo_files(cfg)
     if cfg.max_train_samples:  # a tiny run reads a fixed few photos, not the whole folder
-        files = sorted(files, key=lambda p: stable_fraction("tiny" + p.name))[:3 * cfg.max_train_samples]
+        files = sorted(files, key=lambda p: hashlib.sha256(p.name.encode()).digest())[:3 * cfg.max_train_samples]
     for p in files:
         lab = thumbnail_lab(p)
-        if lab is None or np.sqrt((lab[1:] ** 2).sum(0)).mean() < cfg.min_chroma:
+        if not has_colour(lab, cfg):
             skipped.append(p.name)
             continue
-        valid = is_valid(p, cfg)
-        rows.append((str(p), valid))
-        if not valid:
+        split = split_of(p, cfg)
+        rows.append((str(p), split))
+        if split == "train":
             cell = np.round((lab[1:] + 110) / cfg.grid).astype(np.int64).clip(0, n - 1)
             counts += np.bincount((cell[0] * n + cell[1]).ravel(), minlength=n * n).reshape(n, n)
-    df = pd.DataFrame(rows, columns=["path", "is_valid"])
+    df = pd.DataFrame(rows, columns=["path", "split"])
     if cfg.max_train_samples:
-        df = pd.concat([df[~df.is_valid].sample(frac=1, random_state=cfg.seed)[:cfg.max_train_samples],
-                        df[df.is_valid].sample(frac=1, random_state=cfg.seed)[:max(4, cfg.max_train_samples // 4)]])
+        few = max(4, cfg.max_train_samples // 4)
+        df = pd.concat([df[df.split == s].sample(frac=1, random_state=cfg.seed)[:k]
+                        for s, k in (("train", cfg.max_train_samples), ("tune", few), ("test", few))])
     return df.reset_index(drop=True), counts, skipped
 
 
+def per_group(paths, n: int) -> list[str]:
+    "The first `n` of `paths` of each kind of photo (`group_of`), in order (n = 0: all)."
+    seen: dict[str, int] = {}
+    out = []
+    for p in paths:
+        g = group_of(p)
+        seen[g] = seen.get(g, 0) + 1
+        if not n or seen[g] <= n:
+            out.append(str(p))
+    return out
+
+
 def valid_photos(cfg: Config) -> list[str]:
-    "The held-out photos of the model's folders (all of them, whatever max_train_samples was)."
-    df, _, _ = scan(Config(**{**cfg.__dict__, "max_train_samples": 0}), len(range(-110, 111, cfg.grid)))
-    return list(df.path[df.is_valid])
+    """The held-out photos the card's numbers are measured on: those of the model's folders (whatever
+    max_train_samples was), by name, at most `eval_photos` of each kind of photo."""
+    held_out = [p for p in photo_files(cfg) if is_valid(p, cfg)]
+    return per_group([p for p in held_out if has_colour(thumbnail_lab(p), cfg)], cfg.eval_photos)
+
+
+def square_view(path, size: int) -> np.ndarray:
+    """A photo as the cached-features training sees it: short side scaled to `size` (the serving path's working
+    scale), the centre square cut out; RGB (3, size, size) in [0, 1]."""
+    img = open_image(path, max_side=2 * size)
+    scale = size / min(img.size)
+    w, h = max(size, round(img.width * scale)), max(size, round(img.height * scale))
+    img = img.resize((w, h), Image.BILINEAR)
+    left, top = (w - size) // 2, (h - size) // 2
+    return image_to_array(img.crop((left, top, left + size, top + size)))

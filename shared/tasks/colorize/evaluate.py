@@ -1,5 +1,7 @@
 """The colorize card's metrics, measured through the serving Predictor: PSNR, SSIM and colourfulness of the
-colourised held-out photos against the true colour photos, with the grey input (strength 0) as the baseline."""
+colourised held-out photos against the true colour photos, with the grey input (strength 0) as the baseline,
+overall and per kind of photo (pets, cats_vs_dogs, scenes); and the table the annealed-mean temperature is
+chosen from (on the tuning photos)."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,7 +10,7 @@ from PIL import Image
 from shared.images import open_image
 
 from .config import Config, train_config
-from .data import valid_photos
+from .data import group_of, valid_photos
 
 
 def evaluate(predictor, limit: int = 0, data: str | None = None, paths=None) -> dict:
@@ -52,27 +54,80 @@ def colourfulness(img: np.ndarray) -> float:
 
 SWEEP = (0.5, 1.0, 1.5)
 EVAL_SIDE = 512
+TEMPERATURES = (0.15, 0.2, 0.25, 0.3, 0.38, 0.5, 0.7, 1.0)
+
+
+def truth_photo(path, side: int = EVAL_SIDE) -> tuple[Image.Image, np.ndarray]:
+    "A held-out colour photo (scaled down to at most `side` px), as sent to the Space and as the truth."
+    img = open_image(path, max_side=side)
+    img.thumbnail((side, side), Image.BILINEAR)
+    return img, np.asarray(img)
+
+
+def group_metrics(rows: dict, groups: list[str]) -> dict:
+    """Per kind of photo: the PSNR gain over the grey input (dB, mean over photos), the share of photos closer to
+    the truth than the grey input, the output's colourfulness over the truth's, and how many photos."""
+    out = {}
+    for g in sorted(set(groups)):
+        keep = np.array(groups) == g
+        grey, ours = np.array(rows[0.0])[keep], np.array(rows[1.0])[keep]  # (n, [psnr, ssim, colour, truth colour])
+        out.update({f"{g}_psnr_gain": round(float((ours[:, 0] - grey[:, 0]).mean()), 2),
+                    f"{g}_closer_than_grey": round(float((ours[:, 0] > grey[:, 0]).mean()), 3),
+                    f"{g}_colourfulness_ratio": round(float(ours[:, 2].mean() / ours[:, 3].mean()), 3),
+                    f"{g}_photos": int(keep.sum())})
+    return out
 
 
 def evaluate_predictor(predictor, paths, strengths=SWEEP, side: int = EVAL_SIDE) -> dict:
-    """PSNR, SSIM and colourfulness of the colourised validation photos against the true colour photos,
-    with the grey input (strength 0) as the baseline. Photos larger than `side` are scaled down first."""
+    """PSNR, SSIM and colourfulness of the colourised held-out photos against the true colour photos, with the
+    grey input (strength 0) as the baseline, overall and per kind of photo (`data.group_of`). Photos larger than
+    `side` are scaled down first. SSIM is measured at strengths 0 and 1 (the sweep reports PSNR and colour)."""
     rows = {s: [] for s in (0.0, *strengths)}
     for path in paths:
-        truth_img = open_image(path, max_side=side)
-        truth_img.thumbnail((side, side), Image.BILINEAR)
-        truth = np.asarray(truth_img)
+        truth_img, truth = truth_photo(path, side)
         ab = predictor.predict_ab(truth_img)  # from the lightness alone: the colour photo is the truth
+        true_colour = colourfulness(truth)
         for s in rows:
             out = np.asarray(predictor.compose(truth_img, ab, strength=s))
-            rows[s].append((psnr(out, truth), ssim(out, truth), colourfulness(out), colourfulness(truth)))
-    stats = {s: [float(v) for v in np.nanmean(np.array(r), 0)] for s, r in rows.items()}
+            rows[s].append((psnr(out, truth), ssim(out, truth) if s in (0.0, 1.0) else np.nan,
+                            colourfulness(out), true_colour))
+    stats = {s: [float(v) for v in np.array(r)[:, [0, 2, 3]].mean(0)] for s, r in rows.items()}  # psnr, colour
+    ssims = {s: float(np.nanmean(np.array(rows[s])[:, 1])) for s in (0.0, 1.0)}
     one = stats[1.0]
     metrics = {"psnr": round(one[0], 2), "grey_psnr": round(stats[0.0][0], 2),
-               "ssim": round(one[1], 4), "grey_ssim": round(stats[0.0][1], 4),
-               "colourfulness": round(one[2], 2), "colourfulness_truth": round(one[3], 2),
-               "colourfulness_ratio": round(one[2] / one[3], 3), "n_valid_photos": len(paths),
-               "temperature": predictor.temperature}
-    metrics["sweep"] = [{"strength": s, "psnr": round(v[0], 2), "ssim": round(v[1], 4),
-                         "colourfulness_ratio": round(v[2] / v[3], 3)} for s, v in stats.items()]
+               "ssim": round(ssims[1.0], 4), "grey_ssim": round(ssims[0.0], 4),
+               "colourfulness": round(one[1], 2), "colourfulness_truth": round(one[2], 2),
+               "colourfulness_ratio": round(one[1] / one[2], 3), "n_valid_photos": len(paths),
+               "temperature": predictor.temperature,
+               **group_metrics(rows, [group_of(p) for p in paths])}
+    metrics["sweep"] = [{"strength": s, "psnr": round(v[0], 2), "colourfulness_ratio": round(v[1] / v[2], 3)}
+                        for s, v in stats.items()]
     return metrics
+
+
+def temperature_table(predictor, paths, temperatures=TEMPERATURES, side: int = EVAL_SIDE) -> list[dict]:
+    """For each annealed-mean temperature, on `paths` (never the held-out photos): the PSNR gain over the grey
+    input, the share closer than grey and the colourfulness ratio, each in the kind of photo where it is worst."""
+    rows = {t: {0.0: [], 1.0: []} for t in temperatures}
+    chosen = predictor.temperature
+    try:
+        for path in paths:
+            truth_img, truth = truth_photo(path, side)
+            grey = np.asarray(predictor.compose(truth_img, np.zeros((1, 2, 1, 1), np.float32)))
+            true_colour = colourfulness(truth)
+            base = (psnr(grey, truth), np.nan, 0.0, true_colour)
+            for t in temperatures:
+                predictor.temperature = t
+                out = np.asarray(predictor.colorize(truth_img))
+                rows[t][0.0].append(base)
+                rows[t][1.0].append((psnr(out, truth), np.nan, colourfulness(out), true_colour))
+    finally:
+        predictor.temperature = chosen
+    groups = [group_of(p) for p in paths]
+    table = []
+    for t in temperatures:
+        m = group_metrics(rows[t], groups)
+        worst = {k: min(v for key, v in m.items() if key.endswith(k)) for k in
+                 ("_psnr_gain", "_closer_than_grey", "_colourfulness_ratio")}
+        table.append({"temperature": t, **{k[1:]: v for k, v in worst.items()}})
+    return table

@@ -14,8 +14,9 @@ from .config import MAX_PIXELS, ServingConfig
 
 
 class Predictor:
-    """The network (U-Net + annealed-mean decoding, model.onnx: normalised L and a temperature in, a/b out) at a
-    small working size; the colour is upsampled and put on the photo's own lightness."""
+    """The network (pretrained encoder + U-Net decoder + annealed-mean decoding; model.onnx: normalised L and a
+    temperature in, a/b out at a quarter of the working size) at a small working size; the colour is upsampled
+    and put on the photo's own full-resolution lightness."""
 
     def __init__(self, config: dict, onnx):
         self.config = config
@@ -37,7 +38,7 @@ class Predictor:
         return (n_short, n_long) if width <= height else (n_long, n_short)
 
     def predict_ab(self, image: Image.Image) -> np.ndarray:
-        "The predicted colour (1, 2, h, w) at working resolution, from the photo's lightness alone."
+        "The predicted colour (1, 2, h, w) (a quarter of the working size), from the photo's lightness alone."
         small = image.convert("RGB").resize(self.working_size(*image.size), Image.BILINEAR)
         x, _ = lightness(image_to_array(small)[None], self.l_mean, self.l_std)
         return self.model.run(l=np.ascontiguousarray(x, dtype=np.float32),

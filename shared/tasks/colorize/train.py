@@ -1,4 +1,5 @@
-"""Colorize, training side (fastai, timm, torch): colour bins, the rebalanced loss, the U-Net learner, export, ONNX."""
+"""Colorize, training side (fastai, timm, torch): colour bins, the rebalanced loss, the learner (pretrained encoder,
+U-Net decoder), its schedule and the temperature's choice, export, ONNX."""
 from __future__ import annotations
 
 import math
@@ -7,14 +8,14 @@ from dataclasses import asdict
 import torch
 import torch.nn.functional as F
 
-from shared import artifact
+from shared import artifact, pretrained
 from shared.images import open_image
-from shared.schedule import fit  # noqa: F401  (the task's training schedule)
 
-from .card import card  # noqa: F401  (the training CLI writes it)
+from .card import base_model, card  # noqa: F401  (card: the training CLI writes it)
 from .colour import lab_to_rgb, lightness
 from .config import L_MEAN, L_STD, PRESETS, Config, ServingConfig  # noqa: F401  (PRESETS: the CLI)
-from .data import scan
+from .data import per_group, scan
+from .network import Decoder, Encoder, Net, widths
 
 
 # ---------------------------------------------------------------- colour bins
@@ -85,6 +86,7 @@ def split_lab(b):
 
 
 def dataloaders(cfg: Config, df):
+    "Photos -> random crops and flips -> (normalised L, true a/b); df.is_valid is fastai's validation set."
     from fastai.vision.all import (ColSplitter, DataBlock, Flip, ImageBlock, ItemTransform, RandomResizedCrop)
 
     class SplitLab(ItemTransform):
@@ -92,28 +94,15 @@ def dataloaders(cfg: Config, df):
         def encodes(self, b): return split_lab(b)
 
     block = DataBlock(blocks=(ImageBlock,), get_x=ReadPhoto(2 * cfg.size), splitter=ColSplitter("is_valid"),
-                      item_tfms=RandomResizedCrop(cfg.size, min_scale=0.3, ratio=(0.8, 1.25)),
+                      item_tfms=RandomResizedCrop(cfg.size, min_scale=0.35, ratio=(0.8, 1.25)),
                       batch_tfms=[Flip(), SplitLab()])
     return block.dataloaders(df, bs=cfg.bs, num_workers=cfg.workers)
 
 
-# ---------------------------------------------------------------- network, loss, metrics
-def encoder(arch: str, channels: str = "", stem_width: int = 0):
-    "A fastai `arch` (called with pretrained=...) building a timm ResNet-family encoder."
-    def make(pretrained: bool = False):
-        import timm
-        kwargs = {}
-        if channels:
-            kwargs["channels"] = tuple(int(c) for c in channels.split(","))
-        if stem_width:
-            kwargs["stem_width"] = stem_width
-        return timm.create_model(arch, pretrained=pretrained, **kwargs)
-    make.__name__ = arch
-    return make
-
-
-def unet_kwargs(config: dict) -> dict:
-    return dict(n_in=1, last_cross=config["last_cross"], self_attention=config["self_attention"])
+# ---------------------------------------------------------------- loss and metrics
+def at_size(ab: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+    "The true colour averaged down to the predictions' resolution (the network decodes at a quarter of its input)."
+    return ab if ab.shape[-2:] == like.shape[-2:] else F.adaptive_avg_pool2d(ab, like.shape[-2:])
 
 
 class ColorLoss(torch.nn.Module):
@@ -127,10 +116,10 @@ class ColorLoss(torch.nn.Module):
         self.register_buffer("weights", weights)
 
     def forward(self, logits, ab):
-        idx, w = soft_encode(ab, self.lut, self.grid)
+        idx, w = soft_encode(at_size(ab, logits), self.lut, self.grid)
         logp = F.log_softmax(logits.float(), 1)
         nll = -(w * logp.gather(1, idx)).sum(1)
-        pixel_weight = (w * self.weights[idx]).sum(1)
+        pixel_weight = (w * self.weights.to(w)[idx]).sum(1)
         return (pixel_weight * nll).mean()
 
     def activation(self, logits):  # what learn.get_preds returns: the annealed-mean colour
@@ -147,7 +136,7 @@ def ab_error(loss: ColorLoss):
     class AbError(Metric):
         def reset(self): self.total, self.n = 0.0, 0
         def accumulate(self, learn):
-            err = (loss.activation(learn.pred) - learn.yb[0]).abs().mean()
+            err = (loss.activation(learn.pred) - at_size(learn.yb[0], learn.pred)).abs().mean()
             self.total += err.item() * len(learn.yb[0])
             self.n += len(learn.yb[0])
         @property
@@ -157,27 +146,82 @@ def ab_error(loss: ColorLoss):
     return AbError()
 
 
+# ---------------------------------------------------------------- learner and schedule
 def learner(cfg: Config):
-    from fastai.vision.all import unet_learner
+    """A fastai Learner: the U-Net (pretrained encoder, fresh decoder; two parameter groups, so `freeze` trains the
+    decoder alone), the rebalanced colour loss, the training and tuning photos (the held-out ones are kept apart)."""
+    from fastai.learner import Learner
+    from fastai.torch_core import params
     centres, lut = ab_bins(cfg.grid)
     df, counts, skipped = scan(cfg, lut.shape[0])
-    if df.is_valid.all() or not df.is_valid.any():
-        raise ValueError(f"need both training and validation photos; got {len(df)} photos in {cfg.folders}")
+    if not all((df.split == s).any() for s in ("train", "tune", "test")):
+        raise ValueError(f"need training, tuning and held-out photos; got {len(df)} photos in {cfg.folders}")
+    fit_df = df[df.split != "test"].assign(is_valid=lambda d: d.split == "tune").reset_index(drop=True)
     prior = smooth_prior(torch.from_numpy(counts), lut, len(centres))
     weights = rebalance_weights(prior, cfg.rebalance)
-    dls = dataloaders(cfg, df)
-    loss = ColorLoss(centres, lut, weights, cfg.grid, cfg.temperature)
-    config = {"arch": cfg.arch, "channels": cfg.channels, "stem_width": cfg.stem_width,
-              "last_cross": cfg.last_cross, "self_attention": cfg.self_attention}
-    learn = unet_learner(dls, encoder(cfg.arch, cfg.channels, cfg.stem_width), normalize=False, n_out=len(centres),
-                         pretrained=cfg.pretrained, loss_func=loss,
-                         metrics=[ab_error(loss)],
-                         **unet_kwargs(config))
-    learn.colour = dict(centres=centres, prior=prior, weights=weights, skipped=skipped,
-                        valid_paths=list(df.path[df.is_valid]), n_train=int((~df.is_valid).sum()))
+    loss = ColorLoss(centres, lut, weights, cfg.grid, cfg.temperature or 0.38)
+    config = {"arch": cfg.arch, "decoder": cfg.decoder, "n_out": len(centres), **norms(cfg.arch)}
+    model = build_model(config)
+    if cfg.pretrained:
+        model.encoder.body.load_state_dict(pretrained_encoder(cfg.arch, model.encoder.body))
+    learn = Learner(dataloaders(cfg, fit_df), model, loss_func=loss, metrics=[ab_error(loss)], wd=cfg.wd,
+                    splitter=lambda m: [params(m.encoder), params(m.decoder)])
+    learn.freeze()
+    learn.colour = dict(centres=centres, prior=prior, weights=weights, skipped=skipped, fit_df=fit_df,
+                        valid_paths=per_group(df.path[df.split == "test"], cfg.eval_photos), n_train=int((df.split == "train").sum()),
+                        temperature=cfg.temperature)
     if cfg.mixed_precision and torch.cuda.is_available():
         learn = learn.to_fp16()
     return learn
+
+
+def norms(arch: str) -> dict:
+    "The network's input normalisations: of L (serving feeds it) and of the grey photo (the encoder's weights')."
+    mean, std = pretrained.stats(arch)
+    return {"l_mean": L_MEAN, "l_std": L_STD, "rgb_mean": list(mean), "rgb_std": list(std)}
+
+
+def pretrained_encoder(arch: str, body: torch.nn.Module) -> dict:
+    "The ImageNet weights of `arch` under the names of its timm features_only `body` (the classifier's end left out)."
+    full = pretrained.create(arch, num_classes=0).state_dict()
+    return {k: full[k] for k in body.state_dict()}
+
+
+def fit(learn, cfg: Config):
+    """fastai's fine_tune: `freeze_epochs` of the decoder on the frozen pretrained encoder, then `epochs` of the
+    whole network (discriminative rates). With `cached_features` (the cpu preset) the frozen stage runs on the
+    encoder's features computed once per photo and view (`features.fit_decoder`). Then, unless the config fixes
+    it, the annealed-mean temperature is chosen on the tuning photos through the serving path."""
+    if cfg.cached_features:
+        from .features import fit_decoder
+        fit_decoder(learn, cfg, learn.colour["fit_df"])
+        if cfg.epochs:
+            learn.unfreeze()
+            learn.fit_one_cycle(cfg.epochs, slice(cfg.lr / 100, cfg.lr / 10))
+    elif cfg.freeze_epochs or cfg.epochs:
+        learn.fine_tune(cfg.epochs, cfg.lr, freeze_epochs=cfg.freeze_epochs)
+    if not cfg.temperature:
+        choose_temperature(learn, cfg)
+    return learn
+
+
+def choose_temperature(learn, cfg: Config) -> float:
+    """The annealed-mean temperature, chosen on the tuning photos (never the held-out ones) through the serving
+    path: the most accurate one (the best PSNR gain over the grey input in its worst kind of photo) among those
+    whose colourfulness is at least `min_colourfulness` of the truth's in every kind; the most colourful if none."""
+    from shared.evaluate import serving_predictor
+    from .evaluate import temperature_table
+    df = learn.colour["fit_df"]
+    state, config = export(learn, cfg)
+    few = per_group(df.path[df.is_valid], cfg.tune_photos)
+    table = temperature_table(serving_predictor("colorize", state, config), few)
+    ok = [r for r in table if r["colourfulness_ratio"] >= cfg.min_colourfulness]
+    best = max(ok, key=lambda r: r["psnr_gain"]) if ok else max(table, key=lambda r: r["colourfulness_ratio"])
+    print("temperature on the tuning photos (worst kind of photo):", *table, f"chosen: {best['temperature']}",
+          sep="\n  ", flush=True)
+    learn.colour.update(temperature=best["temperature"], temperature_table=table)
+    learn.loss_func.temperature = best["temperature"]
+    return best["temperature"]
 
 
 def evaluate(learn, cfg: Config) -> dict:
@@ -191,27 +235,29 @@ def evaluate(learn, cfg: Config) -> dict:
 # ---------------------------------------------------------------- artifact
 def export(learn, cfg: Config) -> tuple[dict, dict]:
     "Weights in float16 (the artifact stays small; serving computes in float32) and every serving rule as JSON."
+    from shared.export import half_rounded
     c = learn.colour
-    serving = ServingConfig(size=cfg.size, ab_centres=c["centres"].tolist(), temperature=cfg.temperature)
-    config = {"task": "colorize", "arch": cfg.arch, "channels": cfg.channels, "stem_width": cfg.stem_width,
-              "last_cross": cfg.last_cross, "self_attention": cfg.self_attention, **serving.to_dict(),
-              "n_out": len(c["centres"]), "grid": cfg.grid, "colour_space": "CIE Lab D65, sRGB",
+    serving = ServingConfig(size=cfg.size, ab_centres=c["centres"].tolist(),
+                            temperature=c["temperature"] or learn.loss_func.temperature)
+    config = {"task": "colorize", "arch": cfg.arch, "decoder": cfg.decoder, **serving.to_dict(),
+              **norms(cfg.arch), "n_out": len(c["centres"]), "grid": cfg.grid, "output_stride": 4,
+              "colour_space": "CIE Lab D65, sRGB", "base_model": base_model(cfg),
               "class_weights": [round(w, 5) for w in c["weights"].tolist()],
+              "temperature_table": c.get("temperature_table", []),
               "skipped_greyscale": c["skipped"], "n_train_photos": c["n_train"],
               "n_valid_photos": len(c["valid_paths"]), "train_config": asdict(cfg)}
-    state = {k: (v.half() if v.is_floating_point() else v) for k, v in learn.model.float().state_dict().items()}
+    state = {k: (v.half() if v.is_floating_point() else v)
+             for k, v in half_rounded(learn.model.float()).state_dict().items()}
     return state, config
 
 
 def build_model(config: dict) -> torch.nn.Module:
-    "The U-Net of `config`, exactly as fastai's unet_learner builds it, with random weights."
+    "The U-Net of `config` (pretrained-encoder architecture, decoder widths, bins), with random weights."
     import timm
-    from fastai.vision.learner import create_unet_model
     if not timm.is_model(config["arch"]):
         raise artifact.ArtifactError(f"unknown architecture {config['arch']!r} (not a timm model name)")
-    size = config["size"]
-    return create_unet_model(encoder(config["arch"], config["channels"], config["stem_width"]), config["n_out"],
-                             (size, size), pretrained=False, **unet_kwargs(config))
+    encoder = Encoder(config["arch"], (config["l_mean"], config["l_std"]), (config["rgb_mean"], config["rgb_std"]))
+    return Net(encoder, Decoder(encoder.channels, widths(config["decoder"]), config["n_out"]))
 
 
 class Colourer(torch.nn.Module):
@@ -227,9 +273,12 @@ class Colourer(torch.nn.Module):
 
 
 def to_onnx(model: torch.nn.Module, config: dict) -> bytes:
-    "model.onnx: l (batch, 1, h, w), temperature (scalar) -> ab (batch, 2, h, w); any batch, h and w (multiples of 32)."
-    from shared.export import onnx_bytes
-    colourer = Colourer(model, torch.tensor(config["ab_centres"], dtype=torch.float32))
+    """model.onnx: l (batch, 1, h, w), temperature (scalar) -> ab (batch, 2, h/4, w/4); any batch, h and w
+    (multiples of 32). Weights stored as float16 (cast to float32 when the session starts): half the size."""
+    from shared.export import float16_weights, onnx_bytes
+    colourer = Colourer(model.float().eval(), torch.tensor(config["ab_centres"], dtype=torch.float32))
     h, w = config["size"], config["size"] + 32  # not square: nothing in the graph may assume h == w
-    return onnx_bytes(colourer, (torch.zeros(1, 1, h, w), torch.tensor(config["temperature"])), ["l", "temperature"],
-                      ["ab"], {"l": {0: "batch", 2: "height", 3: "width"}, "ab": {0: "batch", 2: "height", 3: "width"}})
+    return float16_weights(onnx_bytes(colourer, (torch.zeros(1, 1, h, w), torch.tensor(config["temperature"])),
+                                      ["l", "temperature"], ["ab"],
+                                      {"l": {0: "batch", 2: "height", 3: "width"},
+                                       "ab": {0: "batch", 2: "height", 3: "width"}}, fold_constants=False))
