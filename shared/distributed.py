@@ -17,6 +17,7 @@ whole, the main one first; `--lr-find` is refused (each process would stop at it
 from __future__ import annotations
 
 import os
+import sys
 from contextlib import contextmanager
 
 
@@ -101,8 +102,11 @@ def every_fit():
         with self.distrib_ctx(sync_bn=sync_bn):
             out = plain_fit(self, *args, **kwargs)
         weights = sum(p.detach().double().sum().item() for p in self.model.parameters())  # the same in every process
-        print(f"process {rank()} of {world_size()}: trained on {self.train_iter} batches; "
-              f"parameters sum to {weights!r}", flush=True)
+        # one write of the whole line: print() writes the text and its newline apart, and the other process's
+        # line can land between them on a shared pipe
+        sys.stdout.write(f"process {rank()} of {world_size()}: trained on {self.train_iter} batches; "
+                         f"parameters sum to {weights!r}\n")
+        sys.stdout.flush()
         return out
 
     Learner.fit, DistributedDL._broadcast = fit, _broadcast

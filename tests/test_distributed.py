@@ -21,7 +21,7 @@ from shared import artifact
 from shared.tasks.recommend import train as task
 from shared.tasks.recommend.serve import Predictor
 
-LINE = re.compile(r"process (\d) of 2: trained on (\d+) batches; parameters sum to (\S+)")
+LINE = re.compile(r"process (\d) of 2: trained on (\d+) batches; parameters sum to ([-+0-9.eE]+)$", re.M)
 
 
 def launch(args: list[str], cwd, env: dict, timeout: float = 480) -> str:
