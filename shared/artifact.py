@@ -83,6 +83,11 @@ def split_source(source: str) -> tuple[str, str | None]:
     return repo, rev or None
 
 
+def hub_patterns(files=FILES) -> list[str]:
+    "The artifact's files, and the same names in subfolders: companion artifacts (a sentiment transformer's baseline/)."
+    return [*files, *(f"*/{f}" for f in files)]
+
+
 def resolve(source, files=FILES) -> Path:
     "A local folder as is; anything else is a Hub model repo id, downloaded (or read from the cache)."
     if Path(source).is_dir():
@@ -93,8 +98,7 @@ def resolve(source, files=FILES) -> Path:
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, RepositoryNotFoundError
     try:
-        # companion artifacts live in subfolders (a sentiment transformer's n-gram baseline/): same file names
-        return Path(snapshot_download(repo_id, revision=revision, allow_patterns=[*files, *(f"*/{f}" for f in files)]))
+        return Path(snapshot_download(repo_id, revision=revision, allow_patterns=hub_patterns(files)))
     except (LocalEntryNotFoundError, RepositoryNotFoundError, HfHubHTTPError, OSError) as e:
         raise ArtifactError(f"could not get model {source!r} from the Hugging Face Hub: {e}") from e
 
@@ -215,5 +219,5 @@ def push(folder, repo_id: str, token: str | None = None, private: bool = False,
         raise ArtifactError(f"{folder} is missing {missing}: nothing pushed")
     repo = create_repo(repo_id, token=token, private=private, exist_ok=True, repo_type="model")
     upload_folder(repo_id=repo.repo_id, folder_path=folder, token=token, commit_message=message,
-                  allow_patterns=[*FILES, *(f"*/{f}" for f in FILES)])  # and companion artifacts (baseline/)
+                  allow_patterns=hub_patterns(FILES))
     return f"https://huggingface.co/{repo.repo_id}"

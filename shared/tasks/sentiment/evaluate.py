@@ -25,8 +25,7 @@ def evaluate(predictor, limit: int = 0, data: str | None = None, baseline: bool 
     accuracy = lambda probs: round(float(np.mean([max(p, key=p.get) == label for p, label in zip(probs, valid.label)])), 4)
     texts = list(valid.text)
     if both:  # each model once; the verdict combines their answers exactly as predictor.predict does
-        t = predictor.transformer.predict([predictor.baseline.prepare(x)[0] for x in texts])
-        b = predictor.baseline.predict(texts)
+        t, b = predictor.answers(texts)
         out = {"accuracy": accuracy([predictor.combine(*tb) for tb in zip(t, b)]), "n_valid_reviews": int(len(valid)),
                "transformer_accuracy": accuracy(t), "baseline_accuracy": accuracy(b)}
     else:

@@ -3,7 +3,6 @@ dynamic quantisation when it keeps validation accuracy), the measured metrics, a
 baseline (a two-input logistic regression fitted on validation reviews, never on test ones)."""
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from dataclasses import asdict
@@ -15,6 +14,7 @@ import torch
 from shared import artifact, pretrained
 
 from .config import LABELS, Config
+from .serve_both import log_odds, weights_digest
 from .serve_transformer import TransformerPredictor
 
 QUANTIZE_TOLERANCE = 0.003   # int8 is kept when it loses at most this much validation accuracy
@@ -81,9 +81,8 @@ def fit_combination(t: np.ndarray, b: np.ndarray, y: np.ndarray) -> dict:
             "bias": round(float(lr.intercept_[0]), 5), "cross_fitted_accuracy": round(float(hits.mean()), 4)}
 
 
-def log_odds(probs: list[dict]) -> np.ndarray:
-    p = np.clip(np.array([d["positive"] for d in probs], dtype=np.float64), 1e-7, 1 - 1e-7)
-    return np.log(p / (1 - p))
+def positive_log_odds(probs: list[dict]) -> np.ndarray:
+    return log_odds(np.array([d["positive"] for d in probs], dtype=np.float64))
 
 
 WINDOWS = (256, 384, 512)   # serving windows tried (tokens), up to cfg.serve_tokens
@@ -122,7 +121,7 @@ def evaluate(learn, cfg: Config) -> dict:
     metrics, odds, chosen = {}, {}, None
     for window in [w for w in WINDOWS if w <= cfg.serve_tokens] or [cfg.serve_tokens]:
         at = {**config, "max_tokens": window}
-        odds[window] = log_odds(TransformerPredictor(at, int8).predict(texts))
+        odds[window] = positive_log_odds(TransformerPredictor(at, int8).predict(texts))
         seconds = latency(TransformerPredictor(at, int8), review)
         metrics[f"transformer_accuracy_{window}"] = round(float(((odds[window] > 0) == y).mean()), 4)
         metrics[f"latency_500_words_{window}"] = round(seconds, 4)
@@ -133,7 +132,7 @@ def evaluate(learn, cfg: Config) -> dict:
     info["serve_tokens"] = chosen
     served = odds[chosen]
     if cfg.quantize:
-        f = log_odds(TransformerPredictor({**config, "max_tokens": chosen}, fp32).predict(texts))
+        f = positive_log_odds(TransformerPredictor({**config, "max_tokens": chosen}, fp32).predict(texts))
         metrics["transformer_fp32_accuracy"] = round(float(((f > 0) == y).mean()), 4)
         info["quantized"] = metrics[f"transformer_accuracy_{chosen}"] >= metrics["transformer_fp32_accuracy"] - QUANTIZE_TOLERANCE
         if not info["quantized"]:
@@ -141,18 +140,12 @@ def evaluate(learn, cfg: Config) -> dict:
     else:
         info["quantized"] = False
     base_folder = baseline_folder(cfg.baseline_model)
-    b = log_odds(Predictor.load(base_folder).predict(texts))
+    b = positive_log_odds(Predictor.load(base_folder).predict(texts))
     info["ensemble"] = {**fit_combination(served, b, y), "baseline_sha256": weights_digest(base_folder)}
     return {"accuracy": info["ensemble"]["cross_fitted_accuracy"],
             "transformer_accuracy": round(float(((served > 0) == y).mean()), 4),
             "baseline_accuracy": round(float(((b > 0) == y).mean()), 4), "n_valid_reviews": len(y),
             "served_weights": "int8" if info["quantized"] else "float32", "serve_tokens": chosen, **metrics}
-
-
-def weights_digest(folder) -> str:
-    "The baseline's identity: sha256 of its weights file (the combination's weights were fitted for exactly it)."
-    import hashlib
-    return hashlib.sha256((Path(folder) / artifact.WEIGHTS).read_bytes()).hexdigest()
 
 
 def bundle_baseline(folder, cfg: Config) -> None:

@@ -26,9 +26,15 @@ class Verdict:
     baseline: Reading
 
 
-def log_odds(p: float) -> float:
-    p = min(max(p, 1e-7), 1 - 1e-7)
-    return float(np.log(p / (1 - p)))
+def log_odds(p):
+    "log(p / (1 - p)) of a probability or an array of them, kept finite."
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    return np.log(p / (1 - p))
+
+
+def weights_digest(folder) -> str:
+    "An n-gram model's identity: sha256 of its weights (the combination's weights were fitted for exactly it)."
+    return hashlib.sha256((Path(folder) / artifact.WEIGHTS).read_bytes()).hexdigest()
 
 
 class BothModels:
@@ -46,15 +52,15 @@ class BothModels:
         if not (base / artifact.CONFIG).is_file():
             raise artifact.ArtifactError(f"{folder} is a transformer artifact without its baseline/ folder")
         ensemble = config.get("ensemble")
-        digest = hashlib.sha256((base / artifact.WEIGHTS).read_bytes()).hexdigest()
-        if ensemble and ensemble.get("baseline_sha256") not in (None, digest):
+        if ensemble and ensemble.get("baseline_sha256") not in (None, weights_digest(base)):
             log.warning("baseline/ is not the n-gram model the combination was fitted with: equal weights instead")
             ensemble = None
         return cls(TransformerPredictor(config, Path(folder) / artifact.ONNX), Predictor.load(base), ensemble)
 
     def combine(self, transformer: dict, baseline: dict) -> dict:
         e = self.ensemble
-        z = e["transformer"] * log_odds(transformer["positive"]) + e["baseline"] * log_odds(baseline["positive"]) + e["bias"]
+        z = float(e["transformer"] * log_odds(transformer["positive"]) + e["baseline"] * log_odds(baseline["positive"])
+                  + e["bias"])
         p = float(1 / (1 + np.exp(-z)))
         return {"negative": 1 - p, "positive": p}
 
@@ -63,6 +69,10 @@ class BothModels:
         t = self.transformer.predict([self.baseline.prepare(text)[0]])[0]
         return Verdict(self.combine(t, base.probs), t, base)
 
-    def predict(self, texts: list[str]) -> list[dict]:
+    def answers(self, texts: list[str]) -> tuple[list[dict], list[dict]]:
+        "Each model's probabilities for `texts` (checked and cut as the baseline always has)."
         texts = [self.baseline.prepare(t)[0] for t in texts]
-        return [self.combine(t, b) for t, b in zip(self.transformer.predict(texts), self.baseline.predict(texts))]
+        return self.transformer.predict(texts), self.baseline.predict(texts)
+
+    def predict(self, texts: list[str]) -> list[dict]:
+        return [self.combine(t, b) for t, b in zip(*self.answers(texts))]

@@ -13,12 +13,13 @@ from functools import partial
 
 import numpy as np
 import torch
+from fastai.callback.core import Callback
 from torch import nn
 
 from shared import pretrained
 
 from .config import LABELS, Config
-from .wordpiece import WordPiece
+from .wordpiece import WordPiece, pad_batch
 
 
 class MiniLMClassifier(nn.Module):
@@ -79,11 +80,7 @@ class LengthBatches(torch.utils.data.Sampler):
 
 
 def collate(rows, pad: int = 0):
-    ids = [r[0] for r in rows]
-    x = torch.full((len(ids), max(map(len, ids))), pad, dtype=torch.long)
-    for i, r in enumerate(ids):
-        x[i, :len(r)] = torch.tensor(r)
-    return x, torch.tensor([r[1] for r in rows])
+    return torch.from_numpy(pad_batch([r[0] for r in rows], pad)), torch.tensor([r[1] for r in rows])
 
 
 def dataloaders(ids_train, y_train, ids_valid, y_valid, bs: int, pad: int, seed: int):
@@ -94,23 +91,20 @@ def dataloaders(ids_train, y_train, ids_valid, y_valid, bs: int, pad: int, seed:
     return DataLoaders(make(ids_train, y_train, True), make(ids_valid, y_valid, False))
 
 
-class Progress:
-    "A fastai callback that prints the smoothed loss and speed every `every` batches (readable in a log file)."
+class Progress(Callback):
+    "Prints the smoothed loss and time every `every` batches (readable in a log file, unlike the progress bar)."
+    order = 90
 
-    def __new__(cls, every: int = 50):
-        from fastai.callback.core import Callback
+    def __init__(self, every: int = 50):
+        self.every = every
 
-        class _Progress(Callback):
-            order = 90
+    def before_fit(self):
+        self.t0 = time.time()
 
-            def before_fit(self):
-                self.t0 = time.time()
-
-            def after_batch(self):
-                if self.training and self.train_iter % every == 0:
-                    print(f"batch {self.train_iter}/{self.n_iter} loss {float(self.smooth_loss):.4f} "
-                          f"{time.time() - self.t0:.0f}s", flush=True)
-        return _Progress()
+    def after_batch(self):
+        if self.training and self.train_iter % self.every == 0:
+            print(f"batch {self.train_iter}/{self.n_iter} loss {float(self.smooth_loss):.4f} "
+                  f"{time.time() - self.t0:.0f}s", flush=True)
 
 
 def learner(cfg: Config, df):
@@ -135,21 +129,7 @@ def learner(cfg: Config, df):
 
 
 def fit(learn, cfg: Config):
-    torch.set_num_threads(max(1, torch.get_num_threads()))
     import fastai.callback.progress  # noqa: F401  (no_bar: the Progress lines read better in a log)
     with learn.no_bar():
         learn.fit_one_cycle(cfg.epochs, cfg.lr, wd=cfg.wd, pct_start=0.1)
     return learn
-
-
-@torch.no_grad()
-def logits(model, wp: WordPiece, texts: list[str], max_tokens: int, bs: int = 32) -> np.ndarray:
-    "The network's logits for `texts` at a window of `max_tokens` (batched by length; eval mode)."
-    model.eval()
-    ids = wp.encode(texts, max_tokens)
-    order = np.argsort([len(i) for i in ids])
-    out = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
-    for s in range(0, len(order), bs):
-        rows = order[s:s + bs]
-        out[rows] = model(torch.from_numpy(wp.batch([ids[i] for i in rows]))).float().numpy()
-    return out

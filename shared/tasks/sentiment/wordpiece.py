@@ -43,14 +43,13 @@ class WordPiece:
     def encode(self, texts: list[str], max_tokens: int | None = None) -> list[list[int]]:
         return [self.window(e.ids, max_tokens) for e in self.tok.encode_batch([clean(t) for t in texts])]
 
-    def tokens(self, text: str) -> list[tuple[str, tuple[int, int]]]:
-        "Every WordPiece token of `text` with its character span (for sentence attributions)."
-        e = self.tok.encode(text)
-        return list(zip(e.tokens, e.offsets))
-
     def batch(self, rows: list[list[int]]) -> np.ndarray:
-        "Rows padded with [PAD] into one int64 array (the network masks padding itself)."
-        x = np.full((len(rows), max(len(r) for r in rows)), self.pad, dtype=np.int64)
-        for i, r in enumerate(rows):
-            x[i, :len(r)] = r
-        return x
+        return pad_batch(rows, self.pad)
+
+
+def pad_batch(rows: list[list[int]], pad: int) -> np.ndarray:
+    "Rows of ids padded with `pad` into one int64 array (the network masks padding itself)."
+    x = np.full((len(rows), max(len(r) for r in rows)), pad, dtype=np.int64)
+    for i, r in enumerate(rows):
+        x[i, :len(r)] = r
+    return x
