@@ -18,9 +18,11 @@ def read_reviews(cfg: Config):
         folder = Path(cfg.data) if Path(cfg.data).is_absolute() else data_dir() / cfg.data
         csv = folder / "imdb_train_valid.csv.gz"
         df = pd.read_csv(csv if csv.exists() else folder / "texts.csv")[["label", "text", "is_valid"]]
-    if cfg.max_train_samples:
-        df = pd.concat([df[~df.is_valid].sample(frac=1, random_state=cfg.seed)[:cfg.max_train_samples],
-                        df[df.is_valid].sample(frac=1, random_state=cfg.seed)[:max(50, cfg.max_train_samples // 3)]])
+    if cfg.max_train_samples or cfg.train_offset:
+        end = cfg.train_offset + cfg.max_train_samples if cfg.max_train_samples else None
+        n_valid = max(50, cfg.max_train_samples // 3) if cfg.max_train_samples else None
+        df = pd.concat([df[~df.is_valid].sample(frac=1, random_state=cfg.seed)[cfg.train_offset:end],
+                        df[df.is_valid].sample(frac=1, random_state=cfg.seed)[:n_valid]])
     return df.reset_index(drop=True)
 
 
