@@ -63,7 +63,8 @@ The transformer is {origin}: pretrained by its authors on over a billion sentenc
 then fine-tuned here with fastai (`fit_one_cycle`) as a classifier of IMDB reviews: mean pooling over its
 tokens and a new linear head, its word embeddings kept frozen. Reviews longer than its window keep their first
 {head} WordPiece tokens and their last ones ("head + tail", Sun et al. 2019: it beats head-only truncation on
-IMDB, where the verdict often comes last). It trains at {train_tokens} tokens and is served at {serve_tokens}
+IMDB, where the verdict often comes last). Its last training pass read {train_tokens} tokens (Training below
+lists every pass, in order); it is served at {serve_tokens}
 (`model.onnx`, {weights} weights, run by ONNX Runtime with the `tokenizers` library: no transformers, no torch
 at serving time).
 
