@@ -230,7 +230,7 @@ def classifier(x: np.ndarray, y: np.ndarray, hidden: int = 4, steps: int = 300, 
                activation: str = "tanh", seed: int = 0, optimizer: str = "adam") -> Classifier:
     """Train inputs → `hidden` units → 1 output (sigmoid, cross-entropy loss) on 2-D points with 0/1 labels.
 
-    With 2 hidden units XOR is solvable, but gradient descent from some seeds gets stuck with one point wrong
+    With 2 hidden units XOR is solvable, but gradient descent from some seeds gets stuck with a point or two wrong
     (a local minimum); with 4 or more units it almost never does."""
     check(hidden, steps, lr, optimizer)
     x64 = np.asarray(x, dtype=np.float64)
