@@ -8,7 +8,7 @@
 
 A bundle is a folder that runs on its own: `app.py`, the `shared/` package copied in (vendored), a pinned
 `requirements.txt` (what the Spaces import, nothing from the test tools: `space_requirements` decides it;
-on ZeroGPU hardware, the default, torch and Python at versions ZeroGPU builds), the model files (`model/`) or,
+on ZeroGPU hardware, the default, Python at a version ZeroGPU builds), the model files (`model/`) or,
 with `--hub-models` / `--model`, a Hub model id the app serves through its `<NAME>_MODEL` variable, the
 examples, and a README.md whose front matter configures the Space (licence: the most restrictive of what the
 bundle ships; dataset ids with their owner; embed snippets).
@@ -58,7 +58,7 @@ def pinned_requirements(top: tuple[str, ...] | None = None) -> tuple[str, ...]:
 
     Walks the installed distributions' metadata (extras like `gradio[mcp]` included), so the list is the exact
     environment the tests ran against, without the test and notebook tools. Torch's CUDA wheels are left to
-    torch's own exact pins; Hugging Face installs torch and gradio themselves at these same versions.
+    torch's own exact pins (no Space's bundle pins torch); Hugging Face installs gradio itself at the pinned version.
     """
     from packaging.requirements import Requirement
     from packaging.utils import canonicalize_name
@@ -91,18 +91,15 @@ def pinned_requirements(top: tuple[str, ...] | None = None) -> tuple[str, ...]:
 # What a Space's serving imports: the web app, the artifact and ONNX Runtime; no torch, fastai or timm.
 SERVING_REQUIREMENTS = ("gradio[mcp]", "gradio_client", "huggingface_hub", "safetensors", "onnxruntime", "numpy",
                         "threadpoolctl", "pillow", "spaces")
-EXTRA_REQUIREMENTS = {"history": ("torch", "matplotlib"),  # history trains small networks live, in torch
+EXTRA_REQUIREMENTS = {"history": ("matplotlib",),  # history's pictures (it trains its networks in plain numpy)
                       "pets": ("onnx",),  # the teach tab writes the taught model.onnx (its head's initializers)
                       "sentiment": ("tokenizers",)}  # the transformer's WordPiece tokenizer
 
-# ZeroGPU builds only with the torch and Python versions its documentation lists (read November 2026: torch
-# 2.8.0, 2.9.1, 2.10.0, 2.11.0; Python 3.10.13 or 3.12.12); any other pin fails the build with "No candidate
-# PyTorch version found for ZeroGPU". onnxruntime and numpy need Python 3.11+, so 3.12.12; torchvision follows
-# torch. These versions cannot be installed on the test machine (see README, "Deploy"): the tests run the
-# bundles on the venv's torch.
+# ZeroGPU builds only with the Python versions its documentation lists (read November 2026: 3.10.13 or 3.12.12);
+# onnxruntime and numpy need Python 3.11+, so 3.12.12. It builds only some torch versions too (2.8.0, 2.9.1,
+# 2.10.0, 2.11.0; another pin fails with "No candidate PyTorch version found for ZeroGPU"), but no bundle pins
+# torch: no Space imports it, and ZeroGPU's `spaces` package runs without it (it imports torch only if present).
 ZERO_GPU_PYTHON = "3.12.12"
-# torch 2.11.0 requires setuptools<82 (found by pip's resolver for Python 3.12; the tested torch takes 84).
-ZERO_GPU_PINS = {"torch": "2.11.0", "torchvision": "0.26.0", "setuptools": "80.9.0"}
 DEFAULT_HARDWARE = "zero-a10g"  # ZeroGPU: what a free account can create (no CPU Gradio Spaces since July 2026)
 
 
@@ -113,25 +110,18 @@ def is_zero_gpu(hardware: str | None) -> bool:
 def space_requirements(names: list[str], hardware: str | None) -> tuple[list[str], str]:
     """What a bundle of these Spaces installs on this hardware: (pinned requirements, Python version).
 
-    The one place that decides it: the serving stack and what these Spaces alone add (no torch, fastai or timm
-    but for history), pinned to the versions installed here (the tests' versions); on ZeroGPU hardware torch (if
-    any) and Python move to what ZeroGPU builds."""
+    The one place that decides it: the serving stack and what these Spaces alone add (never torch, fastai or
+    timm), pinned to the versions installed here (the tests' versions); on ZeroGPU hardware Python moves to a
+    version ZeroGPU builds."""
     top = tuple(dict.fromkeys([*SERVING_REQUIREMENTS, *(r for n in names for r in EXTRA_REQUIREMENTS.get(n, ()))]))
-    pins, python = list(pinned_requirements(top)), PYTHON_VERSION
-    if is_zero_gpu(hardware):
-        pins = [f"{n}=={ZERO_GPU_PINS[n]}" if n in ZERO_GPU_PINS else pin
-                for pin in pins for n in [pin.split("==")[0]]]
-        python = ZERO_GPU_PYTHON
-    return pins, python
+    return list(pinned_requirements(top)), ZERO_GPU_PYTHON if is_zero_gpu(hardware) else PYTHON_VERSION
 
 
 def requirements_text(pins: list[str], hardware: str | None) -> str:
-    tested = {n: metadata.version(n) for n in ZERO_GPU_PINS}
-    zero = ("# ZeroGPU: " + ", ".join(f"{n}=={v}" for n, v in ZERO_GPU_PINS.items()) + f" and Python {ZERO_GPU_PYTHON}"
-            " (what ZeroGPU builds); the tests ran " + ", ".join(f"{n} {v}" for n, v in tested.items())
-            + f" on Python {PYTHON_VERSION}.\n") if is_zero_gpu(hardware) else ""
+    zero = (f"# ZeroGPU: Python {ZERO_GPU_PYTHON} (what ZeroGPU builds); the tests ran Python {PYTHON_VERSION}.\n"
+            if is_zero_gpu(hardware) else "")
     return ("# Exact versions of everything the app imports, as tested (python -m shared.deploy).\n" + zero +
-            "# torch's CUDA wheels follow from its pin; on ZeroGPU, Hugging Face provides `spaces`.\n"
+            "# No torch: no Space imports it (ZeroGPU's `spaces` package runs without it).\n"
             + "\n".join(pins) + "\n")
 
 
@@ -284,7 +274,8 @@ this one Space hosts the whole suite. `python -m shared.deploy --combined` creat
 and sets the hardware again on every redeploy; by hand: *Settings → Space hardware → ZeroGPU*
 (`suggested_hardware` is only a hint for people who duplicate the Space). On ZeroGPU each demo's functions run
 inside `spaces.GPU` (the `shared.ui.gpu` decorator turns it on when `SPACES_ZERO_GPU` is set); anywhere else the
-same code runs on CPU. The requirements pin torch {torch} and Python {python}, versions ZeroGPU builds.
+same code runs on CPU. The requirements pin Python {python}, a version ZeroGPU builds, and no torch: no demo
+imports it (ZeroGPU's `spaces` package runs without it).
 
 ## API and MCP
 
@@ -334,8 +325,7 @@ def combined_bundle(names: list[str], out: Path, user: str | None, hub_models: d
             "short_description": "Every demo of chapter 1 of fastbook in one Space",
             "tags": tags, "models": sorted(set(model_ids)), "datasets": datasets}
     first = names[0] if names else "pets"
-    torch_pin = next((p.split("==")[1] for p in pins if p.startswith("torch==")), "?")
-    body = COMBINED_README.format(rows="\n".join(rows), url=url, first=first, torch=torch_pin, python=python,
+    body = COMBINED_README.format(rows="\n".join(rows), url=url, first=first, python=python,
                                   embed=embed_markdown(f"{url}/{first}", url))
     body += model_section(models) + licence_notes
     (dest / "README.md").write_text(personalise(render_readme(meta, local_links(body, dest)), user))
@@ -381,7 +371,7 @@ def main(argv=None) -> int:
                    help="serve this Hub model (user/repo[@revision]) in Space NAME instead of its model/")
     p.add_argument("--hardware", default=DEFAULT_HARDWARE,
                    help=f"Space hardware, set at creation and on every redeploy (default {DEFAULT_HARDWARE}, "
-                        "ZeroGPU: torch and Python pinned to versions it builds; e.g. cpu-basic for the tested pins)")
+                        "ZeroGPU: Python pinned to a version it builds; e.g. cpu-basic for the tested Python)")
     p.add_argument("--private", action="store_true", help="create private Spaces")
     args = p.parse_args(argv)
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import gradio as gr
@@ -152,8 +151,6 @@ def open_photo(source, max_side: int | None = None):
 
 def queue(demo: gr.Blocks) -> gr.Blocks:
     "Threads and queue for a 2-vCPU Space: `runtime.concurrency()` requests at once, each on its share of the cores."
-    if "torch" in sys.modules:  # a Space that runs torch (history): its threads too; ONNX sessions set their own
-        sys.modules["torch"].set_num_threads(runtime.serving_threads())
     validate.guard(demo)
     return demo.queue(default_concurrency_limit=runtime.concurrency(), max_size=64)
 

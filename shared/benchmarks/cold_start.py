@@ -1,6 +1,7 @@
 """Cold start of every Space against a trivial Gradio app started the same way, in the same run.
 
     python -m shared.bench cold_start [--quick]      # COLD_START_ROUNDS=5 rounds by default
+    COLD_START_SPACES=history python -m shared.bench cold_start    # only these Spaces (comma-separated) + the bare app
 
 A free Space sleeps and wakes on a visitor's click, so the first visitor waits for process start + imports +
 model load + the first answer. Each app (every Space's `python app.py`, and `shared/benchmarks/bare_app.py`:
@@ -76,7 +77,12 @@ def first_answer(app: Path, folder: Path, timeout: float = 600) -> tuple[float, 
 
 def run(args) -> list[dict]:
     rounds = 1 if args.quick else int(os.environ.get("COLD_START_ROUNDS", 5))
-    apps = {"bare Gradio app": BARE, **{name: REPO / "spaces" / name / "app.py" for name in gallery.space_names()}}
+    only = [n for n in os.environ.get("COLD_START_SPACES", "").split(",") if n]
+    unknown = set(only) - set(gallery.space_names())
+    if unknown:
+        raise SystemExit(f"COLD_START_SPACES: no Space named {', '.join(sorted(unknown))}")
+    apps = {"bare Gradio app": BARE, **{name: REPO / "spaces" / name / "app.py" for name in gallery.space_names()
+                                        if not only or name in only}}
     seconds: dict[str, list[float]] = {name: [] for name in apps}
     cpu: dict[str, list[float]] = {name: [] for name in apps}
     with tempfile.TemporaryDirectory() as tmp:

@@ -2,7 +2,7 @@
 
     neuron       McCulloch & Pitts' threshold unit (1943): truth tables, AND / OR / NOT, no XOR
     perceptron   Rosenblatt's learning rule (1957/58): converges on AND / OR, never on XOR
-    mlp          two-layer networks trained by gradient descent in PyTorch (XOR, circles, spirals)
+    mlp          small networks and gradient descent written out in numpy (XOR, circles, spirals)
     approx       1-D function approximation: N hidden units, and a deeper net with as many weights
     data         the datasets: logic gates, circles, spirals
     plots        the pictures (matplotlib -> PIL)

@@ -10,8 +10,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import torch
-from torch import nn
 
 from shared.history import mlp
 
@@ -99,26 +97,22 @@ def deep_width(params: int, depth: int) -> int:
 @dataclass
 class Fit:
     "A trained 1-D network: the model works on scaled inputs/outputs; `__call__` takes and gives real units."
-    model: nn.Sequential
+    model: mlp.Network
     x_scale: float
     y_mean: float
     y_std: float
     losses: list[float]
 
-    @torch.no_grad()
     def __call__(self, x: np.ndarray) -> np.ndarray:
-        xt = torch.as_tensor(np.asarray(x, dtype=np.float32)[:, None] / self.x_scale)
-        return self.model(xt).squeeze(1).double().numpy() * self.y_std + self.y_mean
+        return self.model(np.asarray(x, dtype=np.float64)[:, None] / self.x_scale)[:, 0] * self.y_std + self.y_mean
 
-    @torch.no_grad()
     def units(self, x: np.ndarray) -> np.ndarray | None:
         """For a one-hidden-layer net: each hidden unit's contribution to the output, shape (units, len(x)),
         in real units (the output is their sum plus a constant). None for deeper nets."""
-        if len(self.model) != 3:
+        if len(self.model.hidden) != 1:
             return None
-        first, act, last = self.model
-        xt = torch.as_tensor(np.asarray(x, dtype=np.float32)[:, None] / self.x_scale)
-        return (act(first(xt)) * last.weight[0]).T.double().numpy() * self.y_std
+        _, h, _ = self.model.forward(np.asarray(x, dtype=np.float64)[:, None] / self.x_scale)
+        return (h * self.model.weights[1][:, 0]).T * self.y_std
 
     @property
     def params(self) -> int:
@@ -140,9 +134,7 @@ def fit_many(f, hiddens: list[list[int]], steps: int = 1000, lr: float = 0.02, a
     y_mean, y_std = float(y.mean()), float(y.std()) or 1.0
     x_scale = 1.0
     models = [mlp.network([1, *hidden, 1], activation, seed) for hidden in hiddens]  # each seeded on its own
-    xt = torch.as_tensor(x[:, None] / x_scale, dtype=torch.float32)
-    yt = torch.as_tensor((y[:, None] - y_mean) / y_std, dtype=torch.float32)
-    curves = mlp.fit(models, xt, yt, nn.functional.mse_loss, steps, lr)
+    curves = mlp.fit(models, x[:, None] / x_scale, (y[:, None] - y_mean) / y_std, mlp.mse, steps, lr)
     return [Fit(m, x_scale, y_mean, y_std, [v * y_std ** 2 for v in c]) for m, c in zip(models, curves)]
 
 

@@ -206,7 +206,7 @@ def approximation(cmp) -> Image.Image:
     pad = 0.15 * (y.max() - y.min() or 1)
     ylim = (y.min() - pad, y.max() + pad)
     fig = new_figure(13, 4.2)
-    panels = [(cmp.shallow, cmp.shallow_error, f"1 hidden layer, {cmp.shallow.model[0].out_features} units", ORANGE),
+    panels = [(cmp.shallow, cmp.shallow_error, f"1 hidden layer, {cmp.shallow.model.hidden[0]} units", ORANGE),
               (cmp.deep, cmp.deep_error, f"{cmp.depth} hidden layers of {cmp.width} units", BLUE)]
     for i, (fit, err, name, color) in enumerate(panels):
         ax = fig.add_axes((0.05 + i * 0.32, 0.14, 0.27, 0.72))

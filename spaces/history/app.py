@@ -13,7 +13,7 @@ REPLAY_FRAMES = 12  # a picture costs up to ~0.3 s of CPU (100 epochs): a replay
 @ui.gpu
 def predict(dataset: str = "xor", hidden: int = 4, steps: int = 300, lr: float = 0.1, seed: int = 0,
             activation: str = "tanh"):
-    """Train a two-layer neural network (2 inputs -> hidden units -> 1 output) with gradient descent in PyTorch.
+    """Train a two-layer neural network (2 inputs -> hidden units -> 1 output) with gradient descent written out in numpy.
 
     Args:
         dataset: one of and, or, xor, nand, nor, circles, spirals.
@@ -182,7 +182,8 @@ with gr.Blocks(title="From a threshold neuron to deep learning") as demo:
             step_slider, p_facts, p_step, api_visibility="private")
 
     with gr.Tab("1986 · Two layers"):
-        gr.Markdown("Add a **hidden layer** and train with gradient descent (PyTorch). Two hidden units are enough "
+        gr.Markdown("Add a **hidden layer** and train it with gradient descent: the forward pass, the backward pass "
+                    "(backpropagation) and the Adam optimizer, written out in numpy. Two hidden units are enough "
                     "for XOR; circles and spirals want more. The right panel is the loss going down.")
         with gr.Row():
             with gr.Column(scale=1):
@@ -198,7 +199,7 @@ with gr.Blocks(title="From a threshold neuron to deep learning") as demo:
                 t_acc = gr.Number(label="accuracy on the training points")
                 t_words = gr.Markdown()
         t_in = [t_dataset, t_hidden, t_steps, t_lr, t_seed, t_activation]
-        gr.Examples([["xor", 1, 300, 0.1, 0, "tanh"], ["xor", 2, 300, 0.1, 1, "tanh"], ["xor", 2, 300, 0.1, 0, "tanh"],
+        gr.Examples([["xor", 1, 300, 0.1, 0, "tanh"], ["xor", 2, 300, 0.1, 0, "tanh"], ["xor", 2, 300, 0.1, 1, "tanh"],
                      ["circles", 3, 300, 0.1, 0, "tanh"], ["spirals", 4, 300, 0.1, 0, "tanh"],
                      ["spirals", 32, 500, 0.05, 0, "relu"]], t_in, label="try these")
         gr.on([t_train.click, t_dataset.change, demo.load], predict, t_in, [t_acc, t_image, t_words],
