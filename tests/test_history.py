@@ -164,9 +164,9 @@ def test_deep_width_matches_weights():
         shallow = 3 * units + 1
         depth = 3
         width = approx.deep_width(shallow, depth)
-        deep = mlp.n_params(mlp.network([1, *[width] * depth, 1]))
+        deep = mlp.network([1, *[width] * depth, 1]).n_params
         assert width >= 2
-        assert all(abs(deep - shallow) <= abs(mlp.n_params(mlp.network([1, *[w] * depth, 1])) - shallow)
+        assert all(abs(deep - shallow) <= abs(mlp.network([1, *[w] * depth, 1]).n_params - shallow)
                    for w in range(2, width + 3))
 
 

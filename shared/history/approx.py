@@ -116,7 +116,7 @@ class Fit:
 
     @property
     def params(self) -> int:
-        return mlp.n_params(self.model)
+        return self.model.n_params
 
 
 def fit(f, hidden: list[int], steps: int = 1000, lr: float = 0.02, activation: str = "tanh", seed: int = 0,
@@ -164,6 +164,6 @@ def compare(function: str = "wave", units: int = 8, depth: int = 3, steps: int =
         raise ValueError("depth must be a whole number from 2 to 6")
     units, depth = int(units), int(depth)
     f = expression(function)
-    width = deep_width(mlp.n_params(mlp.network([1, units, 1])), depth)
+    width = deep_width(mlp.network([1, units, 1]).n_params, depth)
     shallow, deep = fit_many(f, [[units], [width] * depth], steps, lr, activation, seed)
     return Comparison(f.text, shallow, deep, rmse(f, shallow), rmse(f, deep), depth, width)

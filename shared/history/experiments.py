@@ -173,7 +173,7 @@ def two_layers(dataset: str = "xor", hidden: int = 4, steps: int = 300, lr: floa
 
 def _two_layers_report(dataset, hidden, steps, x, clf):
     acc = clf.accuracy()
-    details = {"accuracy": acc, "final_loss": clf.losses[-1], "weights": mlp.n_params(clf.model)}
+    details = {"accuracy": acc, "final_loss": clf.losses[-1], "weights": clf.model.n_params}
     valid = None
     if dataset in data.SHAPES:
         valid = data.dataset(dataset, seed=1)  # fresh points from the same shape: does it generalise?

@@ -122,10 +122,6 @@ def network(sizes: list[int], activation: str = "tanh", seed: int = 0, dtype=np.
     return Network(sizes, activation, np.concatenate(parts).astype(dtype))
 
 
-def n_params(model: Network) -> int:
-    return model.n_params
-
-
 def check(hidden: int, steps: int, lr: float, optimizer: str = "adam"):
     "Clear messages for settings outside what the experiments allow."
     if not (isinstance(hidden, (int, np.integer)) or float(hidden).is_integer()) or not 1 <= int(hidden) <= MAX_UNITS:
