@@ -47,6 +47,19 @@ def test_training_cli_writes_a_transformer_artifact_with_its_baseline(tiny_minil
     assert (folder / "baseline" / artifact.WEIGHTS).read_bytes() == (tiny_sentiment / artifact.WEIGHTS).read_bytes()
 
 
+def test_retraining_in_place_keeps_the_baseline_it_combines_with(tiny_minilm, tmp_path):
+    "`--out` the transformer artifact whose baseline/ is also `--baseline-model`: baseline/ stays, byte for byte."
+    import shutil
+    from shared.tasks.sentiment.config import Config
+    from shared.tasks.sentiment.minilm_export import bundle_baseline
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_minilm, folder)
+    before = (folder / "baseline" / artifact.WEIGHTS).read_bytes()
+    bundle_baseline(folder, Config(baseline_model=str(folder)))
+    assert (folder / "baseline" / artifact.WEIGHTS).read_bytes() == before
+    assert Predictor.load(folder / "baseline").predict(["A wonderful film."])[0]["positive"] > 0
+
+
 def test_onnx_model_gives_the_torch_networks_logits_on_padded_batches(tiny_minilm):
     "model.onnx against the network rebuilt from config.json + safetensors, reviews of different lengths together."
     import torch

@@ -120,9 +120,9 @@ def evaluate(learn, cfg: Config) -> dict:
     review = five_hundred_words(texts)
     metrics, odds, chosen = {}, {}, None
     for window in [w for w in WINDOWS if w <= cfg.serve_tokens] or [cfg.serve_tokens]:
-        at = {**config, "max_tokens": window}
-        odds[window] = positive_log_odds(TransformerPredictor(at, int8).predict(texts))
-        seconds = latency(TransformerPredictor(at, int8), review)
+        pred = TransformerPredictor({**config, "max_tokens": window}, int8)
+        odds[window] = positive_log_odds(pred.predict(texts))
+        seconds = latency(pred, review)
         metrics[f"transformer_accuracy_{window}"] = round(float(((odds[window] > 0) == y).mean()), 4)
         metrics[f"latency_500_words_{window}"] = round(seconds, 4)
         print(f"transformer {'int8' if cfg.quantize else 'fp32'} at {window} tokens: accuracy "
@@ -149,8 +149,11 @@ def evaluate(learn, cfg: Config) -> dict:
 
 
 def bundle_baseline(folder, cfg: Config) -> None:
-    "Copy the n-gram artifact the combination was fitted with into `folder`/baseline (one folder serves both)."
+    """Copy the n-gram artifact the combination was fitted with into `folder`/baseline (one folder serves both).
+    Retraining in place (`--out` the folder whose baseline/ is the baseline model) leaves baseline/ as it is."""
     src, dst = baseline_folder(cfg.baseline_model), Path(folder) / "baseline"
+    if src.resolve() == dst.resolve():
+        return
     if dst.exists():
         shutil.rmtree(dst)
     shutil.copytree(src, dst, ignore=shutil.ignore_patterns("baseline"))
