@@ -85,6 +85,19 @@ def test_rebalancing_favours_rare_colours_with_unit_expectation():
     assert torch.allclose(c.rebalance_weights(prior, 1.0), torch.ones(4))  # lambda 1: no rebalancing
 
 
+def test_the_temperature_is_the_most_accurate_colourful_enough_one():
+    row = lambda t, gain, colour: {"temperature": t, "psnr_gain": gain, "closer_than_grey": 0.5,
+                                   "colourfulness_ratio": colour}
+    table = [row(0.15, 0.0, 0.75), row(0.3, 0.2, 0.71), row(0.6, 0.4, 0.65), row(1.0, 0.1, 0.6)]
+    assert c.pick_temperature(table, 0.7)["temperature"] == 0.3    # the most accurate of those colourful enough
+    assert c.pick_temperature(table, 0.6)["temperature"] == 0.6
+    # none colourful enough: not the far less accurate 1.0 for 0.01 more colour, the best of the most colourful
+    table = [row(0.15, 0.02, 0.477), row(0.3, 0.14, 0.463), row(0.6, 0.06, 0.44), row(1.0, -0.44, 0.48)]
+    assert c.pick_temperature(table, 0.7)["temperature"] == 0.3
+    table = [row(0.15, 0.07, 0.527), row(0.3, 0.25, 0.48)]
+    assert c.pick_temperature(table, 0.7)["temperature"] == 0.15
+
+
 def test_loss_prefers_the_true_colour():
     centres, lut = c.ab_bins(10)
     loss = c.ColorLoss(centres, lut, torch.ones(len(centres)), 10, 0.38)
@@ -133,6 +146,28 @@ def test_the_held_out_photos_are_never_trained_on_nor_tuned_on(data):
     assert held_out and not held_out & set(fit_df.path)
     assert fit_df.is_valid.any() and (~fit_df.is_valid).any()
     assert all(d.split_of(Path(p), cfg) == ("tune" if v else "train") for p, v in zip(fit_df.path, fit_df.is_valid))
+
+
+def test_oversampling_repeats_the_training_photos_of_a_kind_only():
+    "`--oversample scenes=3`: each training COCO photo three times an epoch; tuning photos and other kinds once."
+    paths = ["/d/coco_tiny/images/a.jpg", "/d/pets/images/b.jpg", "/d/cats-vs-dogs/images/c.jpg"]
+    assert d.repeats(paths, "").tolist() == [1, 1, 1]
+    assert d.repeats(paths, "scenes=3, pets=2").tolist() == [3, 2, 1]
+    for bad in ("streets=2", "scenes=0", "scenes"):
+        with pytest.raises(ValueError):
+            d.repeats(paths, bad)
+
+
+def test_oversampled_kinds_fill_more_of_a_training_epoch(data):
+    "fastai's dataloaders (the unfrozen stage) repeat the oversampled kind's training photos, never tuning ones."
+    _, cfg, _ = parse(["colorize", "--preset", "tiny", "--out", "x", "--folders", SMALL, "--oversample", "scenes=4"])
+    df = c.learner(cfg).colour["fit_df"]
+    dls = c.dataloaders(cfg, df)
+    train = [str(p) for p in dls.train.items.path]
+    scenes = lambda paths: sum(d.group_of(p) == "scenes" for p in paths)
+    assert len(train) == (~df.is_valid).sum() + 3 * scenes(df.path[~df.is_valid])
+    assert scenes(train) == 4 * scenes(df.path[~df.is_valid]) > 0
+    assert len(dls.valid.items) == df.is_valid.sum()
 
 
 def test_examples_are_grey_validation_photos(data):

@@ -28,8 +28,8 @@ classification keeps the answers apart, and rebalancing (inverse bin frequency m
 {rebalance}) keeps rare saturated colours from being drowned by greys and browns. The colour shown is the
 *annealed mean* of the distribution at temperature **{temperature}**, chosen on the tuning photos (not the
 held-out ones): the most accurate temperature whose output keeps at least {min_colourfulness:.0%} of the
-truth's colourfulness in every kind of photo, or the most colourful one when none does (config.json has
-the table it was chosen from). Lower is more vivid, higher safer and duller. A strength control scales the colour
+truth's colourfulness in every kind of photo, or, when none does, the most accurate of the most colourful
+ones (within 0.02 of the best ratio; config.json has the table it was chosen from). Lower is more vivid, higher safer and duller. A strength control scales the colour
 afterwards.
 
 **Training ({preset} preset).** {recipe}

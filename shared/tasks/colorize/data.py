@@ -57,6 +57,15 @@ def group_of(path) -> str:
     return next((g for g, keys in GROUPS.items() if any(k in folder for k in keys)), "other")
 
 
+def repeats(paths, oversample: str) -> np.ndarray:
+    "How many times an epoch each photo is seen: `oversample` ('scenes=10,pets=2') by kind of photo, else once."
+    times = {k.strip(): int(v) for k, v in (kv.split("=") for kv in oversample.split(",") if kv.strip())}
+    unknown = set(times) - set(GROUPS)
+    if unknown or any(t < 1 for t in times.values()):
+        raise ValueError(f"oversample {oversample!r}: kinds are {sorted(GROUPS)}, times at least 1")
+    return np.array([times.get(group_of(p), 1) for p in paths], dtype=np.int64)
+
+
 def thumbnail_lab(path, side: int = 64) -> np.ndarray | None:
     "A small Lab thumbnail (3, h, w) of a photo, or None when it cannot be read."
     try:

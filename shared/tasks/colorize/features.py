@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 
 from .colour import lightness
-from .data import square_view
+from .data import repeats, square_view
 
 NAMES = ("f4", "f8", "f16", "f32")
 
@@ -83,7 +83,8 @@ class FeatureSet(torch.utils.data.Dataset):
 
 def fit_decoder(learn, cfg, df):
     """The frozen stage: the decoder of `learn.model` trained with fastai (fit_one_cycle, `freeze_epochs`) on the
-    cached features of the photos of `df` (is_valid: fastai's validation set); the encoder is not touched."""
+    cached features of the photos of `df` (is_valid: fastai's validation set; training photos repeated as
+    cfg.oversample says); the encoder is not touched."""
     from fastai.data.core import DataLoaders
     from fastai.data.load import DataLoader
     from fastai.learner import Learner
@@ -92,7 +93,8 @@ def fit_decoder(learn, cfg, df):
                               (learn.model.encoder.l_mean, learn.model.encoder.l_std), bs=max(cfg.bs, 8))
     rows = np.arange(len(paths))
     valid = df.is_valid.to_numpy()
-    train_dl = DataLoader(FeatureSet(arrays, rows[~valid]), bs=cfg.bs, shuffle=True, drop_last=True,
+    train = np.repeat(rows[~valid], repeats(np.array(paths)[~valid], cfg.oversample))
+    train_dl = DataLoader(FeatureSet(arrays, train), bs=cfg.bs, shuffle=True, drop_last=True,
                           num_workers=0)
     valid_dl = DataLoader(FeatureSet(arrays, rows[valid]), bs=cfg.bs, num_workers=0)
     inner = Learner(DataLoaders(train_dl, valid_dl), learn.model.decoder, loss_func=learn.loss_func,

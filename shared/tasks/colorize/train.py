@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -14,7 +15,7 @@ from shared.images import open_image
 from .card import base_model, card  # noqa: F401  (card: the training CLI writes it)
 from .colour import lab_to_rgb, lightness
 from .config import L_MEAN, L_STD, PRESETS, Config, ServingConfig  # noqa: F401  (PRESETS: the CLI)
-from .data import per_group, scan
+from .data import per_group, repeats, scan
 from .network import Decoder, Encoder, Net, widths
 
 
@@ -86,7 +87,8 @@ def split_lab(b):
 
 
 def dataloaders(cfg: Config, df):
-    "Photos -> random crops and flips -> (normalised L, true a/b); df.is_valid is fastai's validation set."
+    """Photos -> random crops and flips -> (normalised L, true a/b); df.is_valid is fastai's validation set; training
+    photos of the kinds in cfg.oversample appear that many times."""
     from fastai.vision.all import (ColSplitter, DataBlock, Flip, ImageBlock, ItemTransform, RandomResizedCrop)
 
     class SplitLab(ItemTransform):
@@ -96,7 +98,8 @@ def dataloaders(cfg: Config, df):
     block = DataBlock(blocks=(ImageBlock,), get_x=ReadPhoto(2 * cfg.size), splitter=ColSplitter("is_valid"),
                       item_tfms=RandomResizedCrop(cfg.size, min_scale=0.35, ratio=(0.8, 1.25)),
                       batch_tfms=[Flip(), SplitLab()])
-    return block.dataloaders(df, bs=cfg.bs, num_workers=cfg.workers)
+    times = np.where(df.is_valid, 1, repeats(df.path, cfg.oversample))
+    return block.dataloaders(df.loc[df.index.repeat(times)].reset_index(drop=True), bs=cfg.bs, num_workers=cfg.workers)
 
 
 # ---------------------------------------------------------------- loss and metrics
@@ -208,20 +211,32 @@ def fit(learn, cfg: Config):
 def choose_temperature(learn, cfg: Config) -> float:
     """The annealed-mean temperature, chosen on the tuning photos (never the held-out ones) through the serving
     path: the most accurate one (the best PSNR gain over the grey input in its worst kind of photo) among those
-    whose colourfulness is at least `min_colourfulness` of the truth's in every kind; the most colourful if none."""
+    whose colourfulness is at least `min_colourfulness` of the truth's in every kind (`pick_temperature`)."""
     from shared.evaluate import serving_predictor
     from .evaluate import temperature_table
     df = learn.colour["fit_df"]
     state, config = export(learn, cfg)
     few = per_group(df.path[df.is_valid], cfg.tune_photos)
     table = temperature_table(serving_predictor("colorize", state, config), few)
-    ok = [r for r in table if r["colourfulness_ratio"] >= cfg.min_colourfulness]
-    best = max(ok, key=lambda r: r["psnr_gain"]) if ok else max(table, key=lambda r: r["colourfulness_ratio"])
+    best = pick_temperature(table, cfg.min_colourfulness)
     print("temperature on the tuning photos (worst kind of photo):", *table, f"chosen: {best['temperature']}",
           sep="\n  ", flush=True)
     learn.colour.update(temperature=best["temperature"], temperature_table=table)
     learn.loss_func.temperature = best["temperature"]
     return best["temperature"]
+
+
+COLOUR_TOLERANCE = 0.02  # colourfulness ratios this close to the best are as colourful as it (tuning-photo noise)
+
+
+def pick_temperature(table: list[dict], min_colourfulness: float) -> dict:
+    """The row of `temperature_table` to serve: the most accurate (best worst-kind PSNR gain) of those colourful
+    enough (worst-kind colourfulness ratio >= `min_colourfulness`); when none is, the most accurate of the most
+    colourful ones (within COLOUR_TOLERANCE of the best), not a far less accurate one for a hair more colour."""
+    colour = lambda r: r["colourfulness_ratio"]
+    most = max(map(colour, table))
+    ok = [r for r in table if colour(r) >= min_colourfulness] or [r for r in table if colour(r) >= most - COLOUR_TOLERANCE]
+    return max(ok, key=lambda r: r["psnr_gain"])
 
 
 def evaluate(learn, cfg: Config) -> dict:
