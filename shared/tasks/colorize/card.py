@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 from shared import pretrained
 
-from .config import Config
+from .config import COLOUR_TOLERANCE, Config
 from .evaluate import EVAL_SIDE
 
 ABOUT = """Colorize: old black-and-white photos in colour. Lightness in, colour out, with a fastai-trained U-Net
@@ -29,8 +29,8 @@ classification keeps the answers apart, and rebalancing (inverse bin frequency m
 *annealed mean* of the distribution at temperature **{temperature}**, chosen on the tuning photos (not the
 held-out ones): the most accurate temperature whose output keeps at least {min_colourfulness:.0%} of the
 truth's colourfulness in every kind of photo, or, when none does, the most accurate of the most colourful
-ones (within 0.02 of the best ratio; config.json has the table it was chosen from). Lower is more vivid, higher safer and duller. A strength control scales the colour
-afterwards.
+ones (within {tolerance} of the best ratio; config.json has the table it was chosen from). Lower is more
+vivid, higher safer and duller. A strength control scales the colour afterwards.
 
 **Training ({preset} preset).** {recipe}
 """
@@ -69,7 +69,7 @@ def card(cfg: Config, metrics: dict, command: str) -> str:
                                                  views=views)
     about = ABOUT.format(size=cfg.size, arch=cfg.arch, grid=cfg.grid, rebalance=cfg.rebalance, preset=cfg.preset, recipe=recipe,
                          temperature=metrics.get("temperature", cfg.temperature),
-                         min_colourfulness=cfg.min_colourfulness)
+                         min_colourfulness=cfg.min_colourfulness, tolerance=COLOUR_TOLERANCE)
     extra = f"""
 Measured on the held-out photos (a fixed {cfg.valid_pct:.0%} of every folder by file name, never trained on
 and not used to choose the temperature; at most {EVAL_SIDE} px) through the shipped serving path, turned grey

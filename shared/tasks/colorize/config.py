@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 MAX_PIXELS = 36_000_000  # 6000x6000: larger photos are refused with a message (memory and time on a 2-vCPU Space)
 L_MEAN, L_STD = 0.5, 0.5  # the network's input: L/100 normalised (the network turns it into the grey photo itself)
+COLOUR_TOLERANCE = 0.02  # temperatures this close to the most colourful count as colourful as it (tuning noise)
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Config:
     rebalance: float = 0.75       # lambda of Zhang et al.: 0 = full inverse-frequency weights, 1 = no rebalancing
     temperature: float = 0.0      # annealed-mean temperature at serving (1 = mean, -> 0 = mode); 0 = choose it:
     min_colourfulness: float = 0.7  # the most accurate temperature whose colourfulness is at least this share of the truth's
+                                    # (if none: the most accurate within COLOUR_TOLERANCE of the most colourful)
     tune_photos: int = 200        # at most this many tuning photos of each kind (pets, cats_vs_dogs, scenes) for that choice
     eval_photos: int = 300        # the card's numbers: at most this many held-out photos of each kind (0 = all)
     max_train_samples: int = 0    # >0: a tiny run for tests and laptops

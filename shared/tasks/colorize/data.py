@@ -59,10 +59,10 @@ def group_of(path) -> str:
 
 def repeats(paths, oversample: str) -> np.ndarray:
     "How many times an epoch each photo is seen: `oversample` ('scenes=10,pets=2') by kind of photo, else once."
-    times = {k.strip(): int(v) for k, v in (kv.split("=") for kv in oversample.split(",") if kv.strip())}
-    unknown = set(times) - set(GROUPS)
-    if unknown or any(t < 1 for t in times.values()):
-        raise ValueError(f"oversample {oversample!r}: kinds are {sorted(GROUPS)}, times at least 1")
+    pairs = [kv.partition("=") for kv in oversample.split(",") if kv.strip()]
+    times = {k.strip(): int(v) if v.strip().isdigit() else 0 for k, _, v in pairs}
+    if set(times) - set(GROUPS) or any(t < 1 for t in times.values()):
+        raise ValueError(f"oversample {oversample!r}: KIND=TIMES,... with kinds {sorted(GROUPS)}, times at least 1")
     return np.array([times.get(group_of(p), 1) for p in paths], dtype=np.int64)
 
 

@@ -14,7 +14,7 @@ from shared.images import open_image
 
 from .card import base_model, card  # noqa: F401  (card: the training CLI writes it)
 from .colour import lab_to_rgb, lightness
-from .config import L_MEAN, L_STD, PRESETS, Config, ServingConfig  # noqa: F401  (PRESETS: the CLI)
+from .config import COLOUR_TOLERANCE, L_MEAN, L_STD, PRESETS, Config, ServingConfig  # noqa: F401  (PRESETS: the CLI)
 from .data import per_group, repeats, scan
 from .network import Decoder, Encoder, Net, widths
 
@@ -224,9 +224,6 @@ def choose_temperature(learn, cfg: Config) -> float:
     learn.colour.update(temperature=best["temperature"], temperature_table=table)
     learn.loss_func.temperature = best["temperature"]
     return best["temperature"]
-
-
-COLOUR_TOLERANCE = 0.02  # colourfulness ratios this close to the best are as colourful as it (tuning-photo noise)
 
 
 def pick_temperature(table: list[dict], min_colourfulness: float) -> dict:
