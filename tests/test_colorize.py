@@ -279,11 +279,11 @@ def test_the_default_model_meets_the_issues_bar_on_held_out_pets(data, capsys):
 
 
 def test_the_default_model_colours_held_out_scenes(data):
-    """Street and indoor scenes (COCO, the fewest in training): closer to the truth than grey, and coloured.
-    (The issue asks for 0.6 of the truth's colourfulness on scenes; the default model gives about half: not met.)"""
+    """Street and indoor scenes (COCO, the fewest in training, oversampled): the issue's bar, re-measured through
+    the serving path: closer to the truth than grey, with at least 60% of the truth's colourfulness."""
     m = e.evaluate(Predictor.load(DEFAULT), data="coco_tiny/images")
     assert m["scenes_photos"] >= 20
-    assert m["scenes_psnr_gain"] > 0 and m["scenes_colourfulness_ratio"] >= 0.4
+    assert m["scenes_psnr_gain"] > 0 and m["scenes_colourfulness_ratio"] >= 0.6
 
 
 def test_the_comparison_grid_shows_held_out_photos_we_may_ship(default_predictor, data):

@@ -38,9 +38,9 @@ vivid, higher safer and duller. A strength control scales the colour afterwards.
 RECIPES = {
     True: "fastai's fine_tune, first stage: the pretrained encoder frozen, its feature maps computed once per "
           "{views} (ONNX Runtime) and cached, the decoder trained on them for {freeze_epochs} "
-          "epochs (fit_one_cycle){then}.",
+          "epochs (fit_one_cycle){then}.{oversample}",
     False: "fastai's fine_tune: {freeze_epochs} epochs of the decoder on the frozen encoder, then {epochs} epochs of "
-           "the whole network with discriminative learning rates, random crops and flips.",
+           "the whole network with discriminative learning rates, random crops and flips.{oversample}",
 }
 
 
@@ -65,8 +65,10 @@ def card(cfg: Config, metrics: dict, command: str) -> str:
     rows = "\n".join(f"| {r['strength']} | {r['psnr']} | {r['colourfulness_ratio']} |" for r in sweep)
     then = f", then {cfg.epochs} epochs of the whole network" if cfg.epochs else ""
     views = "photo and its mirror image" if cfg.views >= 2 else "photo"
+    oversample = (f" Oversampled: `{cfg.oversample}` (each training photo of that kind seen that many times an "
+                  "epoch; the COCO scenes are ~140 photos beside ~9,000 cats and dogs)." if cfg.oversample else "")
     recipe = RECIPES[cfg.cached_features].format(freeze_epochs=cfg.freeze_epochs, epochs=cfg.epochs, then=then,
-                                                 views=views)
+                                                 views=views, oversample=oversample)
     about = ABOUT.format(size=cfg.size, arch=cfg.arch, grid=cfg.grid, rebalance=cfg.rebalance, preset=cfg.preset, recipe=recipe,
                          temperature=metrics.get("temperature", cfg.temperature),
                          min_colourfulness=cfg.min_colourfulness, tolerance=COLOUR_TOLERANCE)
