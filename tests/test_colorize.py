@@ -297,3 +297,10 @@ def test_the_comparison_grid_shows_held_out_photos_we_may_ship(default_predictor
     cells = np.asarray(img)[24:24 + 64]
     grey_cell, ours, truth = (cells[:, i * 68:i * 68 + 64].astype(int) for i in range(3))
     assert np.ptp(grey_cell, axis=2).max() <= 1 and e.colourfulness(ours.astype(np.uint8)) > 1
+
+
+def test_the_card_says_which_kinds_of_photo_were_oversampled():
+    from shared.tasks.colorize.card import card
+    metrics = {"temperature": 0.3, "sweep": []}
+    assert "Oversampled: `scenes=4`" in card(c.Config(oversample="scenes=4"), metrics, "cmd")
+    assert "Oversampled" not in card(c.Config(), metrics, "cmd")

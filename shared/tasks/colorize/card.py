@@ -66,7 +66,7 @@ def card(cfg: Config, metrics: dict, command: str) -> str:
     then = f", then {cfg.epochs} epochs of the whole network" if cfg.epochs else ""
     views = "photo and its mirror image" if cfg.views >= 2 else "photo"
     oversample = (f" Oversampled: `{cfg.oversample}` (each training photo of that kind seen that many times an "
-                  "epoch; the COCO scenes are ~140 photos beside ~9,000 cats and dogs)." if cfg.oversample else "")
+                  "epoch, so that a kind with few photos is not drowned by the many)." if cfg.oversample else "")
     recipe = RECIPES[cfg.cached_features].format(freeze_epochs=cfg.freeze_epochs, epochs=cfg.epochs, then=then,
                                                  views=views, oversample=oversample)
     about = ABOUT.format(size=cfg.size, arch=cfg.arch, grid=cfg.grid, rebalance=cfg.rebalance, preset=cfg.preset, recipe=recipe,

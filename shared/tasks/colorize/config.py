@@ -42,7 +42,7 @@ class Config:
 
 
 PRESETS = {
-    "cpu": dict(oversample="scenes=4"),  # the ~140 COCO scenes seen 4x an epoch beside ~9,000 cats and dogs
+    "cpu": dict(oversample="scenes=4"),  # the ~150 COCO scenes seen 4x an epoch beside ~9,600 cats and dogs
     "gpu": dict(size=224, decoder="256,192,128", cached_features=False, freeze_epochs=2, epochs=10, lr=2e-3, bs=64,
                 mixed_precision=True, workers=8,
                 folders="cats-vs-dogs/images,pets/images,pets-extra/images,coco_tiny/images,coco_sample/train_sample"),
