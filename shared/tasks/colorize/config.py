@@ -28,7 +28,7 @@ class Config:
     tune_pct: float = 0.05        # the next slice by file name: fastai's validation set and the temperature's choice
     grid: int = 10                # a/b bin width (Lab units)
     oversample: str = ""          # 'kind=times,...': each training photo of that kind (data.GROUPS) seen this many times
-                                  # an epoch, e.g. 'scenes=10' for the ~140 COCO photos among 10,000 cats and dogs
+                                  # an epoch, e.g. 'scenes=4' (the cpu preset's)
     rebalance: float = 0.75       # lambda of Zhang et al.: 0 = full inverse-frequency weights, 1 = no rebalancing
     temperature: float = 0.0      # annealed-mean temperature at serving (1 = mean, -> 0 = mode); 0 = choose it:
     min_colourfulness: float = 0.7  # the most accurate temperature whose colourfulness is at least this share of the truth's
