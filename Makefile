@@ -34,10 +34,11 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 train-pets: install                   ## retrain the embedded default pets model: one command (cpu preset, 2 cores)
 	$(PY) -m shared.train pets --preset cpu --out spaces/pets/model
 
-train-sentiment: install              ## retrain the default sentiment models: the n-gram baseline, then the transformer in two passes, combined with it (~2.5 h, 2 cores)
+train-sentiment: install              ## retrain the default sentiment models: the n-gram baseline, then the transformer in three passes, combined with it (~3.3 h, 2 cores)
 	$(PY) -m shared.train sentiment --preset cpu --out models/sentiment-ngram
 	$(PY) -m shared.train sentiment --preset minilm --baseline-model models/sentiment-ngram --out models/sentiment-minilm
-	$(PY) -m shared.train sentiment --preset minilm-more --init-from models/sentiment-minilm --baseline-model models/sentiment-ngram --out spaces/sentiment/model
+	$(PY) -m shared.train sentiment --preset minilm-more --init-from models/sentiment-minilm --baseline-model models/sentiment-ngram --out models/sentiment-minilm2
+	$(PY) -m shared.train sentiment --preset minilm-third --init-from models/sentiment-minilm2 --baseline-model models/sentiment-ngram --out spaces/sentiment/model
 
 bench-sentiment: install              ## the transformer against transformers.pipeline, the n-gram model against learn.predict
 	$(PY) -m shared.bench sentiment

@@ -60,6 +60,10 @@ PRESETS = {
     # at the serving window (384 tokens) and a lower rate: python -m shared.train sentiment --preset minilm-more ...
     "minilm-more": dict(arch="minilm", lr=3e-5, wd=0.01, epochs=1, bs=16, max_tokens=384, serve_tokens=384,
                         train_offset=16_000, valid_samples=2_000, baseline=False, fp16_weights=True),
+    # a third CPU pass, from the `minilm-more` weights, over the first 8,000 training reviews again (the first pass
+    # read them at 256 tokens; now at the serving window) at a lower rate
+    "minilm-third": dict(arch="minilm", lr=2e-5, wd=0.01, epochs=1, bs=16, max_tokens=384, serve_tokens=384,
+                         max_train_samples=8_000, valid_samples=2_000, baseline=False, fp16_weights=True),
     "minilm-gpu": dict(arch="minilm", lr=4e-5, wd=0.01, epochs=3, bs=32, max_tokens=512, freeze_embeddings=False,
                        valid_samples=0, baseline=False, workers=8, fp16_weights=False),
     "minilm-tiny": dict(arch="minilm", data="imdb", lr=1e-4, wd=0.01, epochs=1, bs=8, max_tokens=64,

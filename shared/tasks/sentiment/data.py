@@ -20,7 +20,9 @@ def read_reviews(cfg: Config):
         df = pd.read_csv(csv if csv.exists() else folder / "texts.csv")[["label", "text", "is_valid"]]
     if cfg.max_train_samples or cfg.train_offset:
         end = cfg.train_offset + cfg.max_train_samples if cfg.max_train_samples else None
-        n_valid = max(50, cfg.max_train_samples // 3) if cfg.max_train_samples else None
+        # a tiny run also shrinks the validation set; with `valid_samples` the run names its own slice, and the
+        # rest stays for `shared.evaluate` (the reviews a transformer's combination was not fitted on)
+        n_valid = max(50, cfg.max_train_samples // 3) if cfg.max_train_samples and not cfg.valid_samples else None
         df = pd.concat([df[~df.is_valid].sample(frac=1, random_state=cfg.seed)[cfg.train_offset:end],
                         df[df.is_valid].sample(frac=1, random_state=cfg.seed)[:n_valid]])
     return df.reset_index(drop=True)

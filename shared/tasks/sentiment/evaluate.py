@@ -24,8 +24,10 @@ def evaluate(predictor, limit: int = 0, data: str | None = None, baseline: bool 
     valid = valid[:limit or None]
     accuracy = lambda probs: round(float(np.mean([max(p, key=p.get) == label for p, label in zip(probs, valid.label)])), 4)
     texts = list(valid.text)
-    if both:  # each model once; the verdict combines their answers exactly as predictor.predict does
-        t, b = predictor.answers(texts)
+    if both:  # each model once, one review per call as /predict serves it (int8 activations are quantised per
+        # call, so a batch's other reviews would shift a review's answer a little); the verdict combines them as
+        # predictor.predict does
+        t, b = (sum(answers, []) for answers in zip(*(predictor.answers([x]) for x in texts)))
         out = {"accuracy": accuracy([predictor.combine(*tb) for tb in zip(t, b)]), "n_valid_reviews": int(len(valid)),
                "transformer_accuracy": accuracy(t), "baseline_accuracy": accuracy(b)}
     else:

@@ -33,12 +33,15 @@ def onnx_fp32(model) -> bytes:
 
 
 def quantized(onnx: bytes) -> bytes:
-    "int8 weights for the MatMuls and the embeddings (dynamic quantisation: activations quantised per call), ONNX Runtime's own tool."
+    """int8 weights for the MatMuls and the embeddings (dynamic quantisation: activations quantised per call), ONNX
+    Runtime's own tool. One scale per output channel, not per matrix: after the third fine-tuning pass a per-matrix
+    scale cost 1.2 points of validation accuracy (0.928 float32 -> 0.916), per channel 0.3 (0.925), as fast."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
     with tempfile.TemporaryDirectory() as tmp:
         src, dst = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
         src.write_bytes(onnx)
-        quantize_dynamic(src, dst, weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul", "Gather"])
+        quantize_dynamic(src, dst, weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul", "Gather"],
+                         per_channel=True)
         return dst.read_bytes()
 
 
