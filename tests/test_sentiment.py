@@ -130,7 +130,7 @@ def test_gpu_preset_is_the_ulmfit_recipe():
     assert cfg.arch == "awd_lstm" and cfg.pretrained and cfg.data == "download" and cfg.lm_epochs > 0
 
 
-def test_committed_ngram_model_is_small_and_beats_the_tfidf_bar():
+def test_committed_ngram_model_is_small_and_beats_the_tfidf_bar(data):
     "Re-measured through the serving path on a fixed slice of the validation reviews; the card shows the full set."
     from shared.evaluate import evaluate
     sizes = {p.name: p.stat().st_size for p in DEFAULT.iterdir()}

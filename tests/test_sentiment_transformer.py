@@ -92,9 +92,9 @@ def test_committed_model_is_the_transformer_with_its_baseline():
     assert both.ensemble.get("baseline_sha256")  # the fitted weights, not the equal-weights fallback
 
 
-def test_committed_transformer_reads_held_out_reviews_right():
+def test_committed_transformer_reads_held_out_reviews_right(data):
     """Re-measured through the serving path on 200 validation reviews after the 2,000 the combination was fitted on
-    (the card reports all 3,000): the transformer alone and the verdict."""
+    (`python -m shared.evaluate` scores all 3,000): the transformer alone and the verdict."""
     from shared.tasks.sentiment.evaluate import evaluate
     metrics = evaluate(Predictor.load(MODEL), limit=200)
     assert metrics["n_valid_reviews"] == 200
