@@ -24,12 +24,12 @@ def evaluate(predictor, limit: int = 0, data: str | None = None, baseline: bool 
     valid = valid[:limit or None]
     accuracy = lambda probs: round(float(np.mean([max(p, key=p.get) == label for p, label in zip(probs, valid.label)])), 4)
     texts = list(valid.text)
-    if both:  # each model once, one review per call as /predict serves it (int8 activations are quantised per
-        # call, so a batch's other reviews would shift a review's answer a little); the verdict combines them as
-        # predictor.predict does
-        t, b = (sum(answers, []) for answers in zip(*(predictor.answers([x]) for x in texts)))
-        out = {"accuracy": accuracy([predictor.combine(*tb) for tb in zip(t, b)]), "n_valid_reviews": int(len(valid)),
-               "transformer_accuracy": accuracy(t), "baseline_accuracy": accuracy(b)}
+    if both:  # one review per call through `read`, what /predict serves (int8 activations are quantised per call,
+        # so a batch's other reviews would shift a review's answer a little): the verdict and each model's answer
+        verdicts = [predictor.read(x) for x in texts]
+        out = {"accuracy": accuracy([v.probs for v in verdicts]), "n_valid_reviews": int(len(valid)),
+               "transformer_accuracy": accuracy([v.transformer for v in verdicts]),
+               "baseline_accuracy": accuracy([v.baseline.probs for v in verdicts])}
     else:
         out = {"accuracy": accuracy(predictor.predict(texts)), "n_valid_reviews": int(len(valid))}
     if (cfg.baseline if baseline is None else baseline) and not limit:
