@@ -157,8 +157,8 @@ def test_a_subset_run_keeps_the_validation_reviews_of_the_full_one(data):
     """A later transformer pass on a subset of the training reviews (minilm-third) validates on the same first 2,000
     reviews as the pass before it (the combination is fitted there) and leaves the same others to shared.evaluate."""
     from shared.tasks.sentiment.data import read_reviews
-    full, subset = (sentiment_config.Config(**{**sentiment_config.Config().__dict__, **sentiment_config.PRESETS[p]})
-                    for p in ("minilm-more", "minilm-third"))
+    from shared.train import parse
+    full, subset = (parse(["sentiment", "--preset", p, "--out", "x"])[1] for p in ("minilm-more", "minilm-third"))
     a, b = read_reviews(full), read_reviews(subset)
     assert (~b.is_valid).sum() == subset.max_train_samples
     assert list(a[a.is_valid].text) == list(b[b.is_valid].text)
