@@ -60,10 +60,12 @@ def main(argv=None):
     learn = distributed.build(task.learner, cfg)
     if distributed.active():  # the same data and network in every process; their own augmentations and dropout
         set_seed(cfg.seed + distributed.rank(), reproducible=True)
+    earlier = 0.0  # training seconds of the commands that led to the weights this run starts from
     if args.init_from:  # the card then shows every command that led to these weights, in order
         config, state, _ = artifact.load_torch(args.init_from, task=args.task)
         artifact.load_weights(learn.model, state, config)
         command = f"{config.get('command', f'# weights from {args.init_from}')}\n{command}"
+        earlier = float(config.get("metrics", {}).get("train_seconds", 0.0))
     with distributed.every_fit():
         if args.lr_find:
             print(f"lr_find suggests: {learn.lr_find(show_plot=False)}", flush=True)
@@ -72,7 +74,8 @@ def main(argv=None):
         seconds = round(time.time() - start, 1)  # training alone; evaluation (and its baselines) is not counted
     if not distributed.finish():
         return None  # the main process alone evaluates, saves and pushes
-    metrics = {**task.evaluate(learn, cfg), "train_seconds": seconds}
+    # train_seconds: the training of every command on the card, summed (an export-only `--epochs 0` adds nothing)
+    metrics = {**task.evaluate(learn, cfg), "train_seconds": round(earlier + seconds, 1)}
     print(f"metrics: {metrics}", flush=True)
     state, config = task.export(learn, cfg)
     config = {**config, "metrics": metrics, "command": command}

@@ -60,6 +60,23 @@ def test_retraining_in_place_keeps_the_baseline_it_combines_with(tiny_minilm, tm
     assert Predictor.load(folder / "baseline").predict(["A wonderful film."])[0]["positive"] > 0
 
 
+def test_a_pass_from_earlier_weights_carries_them_its_commands_and_training_time(tiny_minilm, tiny_sentiment, tmp_path):
+    """`--init-from` (how the default model's later passes start): the weights are the artifact's, the card lists
+    its commands then this one, and train_seconds sums them (an export-only `--epochs 0` adds no training)."""
+    from safetensors.numpy import load_file
+    from shared import train
+    argv = ["sentiment", "--preset", "minilm-tiny", "--init-from", str(tiny_minilm), "--epochs", "0",
+            "--baseline-model", str(tiny_sentiment), "--out", str(tmp_path / "again")]
+    out = train.main(argv)
+    before, after = artifact.load(tiny_minilm, task="sentiment")[0], artifact.load(out, task="sentiment")[0]
+    assert after["command"].splitlines() == before["command"].splitlines() + ["python -m shared.train " + " ".join(argv)]
+    assert before["metrics"]["train_seconds"] > 0
+    assert before["metrics"]["train_seconds"] <= after["metrics"]["train_seconds"] < before["metrics"]["train_seconds"] + 5
+    old, new = load_file(tiny_minilm / artifact.WEIGHTS), load_file(out / artifact.WEIGHTS)
+    assert old.keys() == new.keys() and all(np.array_equal(old[k], new[k]) for k in old)
+    assert "--epochs 0" in (out / artifact.CARD).read_text()
+
+
 def test_onnx_model_gives_the_torch_networks_logits_on_padded_batches(tiny_minilm):
     "model.onnx against the network rebuilt from config.json + safetensors, reviews of different lengths together."
     import torch
