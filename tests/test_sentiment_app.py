@@ -121,3 +121,12 @@ def test_explain_gives_the_transformers_sentence_pushes(client):
     assert len(pushes) == 2 and pushes[0] > 0 > pushes[1]
     with pytest.raises(Exception, match="box is empty"):
         client.predict("", api_name="/explain")
+
+
+def test_held_out_reviews_over_http_score_as_in_process(server, data):
+    """`python -m shared.evaluate sentiment MODEL --url URL`, how the issue measures the Space: the first 40 held-out
+    reviews sent to the served /predict score exactly as the serving Predictor scores them in this process."""
+    from shared import evaluate
+    over_http = evaluate.main(["sentiment", str(MODEL), "--url", server, "--limit", "40"])
+    assert over_http == evaluate.evaluate("sentiment", MODEL, limit=40)
+    assert over_http["n_valid_reviews"] == 40 and over_http["transformer_accuracy"] >= 0.85

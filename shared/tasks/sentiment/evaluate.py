@@ -8,11 +8,13 @@ from .config import Config, train_config
 from .data import read_reviews
 
 
-def evaluate(predictor, limit: int = 0, data: str | None = None, baseline: bool | None = None) -> dict:
+def evaluate(predictor, limit: int = 0, data: str | None = None, baseline: bool | None = None,
+             url: str | None = None, api_name: str = "/predict") -> dict:
     """Accuracy of `predictor` on the validation reviews of the model's own data (`data` to override; `limit`: the
     first `limit` of them, a fixed slice). For the two models of a transformer artifact: the verdict's, each model's,
     on the validation reviews after those its combination was fitted on. The TF-IDF baseline runs on the full set
-    only (cfg.baseline, or `baseline`)."""
+    only (cfg.baseline, or `baseline`). `url`: the same reviews, the answers of the Space served there, over HTTP
+    (`predictor` then only names the reviews: load the model that Space serves)."""
     cfg = train_config(predictor.config.get("train_config", {}))
     if data:
         cfg = Config(**{**cfg.__dict__, "data": data})
@@ -24,14 +26,18 @@ def evaluate(predictor, limit: int = 0, data: str | None = None, baseline: bool 
     valid = valid[:limit or None]
     accuracy = lambda probs: round(float(np.mean([max(p, key=p.get) == label for p, label in zip(probs, valid.label)])), 4)
     texts = list(valid.text)
-    if both:  # one review per call through `read`, what /predict serves (int8 activations are quantised per call,
-        # so a batch's other reviews would shift a review's answer a little): the verdict and each model's answer
-        verdicts = [predictor.read(x) for x in texts]
-        out = {"accuracy": accuracy([v.probs for v in verdicts]), "n_valid_reviews": int(len(valid)),
-               "transformer_accuracy": accuracy([v.transformer for v in verdicts]),
-               "baseline_accuracy": accuracy([v.baseline.probs for v in verdicts])}
+    if url:
+        from .remote import space_answers
+        answers = space_answers(url, texts, api_name)
+    elif both:  # one review per call through `read`, what /predict serves (int8 activations are quantised per
+        # call, so a batch's other reviews would shift a review's answer a little): the verdict and each model's
+        answers = [(v.probs, v.transformer, v.baseline.probs) for v in map(predictor.read, texts)]
     else:
-        out = {"accuracy": accuracy(predictor.predict(texts)), "n_valid_reviews": int(len(valid))}
+        answers = [(p, None, None) for p in predictor.predict(texts)]
+    out = {"accuracy": accuracy([a[0] for a in answers]), "n_valid_reviews": int(len(valid))}
+    if both:
+        out.update(transformer_accuracy=accuracy([a[1] for a in answers]),
+                   baseline_accuracy=accuracy([a[2] for a in answers]))
     if (cfg.baseline if baseline is None else baseline) and not limit:
         out.update(tfidf_baseline(df))
     return out
