@@ -128,5 +128,12 @@ def test_held_out_reviews_over_http_score_as_in_process(server, data):
     reviews sent to the served /predict score exactly as the serving Predictor scores them in this process."""
     from shared import evaluate
     over_http = evaluate.main(["sentiment", str(MODEL), "--url", server, "--limit", "40"])
+    assert over_http.pop("unanswered_reviews") == 0
     assert over_http == evaluate.evaluate("sentiment", MODEL, limit=40)
     assert over_http["n_valid_reviews"] == 40 and over_http["transformer_accuracy"] >= 0.85
+
+
+def test_a_review_the_space_refuses_is_one_unanswered_not_the_end_of_the_run(server):
+    from shared.tasks.sentiment.remote import space_answers
+    refused, answered = space_answers(server, ["", "A dreadful, boring film."])
+    assert refused is None and max(answered[0], key=answered[0].get) == "negative"

@@ -24,11 +24,15 @@ def evaluate(predictor, limit: int = 0, data: str | None = None, baseline: bool 
     if both:  # the combination's weights were fitted on the first validation reviews: score the others
         valid = valid[cfg.valid_samples:]
     valid = valid[:limit or None]
-    accuracy = lambda probs: round(float(np.mean([max(p, key=p.get) == label for p, label in zip(probs, valid.label)])), 4)
+    accuracy = lambda probs: round(float(np.mean([bool(p) and max(p, key=p.get) == label
+                                                  for p, label in zip(probs, valid.label)])), 4)
     texts = list(valid.text)
-    if url:
+    errors = 0
+    if url:  # a review the Space did not answer counts as a wrong answer, and the count is reported
         from .remote import space_answers
         answers = space_answers(url, texts, api_name)
+        errors = sum(a is None for a in answers)
+        answers = [a or ({}, {}, {}) for a in answers]
     elif both:  # one review per call through `read`, what /predict serves (int8 activations are quantised per
         # call, so a batch's other reviews would shift a review's answer a little): the verdict and each model's
         answers = [(v.probs, v.transformer, v.baseline.probs) for v in map(predictor.read, texts)]
@@ -38,6 +42,8 @@ def evaluate(predictor, limit: int = 0, data: str | None = None, baseline: bool 
     if both:
         out.update(transformer_accuracy=accuracy([a[1] for a in answers]),
                    baseline_accuracy=accuracy([a[2] for a in answers]))
+    if url:
+        out["unanswered_reviews"] = errors
     if (cfg.baseline if baseline is None else baseline) and not limit:
         out.update(tfidf_baseline(df))
     return out
