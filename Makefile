@@ -1,19 +1,20 @@
-# Two commands do all set-up on a fresh machine:  make demo  |  make test
+# Two commands do all set-up on a fresh machine:  make demo (serving only)  |  make test (+ training stack, test tools)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: demo test install install-dev train-pets train-sentiment train-colorize bench-sentiment bench-pets bench-load bench-cold-start deploy lock clean
+.PHONY: demo test install install-train install-dev train-pets train-sentiment train-colorize bench-sentiment bench-pets bench-load bench-cold-start deploy lock clean
 
-demo: install                         ## serve every Space offline on the embedded default models
+demo: install                         ## serve every Space offline on the embedded default models (serving install only)
 	HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False $(PY) -m shared.gallery
 
 test: install-dev                     ## the whole test suite (real servers, training smoke, notebooks)
 	HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False $(PY) -m pytest $(PYTEST_ARGS)
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed              ## serving only (requirements.txt): what a Space bundle installs
+install-train: $(VENV)/.installed-train  ## + the training stack (requirements-train.txt: torch, fastai, timm, ...)
+install-dev: $(VENV)/.installed-dev      ## + the test and notebook tools (requirements-dev.txt)
 
 $(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,7 +22,11 @@ $(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
 	$(PIP) --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+$(VENV)/.installed-train: $(VENV)/.installed requirements-train.txt
+	$(PIP) -r requirements-train.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-train requirements-dev.txt
 	$(PIP) -r requirements-dev.txt
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@# browser tests drive Debian's Chromium (Playwright's own browser download cannot work offline)
@@ -31,22 +36,22 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	else echo "note: the browser tests need Chromium: sudo apt-get install chromium"; fi
 	touch $@
 
-train-pets: install                   ## retrain the embedded default pets model: one command (cpu preset, 2 cores)
+train-pets: install-train           ## retrain the embedded default pets model: one command (cpu preset, 2 cores)
 	$(PY) -m shared.train pets --preset cpu --out spaces/pets/model
 
-train-sentiment: install              ## retrain the default sentiment models: the n-gram baseline, then the transformer in three passes, combined with it (~3.3 h, 2 cores)
+train-sentiment: install-train      ## retrain the default sentiment models: the n-gram baseline, then the transformer in three passes, combined with it (~3.3 h, 2 cores)
 	$(PY) -m shared.train sentiment --preset cpu --out models/sentiment-ngram
 	$(PY) -m shared.train sentiment --preset minilm --baseline-model models/sentiment-ngram --out models/sentiment-minilm
 	$(PY) -m shared.train sentiment --preset minilm-more --init-from models/sentiment-minilm --baseline-model models/sentiment-ngram --out models/sentiment-minilm2
 	$(PY) -m shared.train sentiment --preset minilm-third --init-from models/sentiment-minilm2 --baseline-model models/sentiment-ngram --out spaces/sentiment/model
 
-bench-sentiment: install              ## the transformer against transformers.pipeline, the n-gram model against learn.predict
+bench-sentiment: install-train      ## the transformer against transformers.pipeline, the n-gram model against learn.predict
 	$(PY) -m shared.bench sentiment
 
-train-colorize: install               ## retrain the embedded default colorize model: one command (cpu preset, 2 cores)
+train-colorize: install-train       ## retrain the embedded default colorize model: one command (cpu preset, 2 cores)
 	$(PY) -m shared.train colorize --preset cpu --out spaces/colorize/model
 
-bench-pets: install                   ## latency / throughput / cold start table + JSON
+bench-pets: install-train           ## latency / throughput / cold start table + JSON
 	$(PY) -m shared.bench pets
 
 bench-cold-start: install             ## every Space's process start -> first answer, against a bare Gradio app (BENCHMARKS.md)
@@ -58,7 +63,7 @@ bench-load: install                   ## suite cold start + 20 clients x 25 requ
 deploy: install                       ## Space bundles in bundles/ (DEPLOY_ARGS="--combined --user you": one free ZeroGPU Space)
 	$(PY) -m shared.deploy $(or $(DEPLOY_ARGS),--dry-run)
 
-lock:                                 ## re-pin every transitive version after changing requirements*.txt
+lock: install-dev                     ## re-pin every transitive version after changing requirements*.txt
 	$(PY) -m pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
 
 clean:
