@@ -37,11 +37,14 @@ def library_versions() -> dict[str, str]:
 
 def save(folder, state_dict: dict, config: dict, card: str, onnx: bytes | None = None) -> Path:
     """Write weights (torch tensors), `model.onnx` (bytes from the task's `train.to_onnx`), config and card into
-    `folder`. Without `onnx` the folder is not servable until `python -m shared.export FOLDER` adds it."""
+    `folder`. Without `onnx` the folder is not servable until `python -m shared.export FOLDER` adds it.
+    Tensors that `config["base_tensors"]` names are left out: they are the pretrained model's own (kept frozen in
+    training), and `load_torch` takes them back from its pinned pip package."""
     from safetensors.torch import save_file
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    tensors = {k: v.detach().cpu().contiguous().clone() for k, v in state_dict.items()}
+    left_out = set((config.get("base_tensors") or {}).get("tensors", {}))
+    tensors = {k: v.detach().cpu().contiguous().clone() for k, v in state_dict.items() if k not in left_out}
     save_file(tensors, folder / WEIGHTS, metadata={"format": "pt"})
     config = {**config, "format_version": FORMAT_VERSION, "versions": library_versions()}
     (folder / CONFIG).write_text(json.dumps(config, indent=2) + "\n")
@@ -193,7 +196,21 @@ def load_torch(source, task: str | None = None) -> tuple[dict, dict, Path]:
     Needs config.json and model.safetensors only (an artifact without model.onnx is fine here)."""
     config, folder = load(source, task, files=(WEIGHTS, CONFIG))
     warn_on_drift(folder, config)
-    return config, load_state(folder), folder
+    return config, with_base_tensors(load_state(folder), config), folder
+
+
+def with_base_tensors(state: dict, config: dict) -> dict:
+    """Training side: the weights the artifact left out because fine-tuning kept them as pretrained
+    (`config["base_tensors"]`: {"model": name, "tensors": {our key: its key}}), read back from the pretrained model's
+    sha256-pinned pip package, in the stored weights' floating dtype (so the state is what was trained)."""
+    base = config.get("base_tensors")
+    if not base:
+        return state
+    from shared import pretrained
+    dtype = next((v.dtype for v in state.values() if v.is_floating_point()), None)
+    restored = pretrained.text_tensors(base["model"], base["tensors"])
+    return {**state, **{k: v.to(dtype) if dtype is not None and v.is_floating_point() else v
+                        for k, v in restored.items()}}
 
 
 def load_weights(model, state: dict, config: dict):

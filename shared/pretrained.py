@@ -176,3 +176,14 @@ def text_model(name: str = "all-MiniLM-L6-v2", cache=None) -> Path:
             z.extractall(tmp)
         tmp.replace(folder) if not folder.exists() else None
     return folder
+
+
+def text_tensors(name: str, keys: dict[str, str]) -> dict:
+    """{our key: torch tensor} of the pretrained text model's own tensors ({our key: its key}), from the pinned
+    package's model.safetensors: what an artifact leaves out because fine-tuning kept it frozen (`base_tensors`)."""
+    from safetensors import safe_open
+    with safe_open(str(text_model(name) / "model.safetensors"), framework="pt") as f:
+        missing = sorted(set(keys.values()) - set(f.keys()))
+        if missing:
+            raise PretrainedError(f"{name} has no tensor {missing[0]!r}")
+        return {ours: f.get_tensor(theirs) for ours, theirs in keys.items()}

@@ -75,6 +75,28 @@ def test_a_pass_from_earlier_weights_carries_them_its_commands_and_training_time
     old, new = load_file(tiny_minilm / artifact.WEIGHTS), load_file(out / artifact.WEIGHTS)
     assert old.keys() == new.keys() and all(np.array_equal(old[k], new[k]) for k in old)
     assert "--epochs 0" in (out / artifact.CARD).read_text()
+    assert FROZEN not in new and after["base_tensors"]["tensors"] == {FROZEN: FROZEN.removeprefix("body.")}
+
+
+FROZEN = "body.embeddings.word_embeddings.weight"
+
+
+@pytest.mark.parametrize("which", ["tiny", "committed"])
+def test_frozen_embeddings_stay_out_of_the_artifact_and_come_back_from_the_pinned_package(which, request):
+    """The word embeddings (frozen in training: half the transformer's weights) are not stored; the training side
+    (`--init-from`, `shared.export`) reads them back from the sha256-pinned pip package, in the stored dtype, and
+    the network loads strictly."""
+    import torch
+    from safetensors import safe_open
+    from shared.tasks.sentiment.minilm_export import build_model
+    folder = request.getfixturevalue("tiny_minilm") if which == "tiny" else MODEL
+    with safe_open(str(folder / artifact.WEIGHTS), framework="numpy") as f:
+        assert FROZEN not in f.keys() and "body.encoder.layer.0.attention.self.query.weight" in f.keys()
+    config, state, _ = artifact.load_torch(folder, task="sentiment")
+    base = pretrained.text_tensors("all-MiniLM-L6-v2", {FROZEN: "embeddings.word_embeddings.weight"})[FROZEN]
+    dtype = state["body.encoder.layer.0.attention.self.query.weight"].dtype
+    assert state[FROZEN].dtype == dtype and torch.equal(state[FROZEN], base.to(dtype))
+    artifact.load_weights(build_model(config), {k: v.float() for k, v in state.items()}, config)  # strict
 
 
 def test_onnx_model_gives_the_torch_networks_logits_on_padded_batches(tiny_minilm):

@@ -62,7 +62,24 @@ def serving_config(learn, cfg: Config) -> dict:
 def export(learn, cfg: Config) -> tuple[dict, dict]:
     model = learn.model.float()
     state = {k: (v.half() if cfg.fp16_weights and v.is_floating_point() else v) for k, v in model.state_dict().items()}
-    return state, serving_config(learn, cfg)
+    config = serving_config(learn, cfg)
+    base = base_tensors(state, cfg)
+    return state, {**config, **({"base_tensors": base} if base else {})}
+
+
+# the pretrained model's tensors that `freeze_embeddings` keeps frozen: {our key: the package's key}
+FROZEN = {"body.embeddings.word_embeddings.weight": "embeddings.word_embeddings.weight"}
+
+
+def base_tensors(state: dict, cfg: Config) -> dict | None:
+    """The frozen tensors that are still exactly the pretrained ones (in the stored dtype): the artifact leaves them
+    out (half the transformer's weights) and `artifact.load_torch` reads them back from the pinned pip package."""
+    if not cfg.freeze_embeddings:
+        return None
+    pretrained_state = pretrained.text_tensors(cfg.base, FROZEN)
+    same = {k: v for k, v in FROZEN.items()
+            if torch.equal(state[k], pretrained_state[k].to(state[k].dtype))}
+    return {"model": cfg.base, "tensors": same} if same else None
 
 
 def baseline_folder(source) -> Path:
