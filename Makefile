@@ -60,7 +60,7 @@ bench-cold-start: install             ## every Space's process start -> first an
 bench-load: install                   ## suite cold start + 20 clients x 25 requests per Space (BENCHMARKS.md)
 	HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False $(PY) -m shared.bench load
 
-deploy: install                       ## Space bundles in bundles/ (DEPLOY_ARGS="--combined --user you": one free ZeroGPU Space)
+deploy: install                       ## the combined Space bundle in bundles/ (DEPLOY_ARGS="--user you": create it, one free ZeroGPU Space)
 	$(PY) -m shared.deploy $(or $(DEPLOY_ARGS),--dry-run)
 
 lock: install-dev                     ## re-pin every transitive version after changing requirements*.txt

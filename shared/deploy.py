@@ -1,10 +1,12 @@
-"""Build self-contained Hugging Face Space bundles, one per Space and one for the whole suite, and upload them.
+"""Build self-contained Hugging Face Space bundles and upload them. By default: the whole suite as ONE ZeroGPU
+Space, what a free account can host; single Spaces on request.
 
-    python -m shared.deploy --dry-run                       # bundles/<space>/ for every Space + bundles/chapter-one-spaces/
-    python -m shared.deploy --dry-run --space pets          # only bundles/pets/
-    python -m shared.deploy --combined --user you           # a free account's way: the whole suite as ONE ZeroGPU Space
-    python -m shared.deploy --combined --push-models --user you   # ... serving models pushed to you/<space>
+    python -m shared.deploy --dry-run                       # bundles/chapter-one-spaces/: every Space as one app
+    python -m shared.deploy --user you                      # ... created (or updated) as you/chapter-one-spaces on ZeroGPU
+    python -m shared.deploy --push-models --user you        # ... serving models pushed to you/<space>
+    python -m shared.deploy --dry-run --space pets          # only bundles/pets/: one Space alone
     python -m shared.deploy --space pets --model pets=you/my-bears --user you   # one Space, a model of yours
+    python -m shared.deploy --dry-run --separate            # bundles/<space>/ for every Space (each its own Space)
 
 A bundle is a folder that runs on its own: `app.py`, the `shared/` package copied in (vendored), a pinned
 `requirements.txt` (what the Spaces import, nothing from the test tools: `space_requirements` decides it;
@@ -13,8 +15,9 @@ with `--hub-models` / `--model`, a Hub model id the app serves through its `<NAM
 examples, and a README.md whose front matter configures the Space (licence: the most restrictive of what the
 bundle ships; dataset ids with their owner; embed snippets).
 
-Uploading (`shared.deploy_hub`) checks the Hub models first, then creates or updates each Space: files,
-model variables and hardware. The token comes from $HF_TOKEN or the `hf auth login` cache and is never printed.
+Uploading (`shared.deploy_hub`) checks the Hub models first and, on ZeroGPU, that the account has room for the
+Spaces it would create (a free account hosts at most 2), then creates or updates each Space: files, model
+variables and hardware. The token comes from $HF_TOKEN or the `hf auth login` cache and is never printed.
 """
 from __future__ import annotations
 
@@ -356,10 +359,11 @@ def main(argv=None) -> int:
     p.add_argument("--dry-run", action="store_true", help="write the bundle folders, upload nothing")
     p.add_argument("--out", default=str(REPO / "bundles"), help="where the bundle folders go (default bundles/)")
     p.add_argument("--space", action="append", default=[], metavar="NAME",
-                   help="only this Space (repeatable); default every spaces/*/app.py")
+                   help="this Space alone, as its own Space (repeatable); default: every Space in ONE combined Space")
     p.add_argument("--combined", action="store_true",
-                   help="only the whole-suite bundle (one Space serving every app): a free account's way")
-    p.add_argument("--separate", action="store_true", help="only the per-Space bundles")
+                   help="one Space serving every app (the default; with --space: serving those Spaces)")
+    p.add_argument("--separate", action="store_true",
+                   help="every Space (or each --space) as its own Space, instead of the combined one")
     p.add_argument("--user", help="Hub user or organisation (default: the token's owner)")
     p.add_argument("--name", default=COMBINED, help=f"repo name of the combined Space (default {COMBINED})")
     p.add_argument("--hub-models", action="store_true",
@@ -392,21 +396,26 @@ def main(argv=None) -> int:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         built: list[tuple[Path, str, dict[str, str | None]]] = []
-        if not args.combined:
+        separate = args.separate or (bool(args.space) and not args.combined)
+        if separate:
             for name in names:
                 folder = space_bundle(name, out, user, hub_models.get(name), args.hardware)
                 var = model_variable(name)
                 built.append((folder, name, {var: hub_models.get(name)} if var else {}))
-        if not args.separate and (args.combined or not args.space):
+        else:
             folder = combined_bundle(names, out, user, hub_models, args.hardware, args.name)
             built.append((folder, args.name, {model_variable(n): hub_models.get(n) for n in names
                                               if model_variable(n)}))
         for folder, _, _ in built:
             size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
             print(f"bundle {folder}  ({size:.1f} MB)")
+        plan = [f"{user or 'YOUR-NAME'}/{repo_name}" for _, repo_name, _ in built]
+        print(f"plan: {len(plan)} Space{'s' if len(plan) != 1 else ''} on {args.hardware}: {', '.join(plan)}")
         if args.dry_run:
-            print(json.dumps({"bundles": [str(f) for f, _, _ in built]}))
+            print(json.dumps({"bundles": [str(f) for f, _, _ in built], "spaces": plan, "hardware": args.hardware}))
             return 0
+        if is_zero_gpu(args.hardware):  # a free account hosts at most 2 ZeroGPU Spaces: said before anything is made
+            deploy_hub.check_zero_gpu_room(user, [f"{user}/{repo_name}" for _, repo_name, _ in built])
         if args.push_models:
             deploy_hub.push_models({n: (gallery.SPACES / n / "model", f"{user}/{n}") for n in hub_names})
         deploy_hub.check_models(hub_models)  # before any Space is created
@@ -418,7 +427,7 @@ def main(argv=None) -> int:
     except DeployError as e:
         print(f"deploy: {e}", file=sys.stderr)
         return 2
-    except (deploy_hub.PaymentRequired, deploy_hub.MissingModels) as e:
+    except (deploy_hub.PaymentRequired, deploy_hub.MissingModels, deploy_hub.NoRoom) as e:
         print(f"deploy: {e}", file=sys.stderr)
         return 3
     except deploy_hub.HubError as e:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PAYMENT_REQUIRED = (
-    "the Hub answered 402 Payment Required while creating or configuring {repo} on {hardware}. Since July 2026 "
-    "a free account cannot create CPU Gradio Spaces and may host at most 2 ZeroGPU Spaces. The free way: the "
-    "whole suite as ONE ZeroGPU Space, `python -m shared.deploy --combined --hardware zero-a10g` (delete a "
-    "ZeroGPU Space you no longer need if you already have two); CPU Spaces and more ZeroGPU Spaces need a "
-    "PRO account or an organisation with billing.")
+ACCOUNT_REQUIREMENTS = (
+    "Since July 2026 a free account cannot create CPU Gradio Spaces and may host at most {limit} ZeroGPU Spaces. "
+    "The free way: the whole suite as ONE ZeroGPU Space, `python -m shared.deploy --user YOU` (no flags; "
+    "= `--combined --hardware zero-a10g`); delete a ZeroGPU Space you no longer need if you already have {limit}. "
+    "CPU Spaces and more ZeroGPU Spaces need a PRO account or an organisation with billing.")
+FREE_ZERO_GPU_SPACES = 2
+PAYMENT_REQUIRED = ("the Hub answered 402 Payment Required while creating or configuring {repo} on {hardware}. "
+                    + ACCOUNT_REQUIREMENTS.format(limit=FREE_ZERO_GPU_SPACES))
 
 
 class HubError(RuntimeError):
@@ -27,6 +29,10 @@ class PaymentRequired(HubError):
 
 class MissingModels(HubError):
     """Models the bundles point at are not on the Hub (checked before any Space is created)."""
+
+
+class NoRoom(HubError):
+    """The deploy would take the account over what it may host on ZeroGPU (checked before any Space is created)."""
 
 
 def hub_token() -> str | None:
@@ -95,6 +101,31 @@ def check_models(models: dict[str, str]):
             "these models are not on the Hub: " + "; ".join(lines) + ". Nothing was created. Push them first: "
             "`python -m shared.deploy --push-models --user YOU` pushes every Space's model/ folder to YOU/<space>; "
             "a model you trained: `python -m shared.train TASK ... --push-to-hub YOU/REPO`.")
+
+
+def zero_gpu_spaces(user: str) -> list[str]:
+    "The ids of the account's Spaces on ZeroGPU hardware (running there, or requested)."
+    spaces = hub_call(lambda: list(api().list_spaces(author=user, expand=["runtime"])), what=f"{user}'s Spaces")
+    return sorted(s.id for s in spaces if any(str(h or "").startswith("zero-") for h in
+                                              (getattr(s.runtime, "hardware", None),
+                                               getattr(s.runtime, "requested_hardware", None))))
+
+
+def check_zero_gpu_room(user: str, repo_ids: list[str]):
+    """Stop before any Space is created when the ZeroGPU Spaces this deploy adds (those that do not exist yet)
+    would take a free account over its limit; a PRO account or an organisation is left to the Hub's own answer."""
+    have = zero_gpu_spaces(user)
+    new = [r for r in repo_ids if r not in have]
+    if not new or len(have) + len(new) <= FREE_ZERO_GPU_SPACES:
+        return
+    me = hub_call(lambda: api().whoami(), what="whoami")
+    if me.get("isPro") or me.get("name") != user:
+        return
+    fits = max(FREE_ZERO_GPU_SPACES - len(have), 0)
+    raise NoRoom(
+        f"{user} already has {len(have)} ZeroGPU Space{'s' if len(have) != 1 else ''} ({', '.join(have) or 'none'}); "
+        f"this deploy would create {len(new)} more ({', '.join(new)}), and {fits} fit{'s' if fits == 1 else ''}. "
+        "Nothing was created. " + ACCOUNT_REQUIREMENTS.format(limit=FREE_ZERO_GPU_SPACES))
 
 
 def push_models(models: dict[str, tuple[Path, str]]):

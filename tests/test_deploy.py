@@ -29,13 +29,26 @@ def front_matter(path: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def bundles(tmp_path_factory):
+    "Every bundle: the combined one (the default) and one per Space (--separate)."
     out = tmp_path_factory.mktemp("bundles")
     assert deploy.main(["--dry-run", "--out", str(out)]) == 0
+    assert deploy.main(["--dry-run", "--separate", "--out", str(out)]) == 0
     return out
 
 
 def test_dry_run_writes_a_bundle_per_space_and_one_for_the_suite(bundles):
     assert sorted(p.name for p in bundles.iterdir()) == sorted(NAMES + [deploy.COMBINED])
+
+
+def test_the_default_plans_one_combined_zero_gpu_space(tmp_path):
+    "No flags: the free path, the whole suite as ONE ZeroGPU Space; single Spaces only on request."
+    run = subprocess.run([sys.executable, "-m", "shared.deploy", "--user", "you", "--dry-run", "--out", str(tmp_path)],
+                         cwd=REPO, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert run.returncode == 0, run.stderr[-2000:]
+    plan = json.loads(run.stdout.strip().splitlines()[-1])
+    assert plan["spaces"] == [f"you/{deploy.COMBINED}"] and plan["hardware"] == "zero-a10g"
+    assert [p.name for p in tmp_path.iterdir()] == [deploy.COMBINED]
+    assert "plan: 1 Space on zero-a10g: you/chapter-one-spaces" in run.stdout
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -134,6 +147,7 @@ def test_bundle_metadata_licence_datasets_embed_and_links(bundles, name):
 
 def test_hub_models_point_the_bundles_at_hub_repos_instead_of_copying_weights(tmp_path):
     assert deploy.main(["--dry-run", "--out", str(tmp_path), "--hub-models", "--user", "alice"]) == 0
+    assert deploy.main(["--dry-run", "--out", str(tmp_path), "--hub-models", "--user", "alice", "--separate"]) == 0
     for name in WITH_MODEL:
         b = tmp_path / name
         assert not (b / "model").exists()
@@ -169,6 +183,7 @@ def test_the_deployed_model_wins_over_a_variable_left_from_an_earlier_deploy(dep
 
 
 def test_one_space_only_and_unknown_space(tmp_path, capsys):
+    "--space NAME: that Space alone, as its own Space."
     assert deploy.main(["--dry-run", "--out", str(tmp_path), "--space", NAMES[0]]) == 0
     assert [p.name for p in tmp_path.iterdir()] == [NAMES[0]]
     assert deploy.main(["--dry-run", "--out", str(tmp_path), "--space", "no-such-space"]) == 2
@@ -198,8 +213,16 @@ def deploy_against(hub, *args, tmp_path) -> subprocess.CompletedProcess:
                                "HF_ENDPOINT": hub.url, "HF_HUB_DISABLE_XET": "1"})
 
 
+def spaces_of_alice(*hardware: str):
+    "The Hub's answer to list_spaces(author='alice', expand=['runtime']): one Space per hardware."
+    return [{"id": f"alice/demo-{i}", "runtime": {"stage": "RUNNING", "hardware": {"current": h, "requested": h}}}
+            for i, h in enumerate(hardware)]
+
+
 def not_found(method, path, body):
     "The Hub: no such model; creating a Space is refused with 402 (a free account at its limit)."
+    if path.startswith("/api/spaces?"):
+        return 200, {}, []
     if path.startswith("/api/models/"):
         return 404, {"X-Error-Code": "RepoNotFound", "X-Error-Message": "Repository not found"}, {"error": "not found"}
     if path.startswith("/api/repos/create"):
@@ -216,7 +239,30 @@ def test_missing_hub_models_stop_the_deploy_before_any_space_is_created(tmp_path
     assert "not on the Hub" in run.stderr and "alice/pets (for pets)" in run.stderr and "--push-models" in run.stderr
     assert "Traceback" not in run.stderr and TOKEN not in run.stdout + run.stderr
     assert not hub.paths("POST"), hub.requests  # nothing was created
-    assert sorted(p.split("?")[0] for p in hub.paths("GET")) == sorted(f"/api/models/alice/{n}" for n in WITH_MODEL)
+    models = [p.split("?")[0] for p in hub.paths("GET") if p.startswith("/api/models/")]
+    assert sorted(models) == sorted(f"/api/models/alice/{n}" for n in WITH_MODEL)
+
+
+def test_an_account_with_two_zero_gpu_spaces_is_refused_before_anything_is_created(tmp_path):
+    """A free account already hosting 2 ZeroGPU Spaces (and one on CPU): the default deploy (one more ZeroGPU Space)
+    stops with what the account has, what fits and what it needs, before any POST."""
+    def full(method, path, body):
+        if path.startswith("/api/spaces?"):
+            return 200, {}, spaces_of_alice("zero-a10g", "cpu-basic", "zero-a10g")
+        if path.startswith("/api/whoami"):
+            return 200, {}, {"name": "alice", "type": "user", "isPro": False}
+        return 500, {}, {"error": f"unexpected {method} {path}"}
+    with standins.hub(full) as hub:
+        run = deploy_against(hub, tmp_path=tmp_path)
+    assert run.returncode == 3, run.stderr[-2000:]
+    err = " ".join(run.stderr.split())
+    assert "alice already has 2 ZeroGPU Spaces (alice/demo-0, alice/demo-2)" in err
+    assert "would create 1 more (alice/chapter-one-spaces), and 0 fit" in err and "Nothing was created" in err
+    assert "at most 2 ZeroGPU Spaces" in err and "PRO account or an organisation with billing" in err
+    assert "Traceback" not in err and TOKEN not in run.stdout + run.stderr
+    assert not hub.paths("POST") and not hub.paths("PUT"), hub.requests
+    listed = [p for p in hub.paths("GET") if p.startswith("/api/spaces?")]
+    assert listed and "author=alice" in listed[0] and "runtime" in listed[0]
 
 
 def test_payment_required_says_what_a_free_account_can_create(tmp_path):
@@ -233,6 +279,8 @@ def test_redeploy_updates_the_model_variable_and_the_hardware(tmp_path):
     """An existing Space (create answers 409) that serves alice/pets-v1 on cpu-basic: the deploy of alice/pets-v2
     on ZeroGPU sets the variable and requests the hardware before uploading (create_repo(exist_ok) ignores both)."""
     def existing(method, path, body):
+        if path.startswith("/api/spaces?"):  # alice/pets exists on CPU: redeploying it on ZeroGPU fits
+            return 200, {}, [{"id": "alice/pets", "runtime": {"stage": "RUNNING", "hardware": {"current": "cpu-basic"}}}]
         if path.startswith("/api/models/alice/pets-v2"):
             return 200, {}, {"id": "alice/pets-v2", "sha": "0" * 40, "siblings": []}
         if path == "/api/repos/create":
