@@ -275,9 +275,10 @@ each endpoint named after its demo.
 A free Hugging Face account can no longer create CPU Gradio Spaces and may host at most two ZeroGPU Spaces, so
 this one Space hosts the whole suite. `python -m shared.deploy --combined` creates it on ZeroGPU (`zero-a10g`)
 and sets the hardware again on every redeploy; by hand: *Settings → Space hardware → ZeroGPU*
-(`suggested_hardware` is only a hint for people who duplicate the Space). On ZeroGPU each demo's functions run
-inside `spaces.GPU` (the `shared.ui.gpu` decorator turns it on when `SPACES_ZERO_GPU` is set); anywhere else the
-same code runs on CPU. The requirements pin Python {python}, a version ZeroGPU builds, and no torch: no demo
+(`suggested_hardware` is only a hint for people who duplicate the Space). Every demo serves on the Space's CPU
+(ONNX Runtime, numpy), so no demo function asks ZeroGPU for a GPU and a visitor's click spends none of their
+daily GPU quota; ZeroGPU starts a Space only once one `spaces.GPU` function is registered, so one that no endpoint
+calls is (`shared.ui.zero_gpu_startup`, 5 s). The requirements pin Python {python}, a version ZeroGPU builds, and no torch: no demo
 imports it (ZeroGPU's `spaces` package runs without it).
 
 ## API and MCP

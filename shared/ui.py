@@ -66,12 +66,33 @@ def device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def gpu(fn):
-    "ZeroGPU's `spaces.GPU` on Hugging Face ZeroGPU hardware; the function itself everywhere else."
+def gpu(*, duration: int):
+    """For a function that USES a GPU: ZeroGPU's `spaces.GPU(duration=...)` on ZeroGPU hardware (each call asks for
+    `duration` seconds of the visitor's daily GPU quota up front, so say what it needs); the function itself
+    anywhere else. Every Space here serves on the CPU (ONNX Runtime, numpy), so none of their functions is
+    decorated: a click spends no quota."""
+    def decorate(fn):
+        if os.environ.get("SPACES_ZERO_GPU"):
+            import spaces
+            return spaces.GPU(fn, duration=duration)
+        return fn
+    return decorate
+
+
+ZERO_GPU_CHECK_SECONDS = 5
+
+
+def gpu_devices() -> str:
+    "The GPU ZeroGPU lends inside a `spaces.GPU` call (CUDA_VISIBLE_DEVICES there)."
+    return os.environ.get("CUDA_VISIBLE_DEVICES", "")
+
+
+def zero_gpu_startup():
+    """ZeroGPU starts a Space only once its `spaces` package reports, at `launch()`, at least one `spaces.GPU`
+    function. None of the Spaces' functions uses a GPU, so this one is registered (`gpu_devices`, 5 s): no endpoint
+    calls it, so no visitor's quota is spent. Off ZeroGPU it does nothing."""
     if os.environ.get("SPACES_ZERO_GPU"):
-        import spaces
-        return spaces.GPU(fn)
-    return fn
+        gpu(duration=ZERO_GPU_CHECK_SECONDS)(gpu_devices)
 
 
 class Photo(gr.Image):
@@ -158,4 +179,5 @@ def queue(demo: gr.Blocks) -> gr.Blocks:
 def launch(demo: gr.Blocks, **kwargs):
     "`queue`, MCP server on, uploads up to MAX_UPLOAD_MB, then serve (GRADIO_SERVER_PORT / _NAME are honoured)."
     kwargs.setdefault("max_file_size", MAX_UPLOAD)
+    zero_gpu_startup()
     return queue(demo).launch(mcp_server=True, **kwargs)

@@ -42,7 +42,6 @@ def workdir() -> Path:
 def tab(predictor, source: str):
     "The tab's components and events, inside the app's gr.Blocks (api names: teach)."
 
-    @ui.gpu
     def teach(archive, progress=gr.Progress()):
         """Teach the pets network new labels from a .zip of photos (one folder per label, at least 2 photos each).
 
@@ -63,7 +62,6 @@ def tab(predictor, source: str):
         shutil.rmtree(folder)
         return report.text(taught), report.confusion_image(taught.labels, taught.confusion), str(archive_out), taught
 
-    @ui.gpu
     def classify(image, taught):
         "A new photo labelled by the visitor's taught model."
         if taught is None:

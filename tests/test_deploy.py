@@ -464,23 +464,44 @@ def test_bundle_exposes_every_predict_endpoint_and_each_mcp_tool_once(zero_gpu_r
 
 @pytest.mark.slow
 @STARTUP
-@pytest.mark.skipif(GPU is None, reason="ZeroGPU's worker process needs a real NVIDIA GPU (none here); "
-                                        "the CPU test below answers every first example from the bundles")
 @pytest.mark.parametrize("name", NAMES + [deploy.COMBINED])
-def test_every_space_answers_its_first_example_on_zero_gpu(zero_gpu_runtime, name, tmp_path):
+def test_every_space_answers_its_first_example_on_zero_gpu_without_asking_for_a_gpu(zero_gpu_runtime, name, tmp_path):
+    """Serving runs on the Space's CPU: the first examples are answered on the ZeroGPU runtime without one call to
+    ZeroGPU's scheduler (no visitor's GPU quota spent); the one registered GPU function is what let it start."""
     r = zero_gpu_runtime[name]
     client = Client(r["url"], verbose=False)
     for space, page, endpoint in spaces_in(name):
         sample = gallery.sample_request(r["url"], endpoint, page=page)
         assert client.predict(*gallery.client_args(sample, tmp_path), api_name=f"/{endpoint}") is not None
-    assert "/schedule" in " ".join(r["device"].paths("POST"))  # the call went through ZeroGPU's scheduler
+    assert not [p for p in r["device"].paths() if p.startswith(("/schedule", "/allow", "/release"))]
+    assert r["device"].paths("POST").count("/startup-report") == 1
     assert r["proc"].poll() is None
+
+
+def test_only_functions_that_use_a_gpu_are_decorated_and_each_says_its_duration():
+    """No Space function asks ZeroGPU for a GPU (all serve on the CPU); `ui.gpu` demands a duration."""
+    import inspect
+    import re
+    from shared import ui
+    for path in [*(REPO / "spaces").glob("*/app.py"), *(REPO / "shared").glob("ui*.py")]:
+        assert not re.search(r"^\s*@(ui\.gpu|spaces\.GPU)", path.read_text(), re.M), path
+    assert inspect.signature(ui.gpu).parameters["duration"].default is inspect.Parameter.empty
+
+
+def test_zero_gpu_start_up_registers_one_gpu_function_with_a_duration():
+    "In a fresh interpreter with SPACES_ZERO_GPU set (as on ZeroGPU): what the `spaces` package will report at launch."
+    code = ("from shared import ui; import spaces.zero.decorator as d; ui.zero_gpu_startup(); ui.zero_gpu_startup(); "
+            "fns = {f.__name__ for f in d.decorated_cache}; print(sorted(fns))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(REPO), "SPACES_ZERO_GPU": "true",
+                              "SPACES_ZERO_DEVICE_API_URL": "http://127.0.0.1:9"})
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().splitlines()[-1] == "['gpu_devices']"
 
 
 @pytest.mark.slow
 def test_combined_bundle_answers_every_first_example_on_cpu(bundles, tmp_path_factory, tmp_path, gallery_server):
-    """The combined bundle, copied outside the repo and run from its folder with SSR on (no ZeroGPU: this
-    machine has no GPU for its worker), answers every Space's first example under its documented name, exactly
+    """The combined bundle, copied outside the repo and run from its folder with SSR on (no ZeroGPU), answers every Space's first example under its documented name, exactly
     as the repo's own suite answers it."""
     outside = tempfile_outside_repo(tmp_path_factory) / deploy.COMBINED
     shutil.copytree(bundles / deploy.COMBINED, outside)

@@ -17,7 +17,6 @@ def open_upload(image):
     return photo
 
 
-@ui.gpu
 def predict(image):
     """Colourise a black-and-white photo (a colour photo is turned grey first).
 
@@ -30,7 +29,6 @@ def predict(image):
     return predictor.colorize(open_upload(image))
 
 
-@ui.gpu
 def compare(image, strength, current=None):
     "The UI's before/after slider and the full-size PNG at the chosen strength (reusing `current` at strength 1)."
     photo = open_upload(image)

@@ -10,7 +10,6 @@ TIMELINE, PDP = story.timeline_image(), story.pdp_image()  # drawn once at start
 REPLAY_FRAMES = 12  # a picture costs up to ~0.3 s of CPU (100 epochs): a replay at most ~3.5 s, was 11 s at 30
 
 
-@ui.gpu
 def predict(dataset: str = "xor", hidden: int = 4, steps: int = 300, lr: float = 0.1, seed: int = 0,
             activation: str = "tanh"):
     """Train a two-layer neural network (2 inputs -> hidden units -> 1 output) with gradient descent written out in numpy.

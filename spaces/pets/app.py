@@ -9,7 +9,6 @@ source = ui.model_source("PETS_MODEL", __file__)
 predictor = Predictor.load(source)
 
 
-@ui.gpu
 def predict(image):
     """Classify a pet photo into the 37 Oxford-IIIT Pet breeds and cat-or-dog.
 
@@ -24,7 +23,6 @@ def predict(image):
     return breeds, species or None, ui_pets.verdict(breeds, species)
 
 
-@ui.gpu
 def explain(image):
     "Where the model looked for its top label (class activation map = Grad-CAM here); shown right after the answer."
     photo = ui.open_photo(image, max_side=4 * predictor.size)

@@ -26,7 +26,6 @@ def checked(fn, *args):
         raise gr.Error(str(e)) from e
 
 
-@ui.gpu
 def predict(ratings: pd.DataFrame, k: int = 10):
     """Recommend movies for a visitor from their ratings of a few movies (MovieLens, fastai collab_learner).
 
@@ -45,7 +44,6 @@ def predict(ratings: pd.DataFrame, k: int = 10):
     return show.summary(predictor, show.rows_to_ratings(ratings)), table
 
 
-@ui.gpu
 def recommend(ratings: dict[str, float], k: int = 10) -> list[dict]:
     """Recommend MovieLens movies for a new visitor from their ratings, without retraining the model.
 

@@ -11,7 +11,6 @@ predictor = Predictor.load(ui.model_source("SENTIMENT_MODEL", __file__))
 EXAMPLES = [[Path(p).read_text(encoding="utf-8").strip()] for p in ui.examples(__file__, exts=(".txt",))]
 
 
-@ui.gpu
 def predict(review: str):
     """Classify an English movie review as positive or negative.
 
