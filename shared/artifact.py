@@ -17,6 +17,7 @@ from pathlib import Path
 FORMAT_VERSION = 2  # 1: weights + config + card; 2: model.onnx beside them
 WEIGHTS, ONNX, CONFIG, CARD = "model.safetensors", "model.onnx", "config.json", "README.md"
 FILES = (WEIGHTS, ONNX, CONFIG, CARD)
+TERMS = ("README.txt",)  # a dataset's own terms kept beside the model (MovieLens asks for it); pushed with it
 log = logging.getLogger(__name__)
 
 
@@ -236,5 +237,5 @@ def push(folder, repo_id: str, token: str | None = None, private: bool = False,
         raise ArtifactError(f"{folder} is missing {missing}: nothing pushed")
     repo = create_repo(repo_id, token=token, private=private, exist_ok=True, repo_type="model")
     upload_folder(repo_id=repo.repo_id, folder_path=folder, token=token, commit_message=message,
-                  allow_patterns=hub_patterns(FILES))
+                  allow_patterns=hub_patterns(FILES + TERMS))
     return f"https://huggingface.co/{repo.repo_id}"

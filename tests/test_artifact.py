@@ -33,7 +33,7 @@ def test_folder_has_weights_network_config_and_card(tiny_sentiment):
     assert config["train_config"]["preset"] == "tiny" and "metrics" in config
     card = (tiny_sentiment / "README.md").read_text()
     front = card.split("---")[1]
-    for key in ("library_name: fastai", "license:", "datasets:", "model-index:"):
+    for key in ("library_name: onnx", "license:", "datasets:", "model-index:"):
         assert key in front
     assert "python -m shared.train sentiment --preset tiny" in card and "serve.Predictor.load" in card
 

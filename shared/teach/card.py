@@ -9,7 +9,8 @@ from .teacher import Taught
 
 
 def card(taught: Taught, config: dict, base_model: str) -> str:
-    meta = {"library_name": "onnx", "license": "other", **({"base_model": base_model} if base_model else {}),
+    meta = {"library_name": "onnx", "license": "other", "license_name": "the-terms-of-your-photos",
+            **({"base_model": base_model} if base_model else {}),
             "pipeline_tag": "image-classification", "tags": ["image-classification", "chapter-one-spaces"],
             "model-index": [{"name": "Image classifier taught from a few photos", "results": [{
                 "task": {"type": "image-classification"}, "dataset": {"name": "imagefolder", "type": "imagefolder"},

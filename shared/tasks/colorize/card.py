@@ -105,7 +105,7 @@ ones (grain, fading, scratches); the model has seen none of those.
 """
     return model_card(
         "colorize", title="Colorize: black-and-white photos in colour", task="image-to-image", metrics=metrics,
-        datasets=["oxford-iiit-pet", "coco"], license="cc-by-sa-4.0", command=command, config=asdict(cfg),
+        datasets=["timm/oxford-iiit-pet", COCO], license="cc-by-sa-4.0", command=command, config=asdict(cfg),
         metric_names={"pets_psnr_gain": "PSNR gain over grey, pets (dB)",
                       "pets_closer_than_grey": "pets photos closer to the truth than grey",
                       "pets_colourfulness_ratio": "colourfulness ratio, pets (output / truth)",
@@ -113,8 +113,12 @@ ones (grain, fading, scratches); the model has seen none of those.
                       "scenes_colourfulness_ratio": "colourfulness ratio, scenes (output / truth)",
                       "psnr": "PSNR (dB)", "grey_psnr": "PSNR of the grey input (dB)", "ssim": "SSIM",
                       "colourfulness_ratio": "colourfulness ratio (output / truth)"},
+        metric_datasets={"scenes_psnr_gain": COCO, "scenes_colourfulness_ratio": COCO,
+                         "psnr": None, "grey_psnr": None, "ssim": None, "colourfulness_ratio": None},  # all kinds
         about=about, data_note=DATA_NOTE + "\n\n" + weights_note(cfg), extra=extra, base_model=base_model(cfg))
 
+
+COCO = "detection-datasets/coco"  # the Hub's copy of COCO (the Space's README names the same)
 
 DATA_NOTE = """Colour photos of Kaggle's "Dogs vs. Cats" (Asirra, Microsoft Research / Petfinder; 12,000 photos
 at 144 px; research and non-commercial terms), Oxford-IIIT Pet (Parkhi et al., "Cats and Dogs", CVPR 2012;

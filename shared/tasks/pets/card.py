@@ -61,7 +61,8 @@ def card(cfg: Config, metrics: dict, command: str) -> str:
     common = dict(command=command, config=asdict(cfg), base_model=base_model(cfg))
     if cfg.folder:
         return model_card("pets", title="Image classifier trained on your own photos", task="image-classification",
-                          metrics=metrics, datasets=[], license="other", metric_names={"accuracy": "accuracy"},
+                          metrics=metrics, datasets=[], license="other", license_name=OWN_PHOTOS_TERMS,
+                          metric_names={"accuracy": "accuracy"},
                           about=about(cfg), data_note=f"Your photos, one subfolder per label ({cfg.folder}).",
                           extra=f"\nHow this was measured: {cfg.valid_pct:.0%} of each label's photos (at least one, "
                                 "chosen by a stable hash of the file name) were held out of training.\n", **common)
@@ -72,4 +73,8 @@ def card(cfg: Config, metrics: dict, command: str) -> str:
                       "breed_top5_accuracy": "breed top-5 accuracy",
                       "cat_dog_accuracy_oxford": "cat-or-dog accuracy, Oxford photos",
                       "cat_dog_accuracy_kaggle": "cat-or-dog accuracy, Kaggle photos"},
+        metric_datasets={"cat_dog_accuracy": None, "cat_dog_accuracy_kaggle": "microsoft/cats_vs_dogs"},
         about=about(cfg), data_note=DATA_NOTE, extra=MEASURED, **common)
+
+
+OWN_PHOTOS_TERMS = "the-terms-of-your-photos"  # license: other, for a model trained on the user's own photos

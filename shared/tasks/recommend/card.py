@@ -46,7 +46,9 @@ score on their own.
 """
     return model_card("recommend", title="MovieLens recommender (fastai collab_learner)",
                       task="tabular-regression", metrics=metrics, datasets=["movielens"],
-                      license="other", command=command, config=asdict(cfg),
+                      license="other", license_name="movielens-research-terms", license_link="README.txt",
+                      dataset_names={"movielens": "MovieLens ml-latest-small (GroupLens)"}, command=command,
+                      config=asdict(cfg),
                       metric_names=names, about=ABOUT, data_note=DATA_NOTE + terms(cfg), extra=extra)
 
 

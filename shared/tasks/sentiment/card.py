@@ -31,7 +31,7 @@ def card(cfg: Config, metrics: dict, command: str) -> str:
         "sentiment", title="Sentiment: IMDB movie reviews", task="text-classification", metrics=metrics,
         datasets=["stanfordnlp/imdb"], license="apache-2.0", command=command, config=asdict(cfg),
         metric_names={"accuracy": "accuracy", "tfidf_lr_accuracy": "TF-IDF (1-2 grams) + logistic regression accuracy"},
-        about=ABOUT + ABOUT_RESULTS, data_note=DATA_NOTE, extra=comparison(metrics))
+        about=ABOUT + ABOUT_RESULTS, data_note=DATA_NOTE, extra=comparison(metrics), split="test")
 
 
 ABOUT_RESULTS = """
@@ -91,4 +91,4 @@ def transformer_card(cfg: Config, metrics: dict, command: str) -> str:
         command=command, config=asdict(cfg), base_model=w.base_model,
         metric_names={"accuracy": "accuracy (combined verdict)", "transformer_accuracy": "transformer accuracy",
                       "baseline_accuracy": "n-gram baseline accuracy"},
-        about=about, data_note=DATA_NOTE, extra=extra)
+        about=about, data_note=DATA_NOTE, extra=extra, split="test")
