@@ -39,7 +39,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed-train requirements-dev.txt
 train-pets: install-train           ## retrain the embedded default pets model: one command (cpu preset, 2 cores)
 	$(PY) -m shared.train pets --preset cpu --out spaces/pets/model
 
-train-sentiment: install-train      ## retrain the default sentiment models: the n-gram baseline, then the transformer in three passes, combined with it (~3.3 h, 2 cores)
+train-sentiment: install-train      ## retrain the default sentiment models: the n-gram baseline, then the transformer in three passes, combined with it (hours on 2 cores)
 	$(PY) -m shared.train sentiment --preset cpu --out models/sentiment-ngram
 	$(PY) -m shared.train sentiment --preset minilm --baseline-model models/sentiment-ngram --out models/sentiment-minilm
 	$(PY) -m shared.train sentiment --preset minilm-more --init-from models/sentiment-minilm --baseline-model models/sentiment-ngram --out models/sentiment-minilm2

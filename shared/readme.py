@@ -1,0 +1,107 @@
+"""The numbers READMEs quote, generated from the models' cards: never copied by hand.
+
+    python -m shared.readme           # rewrite every generated block of README.md and spaces/*/README.md
+    python -m shared.readme --check   # exit 1 when a block is not what the cards say (a test runs this)
+
+A block is `<!-- generated:NAME -->` ... `<!-- /generated -->` in a README (indented as its marker); NAME is a function of `BLOCKS`. The
+numbers are each committed model's metrics from its config.json, the very numbers its card (README.md beside it,
+written from them by `python -m shared.card`) shows; `tests/test_cards.py` checks that the cards agree with them.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SPACES = REPO / "spaces"
+FILES = [REPO / "README.md", *sorted(SPACES.glob("*/README.md"))]
+BLOCK = re.compile(r"^([ \t]*)(<!-- generated:([\w-]+) -->\n)(.*?)^([ \t]*<!-- /generated -->)", re.S | re.M)
+
+
+def metrics(space: str) -> dict:
+    "The committed model's metrics (what its card shows)."
+    return json.loads((SPACES / space / "model" / "config.json").read_text())["metrics"]
+
+
+def duration(seconds: float | None) -> str:
+    if not seconds:
+        return "not recorded on the card"
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
+def sentiment_results() -> str:
+    m = metrics("sentiment")
+    return (f"On the card's {m['n_valid_reviews']:,} validation reviews (IMDB test reviews, never trained on; the "
+            f"verdict's weights fitted on them, its accuracy cross-fitted): baseline {m['baseline_accuracy']:.4f}, "
+            f"transformer {m['transformer_accuracy']:.4f}, verdict {m['accuracy']:.4f}.\n")
+
+
+def colorize_results() -> str:
+    m = metrics("colorize")
+    return (f"on {m['pets_photos']} held-out Oxford pet photos the colour output is **{m['pets_psnr_gain']:+.2f} dB** "
+            f"PSNR closer to the truth than the grey input, {m['pets_closer_than_grey']:.0%} of the photos come out "
+            f"closer than grey, with {m['pets_colourfulness_ratio']:.0%} of the truth's colourfulness; on "
+            f"{m['scenes_photos']} COCO scenes (streets, rooms, food: few in training) {m['scenes_psnr_gain']:+.2f} dB, "
+            f"{m['scenes_closer_than_grey']:.0%} closer, {m['scenes_colourfulness_ratio']:.0%} of the colourfulness; on "
+            f"{m['cats_vs_dogs_photos']} Kaggle cats and dogs {m['cats_vs_dogs_psnr_gain']:+.2f} dB, "
+            f"{m['cats_vs_dogs_closer_than_grey']:.0%} closer, {m['cats_vs_dogs_colourfulness_ratio']:.0%} of the "
+            "colourfulness.\n")
+
+
+def model_table() -> str:
+    "Every committed model: its held-out numbers and its training time, from its card."
+    p, s, c, r = (metrics(n) for n in ("pets", "sentiment", "colorize", "recommend"))
+    k = next(key.split("@")[1] for key in r if key.startswith("visitor_recall@") and key.count("_") == 1)
+    rows = [
+        ("pets", f"breed top-1 {p['breed_top1_accuracy']:.4f} ({p['n_valid_breed_photos']} Oxford photos, one per "
+                 f"breed), cat-or-dog {p['cat_dog_accuracy']:.4f} ({p['n_valid_photos']:,} photos)",
+         p.get("train_seconds")),
+        ("sentiment", f"verdict {s['accuracy']:.4f}, transformer {s['transformer_accuracy']:.4f}, n-gram baseline "
+                      f"{s['baseline_accuracy']:.4f} ({s['n_valid_reviews']:,} validation reviews)",
+         s.get("train_seconds")),
+        ("colorize", f"{c['pets_psnr_gain']:+.2f} dB PSNR over the grey input on {c['pets_photos']} Oxford pets, "
+                     f"{c['scenes_psnr_gain']:+.2f} dB on {c['scenes_photos']} COCO scenes",
+         c.get("train_seconds")),
+        ("recommend", f"RMSE {r['rmse']:.4f} (bias-only {r['rmse_bias_only']:.4f}); new visitors' recall@{k} "
+                      f"{r[f'visitor_recall@{k}']:.4f} ({r[f'visitor_recall@{k}_vs_popular']:.2f}x the most "
+                      f"popular movies, {r['n_heldout_users']} held-out users)",
+         r.get("train_seconds")),
+    ]
+    lines = ["| model (`spaces/<name>/model/`) | held out, through the serving path (its card) | training (fit only) |",
+             "|---|---|---|"]
+    lines += [f"| {name} | {text} | {duration(t)} |" for name, text, t in rows]
+    return "\n".join(lines) + "\n"
+
+
+BLOCKS = {"sentiment-results": sentiment_results, "colorize-results": colorize_results, "models": model_table}
+
+
+def render(text: str) -> str:
+    def fill(m):
+        indent, name = m.group(1), m.group(3)
+        if name not in BLOCKS:
+            raise KeyError(f"no generator for block {name!r}; known: {', '.join(BLOCKS)}")
+        body = "".join(indent + line for line in BLOCKS[name]().splitlines(keepends=True))
+        return indent + m.group(2) + body + m.group(5)
+    return BLOCK.sub(fill, text)
+
+
+def main(argv=None) -> int:
+    check = "--check" in (sys.argv[1:] if argv is None else argv)
+    stale = []
+    for path in FILES:
+        text = path.read_text()
+        new = render(text)
+        if new != text:
+            stale.append(str(path.relative_to(REPO)))
+            if not check:
+                path.write_text(new)
+    if stale:
+        print(("stale (python -m shared.readme): " if check else "wrote: ") + ", ".join(stale))
+    return 1 if check and stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
