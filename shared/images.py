@@ -68,7 +68,7 @@ def as_pil(source) -> Image.Image:
     path = Path(source)
     if not path.is_file():
         raise BadImage("No image received: the upload is missing.")
-    return Image.open(path)
+    return Image.open(io.BytesIO(path.read_bytes()))  # in memory: no file left open (an animation keeps its reader)
 
 
 def to_rgb(img: Image.Image) -> Image.Image:

@@ -124,7 +124,7 @@ def make_image_battery(folder: Path, photo: Path) -> dict[str, Path]:
     save("rgba.png", rgba)
     save("cmyk.jpg", img.convert("CMYK"))
     save("grey.png", img.convert("L"))
-    save("sixteen_bit.png", Image.fromarray((np.asarray(img.convert("L"), dtype=np.uint16) * 257), mode="I;16"))
+    save("sixteen_bit.png", Image.fromarray(np.asarray(img.convert("L"), dtype=np.uint16) * 257))  # mode I;16
     save("one_pixel.png", img.resize((1, 1)))
     save("huge.png", img.resize((10000, 10000), Image.NEAREST), compress_level=1)
     exif = Image.Exif()

@@ -40,9 +40,10 @@ def test_transparent_pixels_become_white(image_battery):
 
 
 def test_exif_rotation_is_applied(image_battery):
-    stored = Image.open(image_battery["exif_rotated.jpg"])
+    with Image.open(image_battery["exif_rotated.jpg"]) as stored:
+        width, height = stored.size
     img = open_image(image_battery["exif_rotated.jpg"])
-    assert img.size == (stored.height, stored.width)
+    assert img.size == (height, width)
 
 
 def test_huge_jpeg_decodes_at_reduced_size(tmp_path):
