@@ -193,7 +193,7 @@ def licence_parts(name: str, prefix: str, hub_model: str | None) -> list[tuple[s
     space = licence_of(gallery.SPACES / name / "README.md", prefix)
     parts = [(f"`{prefix}` (the app and its examples)" if prefix else "`app.py`, `shared/` and the examples", space)]
     if model_variable(name) and not hub_model:
-        model = licence_of(gallery.SPACES / name / "model" / "README.md", prefix) or space
+        model = licence_of(gallery.SPACES / name / "model" / "README.md", prefix + "model/") or space
         if model.get("license") == "other" and not model.get("license_name") and space.get("license") == "other":
             model = space  # the model card says "other"; the Space's README names those terms
         parts.append((f"`{prefix}model/` (the {name} model; see its model card)", model))
@@ -222,7 +222,8 @@ def space_bundle(name: str, out: Path, user: str | None, hub_model: str | None, 
         meta["suggested_hardware"] = hardware
     if hub_model:
         meta["models"] = [hub_model.split("@")[0]]
-    body = local_links(body, dest) + model_section({name: (var, hub_model)}) + licence_notes
+    body = (local_links(body, dest) + mcp_section(name, [name], combined=False) + model_section({name: (var, hub_model)})
+            + licence_notes)
     (dest / "README.md").write_text(personalise(render_readme(meta, body), user))
     (dest / "requirements.txt").write_text(requirements_text(pins, hardware))
     return dest
@@ -243,9 +244,27 @@ def model_section(models: dict[str, tuple[str | None, str | None]]) -> str:
 
 
 def endpoints(name: str) -> list[str]:
-    "The named API endpoints of a Space, as its app.py declares them (`api_name=\"...\"`), `predict` first."
-    found = re.findall(r"api_name=[\"'](\w+)[\"']", (gallery.SPACES / name / "app.py").read_text())
+    """The named API endpoints of a Space, as its app.py and the `shared.ui_*` modules it imports declare them
+    (`api_name="..."`; the pets Space's teach tab lives in ui_teach), `predict` first."""
+    app = (gallery.SPACES / name / "app.py").read_text()
+    sources = [app] + [(SHARED / f"{m}.py").read_text() for m in re.findall(r"\b(ui_\w+)\b", app)
+                       if (SHARED / f"{m}.py").is_file()]
+    found = [e for text in sources for e in re.findall(r"api_name=[\"'](\w+)[\"']", text)]
     return sorted(dict.fromkeys(found), key=lambda e: e != "predict")
+
+
+def mcp_tools(repo_name: str, names: list[str], combined: bool) -> list[str]:
+    """The MCP tool names Gradio serves on the Hugging Face Space `USER/repo_name`: there (SPACE_ID set) it puts the
+    Space's name in front of each endpoint's function name (the gallery names each function after its endpoint,
+    `pets_predict`) and turns anything but letters and digits into `_` (gradio.mcp)."""
+    tools = [f"{repo_name}_{gallery.api_name(n, e) if combined else e}" for n in names for e in endpoints(n)]
+    return [re.sub(r"[^a-zA-Z0-9]", "_", t) for t in tools]
+
+
+def mcp_section(repo_name: str, names: list[str], combined: bool) -> str:
+    tools = ", ".join(f"`{t}`" for t in mcp_tools(repo_name, names, combined))
+    return ("\n## MCP tools on this Space\n\nOn Hugging Face, Gradio puts the Space's name in front of every MCP tool "
+            f"(the API endpoints keep their names): this Space's tools are {tools}.\n")
 
 
 COMBINED_APP = '''"""Chapter One Spaces: every Space of the suite as ONE Gradio app (a landing page at /, each Space at /<name>).
@@ -289,7 +308,8 @@ client = Client("{url}/")
 print(client.view_api())   # every demo's endpoints: {first}_predict, ...
 ```
 
-MCP server (every demo's tools, named as the endpoints): `{url}/gradio_api/mcp/`.
+MCP server: `{url}/gradio_api/mcp/`. On Hugging Face, Gradio puts the Space's name in front of every tool (not
+of the API endpoints): {tools}.
 {embed}
 """
 
@@ -330,7 +350,8 @@ def combined_bundle(names: list[str], out: Path, user: str | None, hub_models: d
             "tags": tags, "models": sorted(set(model_ids)), "datasets": datasets}
     first = names[0] if names else "pets"
     body = COMBINED_README.format(rows="\n".join(rows), url=url, first=first, python=python,
-                                  embed=embed_markdown(f"{url}/{first}", url))
+                                  embed=embed_markdown(f"{url}/{first}", url),
+                                  tools=", ".join(f"`{t}`" for t in mcp_tools(repo_name, names, combined=True)))
     body += model_section(models) + licence_notes
     (dest / "README.md").write_text(personalise(render_readme(meta, local_links(body, dest)), user))
     (dest / "requirements.txt").write_text(requirements_text(pins, hardware))

@@ -326,8 +326,9 @@ def start_bundle(folder: Path, log: Path, port: int, env: dict | None = None) ->
              if not k.startswith(("PYTHON", "CHAPTER_ONE", "SPACES_", "GRADIO_")) and not k.endswith("_MODEL")}
     clean.update(GRADIO_SERVER_PORT=str(port), GRADIO_SERVER_NAME="127.0.0.1", HF_HUB_OFFLINE="1",
                  GRADIO_ANALYTICS_ENABLED="False", **(env or {}))
-    return subprocess.Popen([sys.executable, "-E", "-s", "-u", "-c", RUN_FROM_BUNDLE, str(REPO)], cwd=folder, env=clean,
-                            stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    with open(log, "w") as out:  # the child keeps its own copy of the file descriptor
+        return subprocess.Popen([sys.executable, "-E", "-s", "-u", "-c", RUN_FROM_BUNDLE, str(REPO)], cwd=folder,
+                                env=clean, stdout=out, stderr=subprocess.STDOUT)
 
 
 def wait_up(proc, url: str, log: Path, timeout: float = 600):
@@ -525,3 +526,25 @@ def test_combined_bundle_answers_every_first_example_on_cpu(bundles, tmp_path_fa
         assert proc.poll() is None
     finally:
         stop(proc)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("bundle", [deploy.COMBINED, "pets"])
+def test_the_readme_names_the_mcp_tools_a_space_really_serves(bundles, tmp_path_factory, bundle):
+    """Started as Hugging Face starts it (SYSTEM=spaces, SPACE_ID=alice/<repo>), Gradio prefixes every MCP tool with
+    the Space's name; the bundle's README lists exactly the tools its MCP server then serves."""
+    outside = tempfile_outside_repo(tmp_path_factory) / bundle
+    shutil.copytree(bundles / bundle, outside)
+    log, port = ARTIFACTS / f"bundle-mcp-{bundle}.log", free_port()
+    url = f"http://127.0.0.1:{port}/"
+    proc = start_bundle(outside, log, port, {"SYSTEM": "spaces", "SPACE_ID": f"alice/{bundle}"})
+    try:
+        wait_up(proc, url + "gradio_api/info", log)
+        served = sorted(t["name"] for t in httpx.get(url + "gradio_api/mcp/schema", timeout=60).json())
+    finally:
+        stop(proc)
+    names = NAMES if bundle == deploy.COMBINED else [bundle]
+    documented = deploy.mcp_tools(bundle, names, combined=bundle == deploy.COMBINED)
+    assert served == sorted(documented)
+    text = " ".join((bundles / bundle / "README.md").read_text().split())
+    assert all(f"`{t}`" in text for t in served)
