@@ -17,6 +17,7 @@ from pathlib import Path
 FORMAT_VERSION = 2  # 1: weights + config + card; 2: model.onnx beside them
 WEIGHTS, ONNX, CONFIG, CARD = "model.safetensors", "model.onnx", "config.json", "README.md"
 FILES = (WEIGHTS, ONNX, CONFIG, CARD)
+WEIGHTS_LEFT_OUT = "weights_left_out"  # config.json key of a Space bundle's model copy without model.safetensors
 TERMS = ("README.txt",)  # a dataset's own terms kept beside the model (MovieLens asks for it); pushed with it
 log = logging.getLogger(__name__)
 
@@ -161,6 +162,8 @@ def load(source, task: str | None = None, files=FILES) -> tuple[dict, Path]:
     and readable as what it claims to be. The error names each file that is missing or wrong."""
     folder = resolve(source, files)
     config = read_config(folder, task)
+    if config.get(WEIGHTS_LEFT_OUT):  # a Space bundle's copy whose serving never reads them
+        files = tuple(f for f in files if f != WEIGHTS)
     missing = [f for f in files if f != CONFIG and not (folder / f).is_file()]
     if missing:
         hint = f" (add it: python -m shared.export {folder})" if missing == [ONNX] else ""
@@ -176,6 +179,8 @@ def load_arrays(folder) -> dict:
     "Serving side: the weights as numpy arrays (safetensors.numpy; no torch)."
     from safetensors.numpy import load_file
     path = Path(folder) / WEIGHTS
+    if not path.is_file():
+        raise ArtifactError(f"{folder} has no {WEIGHTS}")
     try:
         return load_file(path)
     except Exception as e:

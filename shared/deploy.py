@@ -178,6 +178,27 @@ def copy_space_files(name: str, dest: Path, hub_model: str | None):
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "flagged", ".gradio",
                                     *(["model"] if hub_model else []))
     shutil.copytree(src, dest, ignore=ignore, dirs_exist_ok=True)
+    leave_out_unread_weights(dest)
+
+
+def serving_reads_weights(config: dict) -> bool:
+    """Whether serving this model reads its model.safetensors (beyond the header): colorize and the sentiment
+    transformer run model.onnx alone; the n-gram baseline (its words' pushes), recommend (the movie vectors) and pets
+    (the teach tab's base weights) read the arrays."""
+    return not (config.get("task") == "colorize" or config.get("arch") == "minilm")
+
+
+def leave_out_unread_weights(space_folder: Path):
+    """A bundle carries what its Space reads: the weights of a model whose serving never reads them stay out (the
+    repo's spaces/<name>/model, or its Hub model, keeps the whole artifact); config.json says so."""
+    for config_path in (space_folder / "model").glob("**/config.json"):
+        config = json.loads(config_path.read_text())
+        weights = config_path.parent / "model.safetensors"
+        if weights.is_file() and not serving_reads_weights(config):
+            weights.unlink()
+            config["weights_left_out"] = ("python -m shared.deploy: this Space serves model.onnx alone; the weights "
+                                          "are in the project's spaces/<name>/model (or its Hub model)")
+            config_path.write_text(json.dumps(config, indent=2) + "\n")
 
 
 def check_model(name: str, folder: Path, hub_model: str | None):

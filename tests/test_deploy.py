@@ -63,7 +63,11 @@ def test_space_bundle_has_everything_a_space_needs(bundles, name):
     assert meta["suggested_hardware"] == "zero-a10g"
     assert len(meta.get("short_description", "")) <= 60  # the Hub rejects longer ones
     if name in WITH_MODEL:
-        assert (b / "model" / "config.json").is_file() and (b / "model" / "model.safetensors").is_file()
+        config = json.loads((b / "model" / "config.json").read_text())
+        assert (b / "model" / "model.safetensors").is_file() == deploy.serving_reads_weights(config)
+        assert (b / "model" / "model.safetensors").is_file() or config["weights_left_out"]
+    for weights in b.rglob("model.safetensors"):  # what a bundle carries is what its Space reads
+        assert deploy.serving_reads_weights(json.loads((weights.parent / "config.json").read_text()))
     if (REPO / "spaces" / name / "examples").is_dir():
         assert sorted(p.name for p in (b / "examples").iterdir()) == \
             sorted(p.name for p in (REPO / "spaces" / name / "examples").iterdir())
