@@ -75,3 +75,12 @@ def test_a_serving_only_venv_serves_every_space(tmp_path):
             sample = gallery.sample_request(url, gallery.api_name(name), page=name)
             answer = client.predict(*gallery.client_args(sample, tmp_path), api_name=f"/{gallery.api_name(name)}")
             assert answer not in (None, [], ()), name
+
+
+def test_no_tracked_file_is_over_25_mb():
+    "A fresh clone stays light: the biggest file (the sentiment transformer's weights, frozen embeddings left out)."
+    run = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True)
+    if run.returncode != 0:
+        pytest.skip("not a git checkout")
+    sizes = {name: (REPO / name).stat().st_size for name in run.stdout.decode().split("\0") if (REPO / name).is_file()}
+    assert max(sizes.values()) <= 25_000_000, max(sizes, key=sizes.get)
