@@ -141,10 +141,10 @@ def free_text(dropdown: gr.Dropdown, description: str) -> gr.Dropdown:
     return dropdown
 
 
-def open_photo(source, max_side: int | None = None):
+def open_photo(source, max_side: int | None = None, max_pixels: int | None = None):
     "shared.images.open_image, with bad input turned into a gr.Error (shown in the UI, raised in the API)."
     try:
-        return open_image(source, max_side=max_side)
+        return open_image(source, max_side=max_side, max_pixels=max_pixels)
     except BadImage as e:
         raise gr.Error(str(e)) from e
 

@@ -75,3 +75,81 @@ def test_past_the_limit_but_under_pils_own_is_refused_too(tmp_path):
     Image.new("1", (13000, 10000)).save(path)  # 130 megapixels: PIL only warns; refused from the header
     with pytest.raises(BadImage, match="too large"):
         open_image(path)
+
+
+# ------------------------------------------------------------------ issue 31: a memory budget, checked from the header
+def peak_growth_mb(path, call: str) -> float:
+    "How far a fresh process's peak RSS rises over `call` on the file at `path` (after the imports), in MB."
+    import subprocess
+    import sys
+    from conftest import REPO
+    code = (f"import resource, sys; sys.path.insert(0, {str(REPO)!r})\n"
+            "from shared.images import open_image, BadImage\n"
+            "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            f"try:\n    {call}\nexcept BadImage as e:\n    print('refused:', e)\n"
+            "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def test_a_16_bit_header_bomb_is_refused_before_decoding(tmp_path):
+    "233 KB of 16-bit grey PNG, 10950x10950: +2.8 GB in pets before issue 31; refused from its header now."
+    from shared.benchmarks import hostile
+    from shared.images import TooLarge
+    path = tmp_path / "grey16.png"
+    path.write_bytes(hostile.png(10950, 10950, depth=16, colour=0))
+    with pytest.raises(TooLarge, match="too large to open here: 10950x10950 pixels in mode I;16"):
+        open_image(path, max_side=1040)
+    assert peak_growth_mb(path, "open_image(sys.argv[1], max_side=1040)") < 50
+
+
+def test_an_icon_is_checked_by_its_frames_real_size_before_pil_opens_it(tmp_path):
+    "PIL decodes an .ico's largest frame as it opens the file; the directory's sizes are 8-bit, the frame can be huge."
+    from shared.benchmarks import hostile
+    path = tmp_path / "huge.ico"
+    path.write_bytes(hostile.icon(hostile.png(9000, 9000, depth=8, colour=6)))
+    with pytest.raises(BadImage, match="icon holds a 9000x9000 image"):
+        open_image(path)
+    assert peak_growth_mb(path, "open_image(sys.argv[1])") < 50
+    small = tmp_path / "small.ico"
+    Image.new("RGBA", (48, 48), (10, 200, 30, 255)).save(small, sizes=[(48, 48)])
+    assert open_image(small).getpixel((5, 5)) == (10, 200, 30)
+
+
+def test_a_lying_jpeg_header_decodes_reduced_or_is_refused_before_decoding(tmp_path):
+    "A 632-byte JPEG claiming 6000x6000: pets decodes it at 1/4 (draft); a 36 MP cap refuses 6001x6000 unopened."
+    from shared.benchmarks import hostile
+    from shared.images import TooLarge
+    path = tmp_path / "liar.jpg"
+    path.write_bytes(hostile.lying_jpeg(6000, 6000))
+    assert path.stat().st_size < 1000 and max(open_image(path, max_side=1040).size) <= 2000
+    path.write_bytes(hostile.lying_jpeg(6001, 6000))
+    with pytest.raises(TooLarge, match="6001x6000 .* up to 36 megapixels"):
+        open_image(path, max_pixels=36_000_000)
+    assert peak_growth_mb(path, "open_image(sys.argv[1], max_pixels=36_000_000)") < 50
+
+
+def test_non_jpeg_photos_are_reduced_right_after_decoding(tmp_path):
+    "max_side for PNGs too: what teach keeps of each photo (one at full size at a time) is about max_side a side."
+    path = tmp_path / "big.png"
+    Image.new("RGB", (4000, 3000), (10, 20, 30)).save(path, compress_level=1)
+    img = open_image(path, max_side=500)
+    assert 500 <= min(img.size) < 1000 and img.getpixel((0, 0)) == (10, 20, 30)
+
+
+def test_a_float_tiff_in_0_to_1_is_not_black(tmp_path):
+    from shared.benchmarks import hostile
+    path = tmp_path / "float.tif"
+    path.write_bytes(hostile.float_tiff())
+    assert Image.open(path).mode == "F"
+    lo, hi = open_image(path).convert("L").getextrema()
+    assert lo == 0 and hi == 255  # the 0..1 ramp spans black to white (it was all black: 0..1 of 255)
+
+
+def test_only_photo_formats_are_tried(tmp_path):
+    "PIL has ~40 decoders; an upload is only offered to the photo formats' (FORMATS)."
+    path = tmp_path / "photo.jpg"
+    Image.new("RGB", (32, 32), (1, 2, 3)).save(path.with_suffix(".pcx"), "PCX")
+    path.write_bytes(path.with_suffix(".pcx").read_bytes())
+    with pytest.raises(BadImage, match="could not be read"):
+        open_image(path)
