@@ -126,3 +126,13 @@ def test_taught_artifact_is_the_taught_head_and_serves(base, tmp_path, data):
     with zipfile.ZipFile(tmp_path / "t.zip") as zf:
         assert sorted(zf.namelist()) == sorted(f"taught/{f}" for f in ("model.safetensors", "model.onnx",
                                                                         "config.json", "README.md"))
+
+
+def test_label_names_with_pipes_and_line_breaks_keep_the_report_table_whole():
+    from shared.teach import report
+    labels = ["cats|dogs", "black\nbears", "a\\b"]
+    taught = teacher.Taught(labels, np.zeros((3, 4)), np.zeros(3), {label: 2 for label in labels}, {}, 2, 0.5,
+                            np.eye(3, dtype=np.int64) * 2, {"total": 1.0})
+    rows = [line for line in report.text(taught).splitlines() if line.startswith("| ") and "photos" not in line]
+    assert len(rows) == 3 and all(row.replace("\\|", "").count("|") == 4 for row in rows)
+    assert rows[0].startswith("| cats\\|dogs |") and rows[1].startswith("| black bears |")

@@ -1,0 +1,121 @@
+"""What one visitor can take of a Space: places in the queue, the size of a request, how long uploads stay.
+
+A queue no one can hog.
+Gradio 6.31's queue has one bound, `max_size` requests waiting in all, shared by every event of the app: 66 /teach
+requests posted in 3.6 s filled it, and pets, sentiment and recommend answered "Queue is full" to everyone. Gradio
+has no per-event bound, so `bound(demo)` (called by `ui.queue`) wraps the queue's `push`, where a request joins:
+it is refused, as Gradio refuses a full queue (HTTP 503, with a message saying why), when
+
+- its event already has MAX_WAITING requests waiting (an event's function can ask for fewer: `@waiting(4)` on
+  /teach, which runs one lesson at a time), so a flood of one endpoint cannot refuse the others;
+- its visitor (the session; on a Space also the address the proxy saw, `x-forwarded-for`) already has PER_VISITOR
+  requests waiting anywhere, so one client re-posting cannot take the others' places.
+
+The app-wide `max_size` stays as a last bound on memory (TOTAL), well above one event's share. MCP tool calls all
+reach the queue through Gradio's one loopback client (one session), so they are bounded per event only.
+
+A request body of at most MAX_BODY_MB (`BodyLimit`, an ASGI middleware given to the app by `ui.launch`): a 200 MB JSON
+body was parsed whole (+631 MB). Uploads go through Gradio's /upload, bounded by launch's max_file_size instead.
+Uploads and results expire (`EXPIRE`: Gradio's delete_cache, set by `ui.queue`).
+"""
+from __future__ import annotations
+
+import os
+
+MAX_WAITING = 32   # per event (concurrency id): 20 clients x 25 requests on one Space all fit
+PER_VISITOR = 8    # per session (and per address on a Space): a page's load events and a few clicks
+TOTAL = 256        # the whole app (Gradio's max_size)
+MAX_BODY_MB = 16   # a JSON request: a data: URL photo of ~12 MB fits; bigger photos are uploaded (handle_file does)
+EXPIRE = (300, 1800)  # every 5 minutes, Gradio deletes the uploads and results older than 30 minutes
+
+
+def waiting(n: int):
+    "Decorator: at most `n` requests wait for this event (its concurrency id), whoever sends them."
+    def mark(fn):
+        fn.max_waiting = n
+        return fn
+    return mark
+
+
+def visitor(request) -> tuple[str, ...]:
+    "The keys a waiting request counts against: its session, and on a Space the client address the proxy saw."
+    forwarded = request.headers.get("x-forwarded-for", "") if request is not None and os.environ.get("SPACE_ID") else ""
+    return (forwarded.split(",")[0].strip(),) if forwarded else ()
+
+
+def bound(demo) -> None:
+    "Wrap `demo`'s queue (after `demo.queue()`) so that joining it checks the bounds above. Idempotent."
+    queue = demo._queue
+    if getattr(queue, "_bounded", False):
+        return
+    push = queue.push
+
+    async def bounded_push(body, request, username):
+        fn = demo.fns.get(body.fn_index) if body.fn_index is not None else None
+        if fn is None:
+            return await push(body, request, username)
+        waiting_events = [e for q in queue.event_queue_per_concurrency_id.values() for e in q.queue]
+        limit = getattr(fn.fn, "max_waiting", MAX_WAITING)
+        if sum(e.concurrency_id == fn.concurrency_id for e in waiting_events) >= limit:
+            name = fn.api_name if isinstance(fn.api_name, str) else getattr(fn.fn, "__name__", "this event")
+            return False, (f"Queue is full for {name}: {limit} requests are already waiting for it. "
+                           "Please try again in a minute."), "queue_full"
+        if request is None or request.headers.get("x-gradio-user") != "mcp":
+            keys = set(visitor(request))
+            mine = sum(1 for e in waiting_events if body.session_hash and e.session_hash == body.session_hash
+                       or keys and keys & set(visitor(e.request)))
+            if mine >= PER_VISITOR:
+                return False, (f"Queue is full for you: {PER_VISITOR} of your requests are already waiting. "
+                               "Please wait for their answers."), "queue_full"
+        return await push(body, request, username)
+
+    queue.push = bounded_push
+    queue._bounded = True
+
+
+class BodyLimit:
+    """ASGI middleware: a request body over `max_bytes` (by its Content-Length, or counted as it streams in) gets
+    413 and a message before anything parses it; Gradio's /upload (its own bound) is left to Gradio."""
+
+    def __init__(self, app, max_bytes: int = MAX_BODY_MB * 2**20):
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["path"].rstrip("/").endswith("/upload"):
+            return await self.app(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length", b"0")
+        if not length.isdigit() or int(length) > self.max_bytes:
+            return await self.refuse(send)
+        received, started = 0, False
+
+        async def counted():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge
+            return message
+
+        async def sending(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, sending)
+        except BodyTooLarge:
+            if not started:
+                await self.refuse(send)
+
+    async def refuse(self, send):
+        import json
+        body = json.dumps({"detail": f"That request is too large: at most {self.max_bytes // 2**20} MB of JSON. "
+                                     "Upload files (gradio_client.handle_file) instead of sending them inline."}).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class BodyTooLarge(Exception):
+    "A request body that went past BodyLimit's bound while streaming in."
