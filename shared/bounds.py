@@ -20,6 +20,7 @@ Uploads and results expire (`EXPIRE`: Gradio's delete_cache, set by `ui.queue`).
 """
 from __future__ import annotations
 
+import asyncio
 import os
 
 MAX_WAITING = 32   # per event (concurrency id): 20 clients x 25 requests on one Space all fit
@@ -49,8 +50,13 @@ def bound(demo) -> None:
     if getattr(queue, "_bounded", False):
         return
     push = queue.push
+    joining = asyncio.Lock()  # one join at a time: counted and added together, so concurrent joins cannot all fit
 
     async def bounded_push(body, request, username):
+        async with joining:
+            return await checked_push(body, request, username)
+
+    async def checked_push(body, request, username):
         fn = demo.fns.get(body.fn_index) if body.fn_index is not None else None
         if fn is None:
             return await push(body, request, username)
@@ -74,8 +80,9 @@ def bound(demo) -> None:
 
 
 class BodyLimit:
-    """ASGI middleware: a request body over `max_bytes` (by its Content-Length, or counted as it streams in) gets
-    413 and a message before anything parses it; Gradio's /upload (its own bound) is left to Gradio."""
+    """ASGI middleware: a request body over `max_bytes` by its Content-Length gets 413 and a message before anything
+    reads it; a body without a Content-Length (chunked) is counted as it streams in and cut at the bound. Gradio's
+    /upload (bounded by max_file_size) is left to Gradio."""
 
     def __init__(self, app, max_bytes: int = MAX_BODY_MB * 2**20):
         self.app, self.max_bytes = app, max_bytes
@@ -83,30 +90,23 @@ class BodyLimit:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["path"].rstrip("/").endswith("/upload"):
             return await self.app(scope, receive, send)
-        length = dict(scope.get("headers") or []).get(b"content-length", b"0")
-        if not length.isdigit() or int(length) > self.max_bytes:
-            return await self.refuse(send)
-        received, started = 0, False
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None:
+            if not length.isdigit() or int(length) > self.max_bytes:
+                return await self.refuse(send)
+            return await self.app(scope, receive, send)
+        received = 0
 
         async def counted():
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge
+                if received > self.max_bytes:  # what the app gets: the body so far, ended; it answers 400
+                    return {"type": "http.request", "body": b"", "more_body": False}
             return message
 
-        async def sending(message):
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counted, sending)
-        except BodyTooLarge:
-            if not started:
-                await self.refuse(send)
+        await self.app(scope, counted, send)
 
     async def refuse(self, send):
         import json
@@ -115,7 +115,3 @@ class BodyLimit:
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
-
-
-class BodyTooLarge(Exception):
-    "A request body that went past BodyLimit's bound while streaming in."
