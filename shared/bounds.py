@@ -27,7 +27,8 @@ MAX_WAITING = 32   # per event (concurrency id): 20 clients x 25 requests on one
 PER_VISITOR = 8    # per session (and per address on a Space): a page's load events and a few clicks
 TOTAL = 256        # the whole app (Gradio's max_size)
 MAX_BODY_MB = 16   # a JSON request: a data: URL photo of ~12 MB fits; bigger photos are uploaded (handle_file does)
-EXPIRE = (300, 1800)  # every 5 minutes, Gradio deletes the uploads and results older than 30 minutes
+# every 5 minutes, Gradio deletes the uploads and results older than 30 minutes ($UPLOADS_EXPIRE="every,age" seconds)
+EXPIRE = tuple(int(v) for v in os.environ.get("UPLOADS_EXPIRE", "300,1800").split(","))
 
 
 def waiting(n: int):

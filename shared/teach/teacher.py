@@ -66,7 +66,9 @@ def features(album: Album, predictor, limits: Limits, progress=None) -> tuple[np
                 progress(min(1.0, (start + BATCH) / len(items)), f"Features of {min(start + BATCH, len(items))} "
                          f"of {len(items)} photos")
     if not ys:
-        raise TeachError("None of the photos in the .zip could be read. Please use JPEG, PNG, WebP or GIF photos.")
+        why = "; ".join(f"{n} {reason}" for reason, n in album.skipped.items() if "decode" in reason or "readable" in reason)
+        raise TeachError(f"None of the photos in the .zip could be read ({why}). Please use JPEG, PNG, WebP or GIF "
+                         f"photos of at most {limits.max_pixels // 1_000_000} megapixels.")
     return np.concatenate(feats, 1), np.asarray(ys)
 
 
