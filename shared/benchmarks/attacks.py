@@ -4,6 +4,8 @@ VmHWM reset first), the time, and what the visitor gets. Run on this tree and on
     python -m shared.benchmarks.attacks                          # this checkout
     git archive f00e59b shared spaces/recommend | tar -x -C /tmp/before
     python -m shared.benchmarks.attacks --tree /tmp/before       # the code before issue 31, same models and files
+    python -m shared.benchmarks.attacks --url http://127.0.0.1:7860/ --pid PID   # against `make demo` over HTTP:
+                                                                 # the server's peak RSS over each request
 
 The files are made here (shared.benchmarks.hostile: a few kB each, never their pixels). The HTTP-level bounds (queue,
 request body) are tested against the real gallery in tests/test_attacks.py. This is a script, not a test.
@@ -118,7 +120,62 @@ def run_one(tree: Path, setup: str, call: str) -> dict:
     return json.loads(lines[-1]) if lines else {"outcome": f"process failed: {r.stderr.strip().splitlines()[-1:]}"}
 
 
+def served(f: dict[str, Path]) -> list[tuple[str, str, list, bool]]:
+    "(attack, endpoint, arguments, whether a file goes up) for the same attacks sent to the gallery over HTTP."
+    return [
+        ("sentiment: 30-byte review", "/sentiment_predict", ["great xxwrep 121212121 good film"], False),
+        ("pets: 16-bit grey PNG 10950x10950", "/pets_predict", [f["grey16.png"]], True),
+        ("colorize: the same PNG", "/colorize_predict", [f["grey16.png"]], True),
+        ("colorize: 632-byte JPEG claiming 6000x6000", "/colorize_predict", [f["liar.jpg"]], True),
+        ("pets: .ico with a 9000x9000 frame", "/pets_predict", [f["huge.ico"]], True),
+        ("teach: 16 RGBA PNGs of 40 MP", "/pets_teach", [f["rgba.zip"]], True),
+        ("teach: 1,000,000 entries", "/pets_teach", [f["million.zip"]], True),
+        ("recommend: 4,998 unknown ids, k=100", "/recommend_recommend",
+         [{**{str(10**7 + i): 4.0 for i in range(4998)}, "260": 5.0, "1196": 5.0}, 100], False),
+    ]
+
+
+def server_memory(pid: int) -> tuple[float, float]:
+    "(VmRSS, VmHWM) of process `pid` in MB."
+    status = dict(line.split(":", 1) for line in open(f"/proc/{pid}/status") if ":" in line)
+    return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
+
+
+def run_served(url: str, pid: int) -> list[dict]:
+    "Each attack sent to a running gallery; the server process's peak RSS over it (its VmHWM reset first)."
+    import time
+    import httpx
+    from gradio_client import Client, handle_file
+    client, rows = Client(url, verbose=False), []
+    with tempfile.TemporaryDirectory() as folder:
+        f = files(Path(folder))
+        attacks_ = served(f)
+        body = json.dumps({"data": ["x" * 200 * 2**20]})
+        for name, endpoint, args, upload in attacks_ + [("200 MB JSON body", None, [body], False)]:
+            Path(f"/proc/{pid}/clear_refs").write_text("5")
+            base, _ = server_memory(pid)
+            start, outcome, size = time.perf_counter(), "answered", 0
+            try:
+                if endpoint is None:
+                    r = httpx.post(f"{url}gradio_api/call/sentiment_predict", content=args[0],
+                                   headers={"Content-Type": "application/json"}, timeout=120)
+                    outcome = f"HTTP {r.status_code}: {r.text[:80]}"
+                else:
+                    out = client.predict(*[handle_file(str(a)) if upload and isinstance(a, Path) else a for a in args],
+                                         api_name=endpoint)
+                    size = len(json.dumps(out, default=str))
+            except Exception as e:  # noqa: BLE001 - the refusal is the outcome to record
+                outcome = f"{type(e).__name__}: {str(e)[:90]}"
+            time.sleep(1)
+            rows.append({"attack": name, "server_peak_rss_mb": round(server_memory(pid)[1] - base),
+                         "seconds": round(time.perf_counter() - start - 1, 2), "outcome": outcome, "answer_bytes": size})
+            print(rows[-1], flush=True)
+    return rows
+
+
 def run(args) -> list[dict]:
+    if getattr(args, "url", None):
+        return run_served(args.url.rstrip("/") + "/", args.pid)
     tree = Path(getattr(args, "tree", None) or REPO).resolve()
     with tempfile.TemporaryDirectory() as folder:
         f = files(Path(folder))
@@ -133,6 +190,8 @@ def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m shared.benchmarks.attacks", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--tree", help="the checkout whose shared/ (and spaces/recommend/app.py) to measure")
+    p.add_argument("--url", help="a running gallery (make demo) to send the attacks to over HTTP")
+    p.add_argument("--pid", type=int, help="with --url: the gallery server's process id (its memory is read)")
     p.add_argument("--out", help="JSON file for the rows")
     args = p.parse_args(argv)
     rows = run(args)
