@@ -93,7 +93,8 @@ def decode_cost(img: Image.Image, full_pixels: int, reduced: bool = False) -> in
 
     PIL keeps 1 byte a pixel for 1/L/P, 2 for 16-bit grey, 4 for everything else (RGB too). The conversion adds an
     RGB image (4 bytes a pixel; 16-bit/float greyscale go through 8-bit grey first, transparency through an RGBA
-    copy on a white RGB background); WebP's and TIFF's decoders hold the frame (or a strip as tall as it) once more;
+    copy on a white RGB background); WebP's decoder holds two canvases of its own (the frame and the previous one),
+    TIFF's a strip that may be as tall as the image;
     a JPEG decoder may keep the DCT coefficients of the whole image (2 bytes a pixel per component, at full size
     even when decoding reduced); the upright copy of a rotated photo is 4 more, unless the photo was reduced first."""
     pixels = img.width * img.height
@@ -108,7 +109,7 @@ def decode_cost(img: Image.Image, full_pixels: int, reduced: bool = False) -> in
         extra = 8
     else:
         extra = 4
-    cost = pixels * (bpp * (2 if img.format in ("WEBP", "TIFF") else 1) + extra)
+    cost = pixels * (bpp * {"WEBP": 3, "TIFF": 2}.get(img.format, 1) + extra)
     if img.format in ("JPEG", "MPO"):
         cost += full_pixels * 2 * len(img.getbands())
     return cost if reduced else max(cost, pixels * 8)

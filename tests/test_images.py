@@ -153,3 +153,18 @@ def test_only_photo_formats_are_tried(tmp_path):
     path.write_bytes(path.with_suffix(".pcx").read_bytes())
     with pytest.raises(BadImage, match="could not be read"):
         open_image(path)
+
+
+def test_a_webp_canvas_is_budgeted_with_its_decoders_two_canvases(tmp_path):
+    "An animated WebP is decoded onto canvases of its header's size: 10000x10000 RGBA would be ~1.1 GB; refused unopened."
+    from shared.benchmarks import hostile
+    from shared.images import TooLarge, decode_cost
+    path = tmp_path / "canvas.webp"
+    path.write_bytes(hostile.webp_canvas(10000, 10000))
+    with pytest.raises(TooLarge, match="10000x10000 pixels in mode RGBA"):
+        open_image(path, max_side=1040)
+    assert peak_growth_mb(path, "open_image(sys.argv[1], max_side=1040)") < 50
+    path.write_bytes(hostile.webp_canvas(2000, 2000))
+    img = Image.open(path)
+    measured = peak_growth_mb(path, "open_image(sys.argv[1], max_side=1040)")
+    assert measured <= decode_cost(img, 4_000_000, reduced=True) / 2**20 + 20  # the estimate holds (4 MP: ~61 MB)

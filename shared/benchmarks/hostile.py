@@ -49,3 +49,15 @@ def float_tiff(width: int = 64, height: int = 48) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(ramp, "F").save(buf, "TIFF")
     return buf.getvalue()
+
+
+def webp_canvas(width: int, height: int) -> bytes:
+    "A 3-frame 64x64 animated WebP whose canvas (VP8X) says `width` x `height`: libwebp allocates canvases that large."
+    buf = io.BytesIO()
+    frames = [Image.new("RGBA", (64, 64), (i * 40, 0, 0, 128)) for i in range(3)]
+    frames[0].save(buf, "WEBP", save_all=True, append_images=frames[1:])
+    raw = bytearray(buf.getvalue())
+    at = raw.find(b"VP8X")
+    raw[at + 12:at + 15] = (width - 1).to_bytes(3, "little")
+    raw[at + 15:at + 18] = (height - 1).to_bytes(3, "little")
+    return bytes(raw)
