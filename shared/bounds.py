@@ -16,7 +16,8 @@ reach the queue through Gradio's one loopback client (one session), so they are 
 
 A request body of at most MAX_BODY_MB (`BodyLimit`, an ASGI middleware given to the app by `ui.launch`): a 200 MB JSON
 body was parsed whole (+631 MB). Uploads go through Gradio's /upload, bounded by launch's max_file_size instead.
-Uploads and results expire (`EXPIRE`: Gradio's delete_cache, set by `ui.queue`).
+Uploads and results expire (`EXPIRE`: Gradio's delete_cache, set by `ui.queue`), and one visitor (address) may
+upload at most UPLOAD_QUOTA_MB in that time (`UploadQuota`, beside BodyLimit), so no one fills the Space's disk.
 """
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ TOTAL = 256        # the whole app (Gradio's max_size)
 MAX_BODY_MB = 16   # a JSON request: a data: URL photo of ~12 MB fits; bigger photos are uploaded (handle_file does)
 # every 5 minutes, Gradio deletes the uploads and results older than 30 minutes ($UPLOADS_EXPIRE="every,age" seconds)
 EXPIRE = tuple(int(v) for v in os.environ.get("UPLOADS_EXPIRE", "300,1800").split(","))
+
+UPLOAD_QUOTA_MB = int(os.environ.get("UPLOAD_QUOTA_MB", 2048))  # per visitor, per EXPIRE[1] seconds (what stays on disk)
 
 
 def waiting(n: int):
@@ -110,9 +113,48 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
     async def refuse(self, send):
-        import json
-        body = json.dumps({"detail": f"That request is too large: at most {self.max_bytes // 2**20} MB of JSON. "
-                                     "Upload files (gradio_client.handle_file) instead of sending them inline."}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+        await refuse(send, 413, f"That request is too large: at most {self.max_bytes // 2**20} MB of JSON. "
+                                "Upload files (gradio_client.handle_file) instead of sending them inline.")
+
+
+class UploadQuota:
+    """ASGI middleware: Gradio's /upload refused (429, with a message) once the visitor's address has sent
+    UPLOAD_QUOTA_MB within the last EXPIRE[1] seconds, as Content-Length says (an upload without one is refused: the
+    browser and gradio_client always send it). Uploads expire after that time, so this bounds what one visitor keeps
+    on the Space's disk."""
+
+    def __init__(self, app, quota_mb: int | None = None, window: int | None = None):
+        self.app = app
+        self.quota = (quota_mb if quota_mb is not None else UPLOAD_QUOTA_MB) * 2**20
+        self.window = window if window is not None else EXPIRE[1]
+        self.sent: dict[str, list[tuple[float, int]]] = {}
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") != "POST" or not scope["path"].rstrip("/").endswith("/upload"):
+            return await self.app(scope, receive, send)
+        import time
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length", b"")
+        forwarded = headers.get(b"x-forwarded-for", b"").decode("latin-1") if os.environ.get("SPACE_ID") else ""
+        who = forwarded.split(",")[0].strip() or (scope.get("client") or ("?",))[0]
+        now = time.monotonic()
+        recent = [(t, n) for t, n in self.sent.get(who, []) if now - t < self.window]
+        used = sum(n for _, n in recent)
+        if not length.isdigit() or used + int(length) > self.quota:
+            self.sent[who] = recent
+            return await refuse(send, 429, f"You have uploaded {used / 2**20:,.0f} MB in the last "
+                                           f"{self.window // 60} minutes; this Space keeps at most "
+                                           f"{self.quota // 2**20:,} MB per visitor. Please try again later.")
+        self.sent[who] = recent + [(now, int(length))]
+        for key in [k for k, v in self.sent.items() if not v or now - v[-1][0] >= self.window]:
+            del self.sent[key]  # forget visitors whose uploads have all expired
+        return await self.app(scope, receive, send)
+
+
+async def refuse(send, status: int, detail: str):
+    "An HTTP error answer with Gradio's JSON shape ({'detail': ...})."
+    import json
+    body = json.dumps({"detail": detail}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

@@ -165,10 +165,11 @@ def queue(demo: gr.Blocks) -> gr.Blocks:
 
 
 def launch(demo: gr.Blocks, **kwargs):
-    """`queue`, MCP server on, uploads up to MAX_UPLOAD_MB, other request bodies up to bounds.MAX_BODY_MB, then serve
-    (GRADIO_SERVER_PORT / _NAME are honoured)."""
+    """`queue`, MCP server on, uploads up to MAX_UPLOAD_MB (and bounds.UPLOAD_QUOTA_MB per visitor while they last),
+    other request bodies up to bounds.MAX_BODY_MB, then serve (GRADIO_SERVER_PORT / _NAME are honoured)."""
     from starlette.middleware import Middleware
     kwargs.setdefault("max_file_size", MAX_UPLOAD)
     app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
-    app_kwargs["middleware"] = [*app_kwargs.get("middleware", []), Middleware(bounds.BodyLimit)]
+    app_kwargs["middleware"] = [*app_kwargs.get("middleware", []), Middleware(bounds.BodyLimit),
+                                Middleware(bounds.UploadQuota)]
     return queue(demo).launch(mcp_server=True, app_kwargs=app_kwargs, **kwargs)
