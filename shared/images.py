@@ -26,6 +26,9 @@ ORIENTATION = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180
                5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
                8: Image.Transpose.ROTATE_90}  # EXIF orientation -> the transpose that shows it upright
 DEEP = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")  # 16-bit, 32-bit integer and float greyscale
+# The flattest JPEG there is (one grey, progressive, quality 1) takes a byte per ~255 pixels: a file with a byte per
+# more than 2,048 pixels cannot hold what its header says (a 632-byte file claiming 6000x6000 ran a 36 MP colorize)
+JPEG_MIN_PIXELS_PER_BYTE = 2048
 
 
 class BadImage(ValueError):
@@ -52,6 +55,9 @@ def open_image(source, max_side: int | None = None, max_pixels: int | None = Non
         full = img.width * img.height
         if full > MAX_PIXELS:  # from the header, before decoding (PIL only warns below 2x)
             raise TooLarge(TOO_LARGE)
+        if img.format in ("JPEG", "MPO") and stored_bytes(source) * JPEG_MIN_PIXELS_PER_BYTE < full:
+            raise BadImage(f"That JPEG is damaged: {stored_bytes(source):,} bytes cannot hold {img.width}x{img.height} "
+                           "pixels (its data ends early, or its header lies). Please send the photo again.")
         if max_side and img.format in ("JPEG", "MPO"):
             img.draft("RGB", (max_side, max_side))
         if max_pixels and img.width * img.height > max_pixels:
@@ -86,6 +92,17 @@ def open_image(source, max_side: int | None = None, max_pixels: int | None = Non
     if img.width < 1 or img.height < 1:
         raise BadImage("That image has no pixels.")
     return img
+
+
+def stored_bytes(source) -> float:
+    "The size of the file or bytes the image comes from (infinite for an image already in memory: nothing to check)."
+    if isinstance(source, (bytes, bytearray)):
+        return len(source)
+    if isinstance(source, dict) and "path" in source:
+        source = source["path"]
+    if isinstance(source, (str, Path)):
+        return Path(source).stat().st_size
+    return float("inf")
 
 
 def decode_cost(img: Image.Image, full_pixels: int, reduced: bool = False) -> int:

@@ -21,6 +21,8 @@ import textwrap
 import zipfile
 from pathlib import Path
 
+from PIL import Image
+
 from shared.bench import table
 from shared.benchmarks import hostile
 
@@ -50,6 +52,8 @@ def files(folder: Path) -> dict[str, Path]:
         out[name].write_bytes(data)
     write("grey16.png", hostile.png(10950, 10950, depth=16, colour=0))
     write("liar.jpg", hostile.lying_jpeg(6000, 6000))
+    out["big.jpg"] = folder / "big.jpg"  # a real 36 MP JPEG (a smooth gradient): the largest photo colorize takes
+    Image.linear_gradient("L").resize((6000, 6000), Image.BILINEAR).convert("RGB").save(out["big.jpg"], quality=85)
     write("huge.ico", hostile.icon(hostile.png(9000, 9000, depth=8, colour=6)))
     rgba = hostile.png(7300, 5470, depth=8, colour=6)  # 40 megapixels of RGBA (39.9: under teach's cap)
     out["rgba.zip"] = folder / "rgba.zip"
@@ -93,10 +97,14 @@ def attacks(f: dict[str, Path]) -> list[tuple[str, str, str]]:
         ("colorize: the same PNG", "from shared import ui",
          f"ui.open_photo({str(f['grey16.png'])!r}, **dict(max_pixels=36_000_000) if 'max_pixels' in "
          "ui.open_photo.__code__.co_varnames else {}).size"),
-        ("colorize: 632-byte JPEG claiming 6000x6000 (a real 36 MP colorize)",
+        ("colorize: 632-byte JPEG claiming 6000x6000",
          "from shared import ui\nfrom shared.tasks.colorize.serve import Predictor\n"
          "c = Predictor.load('spaces/colorize/model')",
          f"c.colorize(ui.open_photo({str(f['liar.jpg'])!r})).size"),
+        ("colorize: a real 36 MP JPEG (the largest request the Spaces take)",
+         "from shared import ui\nfrom shared.tasks.colorize.serve import Predictor\n"
+         "c = Predictor.load('spaces/colorize/model')",
+         f"c.colorize(ui.open_photo({str(f['big.jpg'])!r})).size"),
         ("pets: .ico holding a 9000x9000 PNG frame", "from shared import ui",
          f"ui.open_photo({str(f['huge.ico'])!r}, max_side=1040).size"),
         ("teach: 16 RGBA PNGs of 40 MP (zip of a few kB each)", f"{pets}\nfrom shared.teach import teacher",
@@ -127,6 +135,7 @@ def served(f: dict[str, Path]) -> list[tuple[str, str, list, bool]]:
         ("pets: 16-bit grey PNG 10950x10950", "/pets_predict", [f["grey16.png"]], True),
         ("colorize: the same PNG", "/colorize_predict", [f["grey16.png"]], True),
         ("colorize: 632-byte JPEG claiming 6000x6000", "/colorize_predict", [f["liar.jpg"]], True),
+        ("colorize: a real 36 MP JPEG", "/colorize_predict", [f["big.jpg"]], True),
         ("pets: .ico with a 9000x9000 frame", "/pets_predict", [f["huge.ico"]], True),
         ("teach: 16 RGBA PNGs of 40 MP", "/pets_teach", [f["rgba.zip"]], True),
         ("teach: 1,000,000 entries", "/pets_teach", [f["million.zip"]], True),
