@@ -6,7 +6,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from shared import runtime, validate
+from shared import bounds, runtime, validate
 from shared.images import MAX_UPLOAD_MB, PHOTO_SUFFIXES, BadImage, open_image
 
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -121,7 +121,9 @@ class Photo(gr.Image):
         if payload is None:
             return None
         if payload.url and payload.url.startswith("data:"):
-            return save_data_url(payload.url, self.GRADIO_CACHE)
+            path = save_data_url(payload.url, self.GRADIO_CACHE)
+            self.temp_files.add(path)  # expires with the uploads (bounds.EXPIRE)
+            return path
         path = validate.received_file(payload.path or "")
         if path is None:
             raise gr.Error(validate.NOT_RECEIVED)
@@ -132,7 +134,7 @@ def save_data_url(url: str, cache_dir: str) -> str:
     "The bytes of a base64 data: URL, unchanged, as a file in Gradio's cache (so 16-bit and alpha survive)."
     import base64
     import binascii
-    import hashlib
+    from gradio import processing_utils
     header, _, body = url.partition(",")
     if len(body) > MAX_UPLOAD_BYTES * 4 // 3 + 4:
         raise gr.Error(f"That image is too large (over {MAX_UPLOAD_MB} MB).")
@@ -142,7 +144,9 @@ def save_data_url(url: str, cache_dir: str) -> str:
         data = None
     if not data:
         raise gr.Error("That data: URL could not be read as an image: send data:image/...;base64,<the file's bytes>.")
-    folder = Path(cache_dir) / hashlib.sha256(data).hexdigest()[:40]
+    # under Gradio's own salted hash (its secret seed), as its uploads are: a plain sha256 of the bytes would let
+    # anyone who has an image check whether another visitor sent it
+    folder = Path(cache_dir) / processing_utils.hash_bytes(data)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "image"
     if not target.is_file():  # same bytes, same name: written once, atomically (two requests may race here)
@@ -162,22 +166,32 @@ def free_text(dropdown: gr.Dropdown, description: str) -> gr.Dropdown:
     return dropdown
 
 
-def open_photo(source, max_side: int | None = None):
+def open_photo(source, max_side: int | None = None, max_pixels: int | None = None):
     "shared.images.open_image, with bad input turned into a gr.Error (shown in the UI, raised in the API)."
     try:
-        return open_image(source, max_side=max_side)
+        return open_image(source, max_side=max_side, max_pixels=max_pixels)
     except BadImage as e:
         raise gr.Error(str(e)) from e
 
 
 def queue(demo: gr.Blocks) -> gr.Blocks:
-    "Threads and queue for a 2-vCPU Space: `runtime.concurrency()` requests at once, each on its share of the cores."
+    """Threads and queue for a 2-vCPU Space: `runtime.concurrency()` requests at once, each on its share of the cores;
+    no one can hog the queue (`bounds`: places per event and per visitor), no direct /run/ call skips it, and
+    uploads and results expire (`bounds.EXPIRE`)."""
     validate.guard(demo)
-    return demo.queue(default_concurrency_limit=runtime.concurrency(), max_size=64)
+    demo.queue(default_concurrency_limit=runtime.concurrency(), max_size=bounds.TOTAL, api_open=False)
+    bounds.bound(demo)
+    demo.delete_cache = demo.delete_cache or bounds.EXPIRE
+    return demo
 
 
 def launch(demo: gr.Blocks, **kwargs):
-    "`queue`, MCP server on, uploads up to MAX_UPLOAD_MB, then serve (GRADIO_SERVER_PORT / _NAME are honoured)."
+    """`queue`, MCP server on, uploads up to MAX_UPLOAD_MB (and bounds.UPLOAD_QUOTA_MB per visitor while they last),
+    other request bodies up to bounds.MAX_BODY_MB, then serve (GRADIO_SERVER_PORT / _NAME are honoured)."""
+    from starlette.middleware import Middleware
     kwargs.setdefault("max_file_size", MAX_UPLOAD)
     zero_gpu_startup()
-    return queue(demo).launch(mcp_server=True, **kwargs)
+    app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
+    app_kwargs["middleware"] = [*app_kwargs.get("middleware", []), Middleware(bounds.BodyLimit),
+                                Middleware(bounds.UploadQuota)]
+    return queue(demo).launch(mcp_server=True, app_kwargs=app_kwargs, **kwargs)

@@ -24,7 +24,9 @@ def answer(predictor, review):
     probs = verdict_.probs
     order = lambda d: {k: d[k] for k in ("positive", "negative")}
     text = verdict(reading, probs, verdict_.transformer if both else None)
-    return (order(probs), display_tokens(reading.tokens, reading.weights), text,
+    ngram = predictor.baseline if both else predictor
+    source = ngram.pipe.before_repeats(ngram.prepare(review)[0])
+    return (order(probs), display_tokens(reading.tokens, reading.weights, source), text,
             order(verdict_.transformer) if both else None, order(reading.probs) if both else None)
 
 
@@ -38,10 +40,17 @@ def sentence_pushes(predictor, review) -> list[tuple[str, float | None]]:
     return [(s, round(w / scale, 3) if w else None) for s, w in pushes]
 
 
-def display_tokens(tokens: list[str], weights: list[float]) -> list[tuple[str, float | None]]:
+def display_tokens(tokens: list[str], weights: list[float], source: str) -> list[tuple[str, float | None]]:
     """(text, push) pairs for gr.HighlightedText: fastai's markers folded back into the words they mark
-    (xxmaj word -> Word, xxup word -> WORD, xxrep 4 ! -> !!!!), pushes scaled to [-1, 1] (+ = positive)."""
+    (xxmaj word -> Word, xxup word -> WORD, xxrep 4 ! -> !!!!), pushes scaled to [-1, 1] (+ = positive).
+
+    A repeat marker is folded only when the tokenizer made it: its run (`!!!!`, `so so so so`) is in `source`, the
+    review as the repeat rules got it (`TextPipeline.before_repeats`), and all the runs folded so far fit in its
+    length. A marker the visitor typed (`great xxwrep 121212121 good`) is shown as typed, so the answer stays
+    about as long as the review, whatever number it holds."""
     scale = max((abs(w) for w in weights), default=0.0) or 1.0
+    haystack = " ".join(source.lower().split())
+    budget = len(haystack)  # characters that folded runs may still add
     out, i, case = [], 0, None
     while i < len(tokens):
         t = tokens[i]
@@ -52,9 +61,10 @@ def display_tokens(tokens: list[str], weights: list[float]) -> list[tuple[str, f
             case, i = t, i + 1
             continue
         text, w = t, weights[i]
-        if t in ("xxrep", "xxwrep") and i + 2 < len(tokens) and tokens[i + 1].isdigit():
-            n, what = int(tokens[i + 1]), tokens[i + 2]
-            text, w = (what * n if t == "xxrep" else " ".join([what] * n)), sum(weights[i:i + 3])
+        run = repeat_run(tokens[i:i + 3], haystack, budget)
+        if run is not None:
+            text, w = run, sum(weights[i:i + 3])
+            budget -= len(run)
             i += 2
         if case == "xxmaj":
             text = text[:1].upper() + text[1:]
@@ -66,6 +76,18 @@ def display_tokens(tokens: list[str], weights: list[float]) -> list[tuple[str, f
         out.append((text, round(w / scale, 3) if w else None))
         i += 1
     return out
+
+
+def repeat_run(tokens: list[str], haystack: str, budget: int) -> str | None:
+    "`xxrep 4 !` -> `!!!!`, `xxwrep 3 so` -> `so so so`, when that run is in the haystack and fits the budget; else None."
+    if len(tokens) < 3 or tokens[0] not in ("xxrep", "xxwrep") or not tokens[1].isdecimal() or len(tokens[1]) > 6:
+        return None
+    n, what = int(tokens[1]), tokens[2]
+    size = n * len(what) if tokens[0] == "xxrep" else n * (len(what) + 1) - 1
+    if n < 2 or size > budget:
+        return None
+    run = what * n if tokens[0] == "xxrep" else " ".join([what] * n)
+    return run if run in haystack else None
 
 
 def verdict(reading: Reading, probs: dict | None = None, transformer: dict | None = None) -> str:

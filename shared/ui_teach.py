@@ -14,11 +14,12 @@ from pathlib import Path
 import gradio as gr
 from gradio.utils import get_upload_folder
 
-from shared import ui, ui_pets
+from shared import bounds, ui, ui_pets
 from shared.teach import model, report, teacher
 from shared.teach.photos import Limits, TeachError
 
 KEEP_SECONDS, KEEP_MODELS = 1800, 20
+TEACH_WAITING = 4  # lessons waiting at most (one runs at a time): a flood of /teach is refused, not queued for hours
 LIMITS = Limits()
 
 ABOUT = f"""Teach the network **your own labels** from a few photos: upload a .zip with one folder of photos per
@@ -42,6 +43,7 @@ def workdir() -> Path:
 def tab(predictor, source: str):
     "The tab's components and events, inside the app's gr.Blocks (api names: teach)."
 
+    @bounds.waiting(TEACH_WAITING)
     def teach(archive, progress=gr.Progress()):
         """Teach the pets network new labels from a .zip of photos (one folder per label, at least 2 photos each).
 

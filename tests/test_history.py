@@ -304,3 +304,17 @@ def test_browser_click_on_the_perceptron_picture_adds_that_point(server):
         assert page.get_by_role("radio", name="my points").is_checked()
         page.wait_for_function("() => document.body.innerText.includes('Converged after')")
         browser.close()
+
+
+def test_no_formula_writes_into_the_shared_grid():
+    "Issue 31: `sin(x, x)` is numpy's sin(x, out=x): it wrote into the x grid, and later answers were wrong."
+    x = np.linspace(-3, 3, 11)
+    before = x.copy()
+    for text in ("sin(x, x)", "round(x, 0, x)", "maximum(x, 1, x)"):
+        with pytest.raises(ValueError, match="takes"):
+            approx.expression(text)(x)
+    assert (x == before).all() and (approx.expression("sin(x) + x")(x) == np.sin(before) + before).all()
+    first = ex.approximation("sin(2*x)", 4, 2, 100)[0]
+    with pytest.raises(ValueError):
+        ex.approximation("abs(x, x)", 4, 2, 100)
+    assert ex.approximation("sin(2*x)", 4, 2, 100)[0] == first

@@ -110,9 +110,32 @@ def test_attributions_add_up_to_the_score(tiny_sentiment):
 
 def test_display_folds_fastai_markers_back():
     toks = ["xxbos", "xxmaj", "this", "is", "xxup", "great", "xxrep", "4", "!"]
-    shown = display_tokens(toks, [0, 0, 1.0, 0, 0, 2.0, 0, 0, -0.5])
+    shown = display_tokens(toks, [0, 0, 1.0, 0, 0, 2.0, 0, 0, -0.5], "This is GREAT!!!!")
     assert "".join(t for t, _ in shown) == "This is GREAT!!!!"
     assert dict(shown)["GREAT"] == 1.0 and dict(shown)["This"] == 0.5 and dict(shown)["!!!!"] == -0.25
+
+
+def test_only_the_tokenizers_own_repeat_markers_are_folded():
+    "Issue 31: 30 bytes of review ('xxwrep 121212121 good') made a 606 MB answer; a typed marker is shown as typed."
+    pipe = text.TextPipeline(sentiment_config.TokenizerConfig())
+
+    def shown(review):
+        toks = pipe.tokens(review)
+        return display_tokens(toks, [0.5] * len(toks), pipe.before_repeats(review))
+
+    typed = shown("great xxwrep 121212121 good film")
+    assert [t for t, _ in typed if t.strip()] == ["great", "xxwrep", "121212121", "good", "film"]
+    own = "".join(t for t, _ in shown("So GREAT!!!! and so so so so good, ＧＯＯＤ！！！！"))
+    assert own == "So GREAT!!!! and so so so so good, GOOD!!!!"  # fastai's own markers, full-width ones too
+    for review in ("a" * 10_000 + " xxrep 10000 a" * 1_400, "no " * 5 + " xxwrep 999999 no" * 2_000,
+                   "great xxrep ² ! film", "great xxrep 99999999999999999999999999999 ! film"):
+        out = "".join(t for t, _ in shown(review))
+        assert len(out) <= 2 * len(review) + 10  # bounded by the review, whatever numbers it holds
+
+
+def test_a_lone_surrogate_gets_a_clear_message():
+    with pytest.raises(BadText, match="lone surrogate"):
+        Predictor.load(DEFAULT).read("A fine film \ud800 with great acting.")
 
 
 def test_long_input_is_cut_with_a_flag(tiny_sentiment):

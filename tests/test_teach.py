@@ -3,6 +3,7 @@ solver, the .zip reader's refusals, the taught artifact served by the pets Predi
 from __future__ import annotations
 
 import os
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -39,8 +40,12 @@ def test_folds_keep_every_label_in_every_fold_and_never_split_a_photo():
     assert len(fold) == len(y)  # one fold per photo: both views of a photo share it
 
 
+HOSTILE = ["lying_size", "bad_crc", "corrupt_deflate", "encrypted", "deflate64", "overlapping", "million_entries"]
+
+
 @pytest.mark.parametrize("name", ["not_a_zip", "zip_bomb", "path_traversal", "one_label", "one_photo_label",
-                                  "hundred_labels", "five_thousand_photos"])
+                                  "hundred_labels", "five_thousand_photos", "encrypted", "deflate64", "overlapping",
+                                  "million_entries"])
 def test_bad_archives_are_refused_before_any_decoding(tmp_path, data, name):
     archive, message = bad_zips(tmp_path, photos_of(data / "pets" / "images", "Bengal"))[name]
     with pytest.raises(photos.TeachError, match=message):
@@ -55,8 +60,32 @@ def test_lying_headers_do_not_get_past_the_size_cap(tmp_path):
     for offset in (raw.find(b"PK\x03\x04") + 22, raw.find(b"PK\x01\x02") + 24):  # both headers' uncompressed size
         raw[offset:offset + 4] = (1024).to_bytes(4, "little")
     archive.write_bytes(bytes(raw))
-    with zipfile.ZipFile(archive) as zf, pytest.raises((photos.TeachError, zipfile.BadZipFile)):
-        photos.read(zf, info.filename)
+    with zipfile.ZipFile(archive) as zf, pytest.raises(photos.TeachError):
+        photos.read(zf, info)
+
+
+@pytest.mark.parametrize("name", ["lying_size", "bad_crc", "corrupt_deflate"])
+def test_damaged_entries_refuse_the_archive_naming_the_entry(base, tmp_path, data, name):
+    "Issue 31: these answered {'error': null}; now one message names the entry and what is wrong."
+    archive, message = bad_zips(tmp_path, photos_of(data / "pets" / "images", "Bengal"))[name]
+    with pytest.raises(photos.TeachError, match=message):
+        teacher.teach(archive, base)
+
+
+def test_a_repeated_name_counts_once_and_entries_are_read_by_their_own_record(tmp_path, data):
+    "Issue 31: a name sent twice counted as two photos (the held-out estimate went from 75% to 100%)."
+    real = [p.read_bytes() for p in photos_of(data / "pets" / "images", "Bengal")[:5]]
+    archive = tmp_path / "twice.zip"
+    with warnings.catch_warnings(), zipfile.ZipFile(archive, "w") as zf:
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name, and writes it
+        for name, photo in (("a/1.jpg", real[0]), ("a/1.jpg", real[1]), ("a/2.jpg", real[2]),
+                            ("b/1.jpg", real[3]), ("b/2.jpg", real[4])):
+            zf.writestr(name, photo)
+    album = photos.open_album(archive)
+    assert [len(album.photos[label]) for label in album.labels] == [2, 2]
+    assert album.skipped == {"the same name twice in the .zip (read once)": 1}
+    with zipfile.ZipFile(archive) as zf:
+        assert photos.read(zf, album.photos["a"][0]) == real[0]  # by name, zipfile gives the last one: real[1]
 
 
 def test_skipped_files_are_counted(tmp_path, data):
@@ -97,3 +126,13 @@ def test_taught_artifact_is_the_taught_head_and_serves(base, tmp_path, data):
     with zipfile.ZipFile(tmp_path / "t.zip") as zf:
         assert sorted(zf.namelist()) == sorted(f"taught/{f}" for f in ("model.safetensors", "model.onnx",
                                                                         "config.json", "README.md"))
+
+
+def test_label_names_with_pipes_and_line_breaks_keep_the_report_table_whole():
+    from shared.teach import report
+    labels = ["cats|dogs", "black\nbears", "a\\b"]
+    taught = teacher.Taught(labels, np.zeros((3, 4)), np.zeros(3), {label: 2 for label in labels}, {}, 2, 0.5,
+                            np.eye(3, dtype=np.int64) * 2, {"total": 1.0})
+    rows = [line for line in report.text(taught).splitlines() if line.startswith("| ") and "photos" not in line]
+    assert len(rows) == 3 and all(row.replace("\\|", "").count("|") == 4 for row in rows)
+    assert rows[0].startswith("| cats\\|dogs |") and rows[1].startswith("| black bears |")

@@ -60,7 +60,9 @@ def test_six_look_alike_breeds_taught_then_served_label_unseen_photos(client, im
 
 
 @pytest.mark.parametrize("name", ["not_a_zip", "zip_bomb", "path_traversal", "one_label", "one_photo_label",
-                                  "hundred_labels", "five_thousand_photos", "no_readable_photos"])
+                                  "hundred_labels", "five_thousand_photos", "no_readable_photos", "lying_size",
+                                  "bad_crc", "corrupt_deflate", "encrypted", "deflate64", "overlapping",
+                                  "million_entries"])
 def test_bad_archives_get_a_clear_message_and_the_space_keeps_teaching(client, images, small_zip, tmp_path, name):
     archive, message = bad_zips(tmp_path, photos_of(images, "Bengal"))[name]
     with pytest.raises(Exception, match=message):

@@ -90,7 +90,7 @@ def run(args) -> list[dict]:
         with learn.no_bar():
             fastai = summary(timings(lambda: learn.predict(text), n))
         probs = summary(timings(lambda: predictor.predict([text]), n))
-        full = summary(timings(lambda: display_tokens(*_tw(predictor.read(text))), n))
+        full = summary(timings(lambda: display_tokens(*_tw(predictor.read(text)), predictor.pipe.before_repeats(text)), n))
         measure = f"{words}-word review (n-gram baseline)"
         rows += [{"measure": measure, "path": "fastai learn.predict", **fastai},
                  {"measure": measure, "path": "ONNX Predictor: probabilities + word attributions", **probs,

@@ -25,6 +25,8 @@ PRESETS = {  # name shown to the visitor -> expression
 FUNCTIONS = {name: getattr(np, name) for name in (
     "sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sinh", "cosh", "arctan", "sign", "floor",
     "ceil", "round", "maximum", "minimum", "where", "clip")}
+# arguments each takes at most: a ufunc's inputs (`sin(x, x)`'s second one is numpy's `out=`), round's 2 (its third is `out`)
+ARITY = {name: f.nin if isinstance(f, np.ufunc) else {"round": 2}.get(name, 3) for name, f in FUNCTIONS.items()}
 CONSTANTS = {"pi": math.pi, "e": math.e}
 MAX_EXPRESSION = 200
 _BINOPS = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.divide,
@@ -53,7 +55,7 @@ def expression(text: str):
             return np.float64(node.value)  # floats: 9**9**9 overflows to inf instead of running for ever
         if isinstance(node, ast.Name):
             if node.id == "x":
-                return x
+                return x.copy()  # never the caller's grid itself: no function may write into it
             if node.id in CONSTANTS:
                 return np.float64(CONSTANTS[node.id])
             raise ValueError(f"unknown name {node.id!r}: use x, pi, e and functions like sin, exp, abs")
@@ -65,8 +67,12 @@ def expression(text: str):
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _CMPOPS:
             return _CMPOPS[type(node.ops[0])](ev(node.left, x), ev(node.comparators[0], x)).astype(np.float64)
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS
-                and not node.keywords and 1 <= len(node.args) <= 3):
+                and not node.keywords and 1 <= len(node.args) <= ARITY.get(node.func.id, 3)):
             return FUNCTIONS[node.func.id](*(ev(a, x) for a in node.args))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS:
+            n = ARITY.get(node.func.id, 3)
+            raise ValueError(f"{node.func.id} takes {'1 argument' if n == 1 else f'at most {n} arguments'}, "
+                             f"not {len(node.args) + len(node.keywords)}")
         raise ValueError(f"{ast.unparse(node)!r} is not allowed; use numbers, x, + - * / **, and functions "
                          f"{', '.join(FUNCTIONS)}")
 

@@ -11,7 +11,7 @@ from .teacher import Taught
 def text(taught: Taught) -> str:
     "Markdown: labels and counts, the held-out estimate and how it was measured, skipped files, the time taken."
     n = sum(taught.counts.values())
-    rows = "\n".join(f"| {label} | {count} | {taught.confusion[i, i]} / {taught.confusion[i].sum()} |"
+    rows = "\n".join(f"| {cell(label)} | {count} | {taught.confusion[i, i]} / {taught.confusion[i].sum()} |"
                      for i, (label, count) in enumerate(taught.counts.items()))
     skipped = "".join(f"\n- {count} file(s) skipped: {reason}" for reason, count in taught.skipped.items())
     chance = 1 / len(taught.labels)
@@ -28,6 +28,11 @@ def text(taught: Taught) -> str:
 How: the pets network's pretrained body is kept; each photo and its mirror image become {taught.weight.shape[1]}
 features, and a new linear head (logistic regression) learns your labels from them. Download the model below, or
 try it on new photos right here."""
+
+
+def cell(label: str) -> str:
+    "A label as one Markdown table cell: `|` escaped, line breaks and tabs as spaces (a folder name may hold any)."
+    return " ".join(label.replace("\\", "\\\\").replace("|", "\\|").split()) or "(no name)"
 
 
 def font(size: int):

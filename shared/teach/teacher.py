@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
-from shared.images import BadImage, open_image
+from shared.images import BadImage, TooLarge, open_image
 
 from . import logistic
 from .photos import Album, Limits, TeachError, open_album, read
@@ -37,14 +37,9 @@ class Taught:
 
 
 def decode(data: bytes, max_side: int, limits: Limits) -> Image.Image:
-    "Bytes of one entry -> RGB photo (JPEGs decoded reduced); BadImage when unreadable or too large to decode."
-    try:
-        img = Image.open(io.BytesIO(data))
-    except Exception as e:  # PIL raises several types for non-images
-        raise BadImage("unreadable") from e
-    if img.format != "JPEG" and img.width * img.height > limits.max_pixels:
-        raise BadImage("too large")
-    return open_image(img, max_side=max_side)
+    """Bytes of one entry -> RGB photo, reduced to what the body needs right after decoding (JPEGs while decoding),
+    so only one photo is ever held at full size; TooLarge (checked from the header) or BadImage otherwise."""
+    return open_image(data, max_side=max_side, max_pixels=limits.max_pixels)
 
 
 def features(album: Album, predictor, limits: Limits, progress=None) -> tuple[np.ndarray, np.ndarray]:
@@ -55,12 +50,14 @@ def features(album: Album, predictor, limits: Limits, progress=None) -> tuple[np
     with zipfile.ZipFile(album.path) as zf:
         for start in range(0, len(items), BATCH):
             photos, batch_y = [], []
-            for label, name in items[start:start + BATCH]:
+            for label, info in items[start:start + BATCH]:
                 try:
-                    photos.append(decode(read(zf, name, limits), 2 * predictor.size, limits))
+                    photos.append(decode(read(zf, info, limits), 2 * predictor.size, limits))
                     batch_y.append(labels.index(label))
-                except BadImage as e:
-                    album.skip("too large to decode" if str(e) == "too large" else "not readable as a photo")
+                except TooLarge:
+                    album.skip("too large to decode")
+                except BadImage:
+                    album.skip("not readable as a photo")
             if photos:
                 f = predictor.features(photos, flip=True)
                 feats.append(f.reshape(2, len(photos), -1))
@@ -69,7 +66,9 @@ def features(album: Album, predictor, limits: Limits, progress=None) -> tuple[np
                 progress(min(1.0, (start + BATCH) / len(items)), f"Features of {min(start + BATCH, len(items))} "
                          f"of {len(items)} photos")
     if not ys:
-        raise TeachError("None of the photos in the .zip could be read. Please use JPEG, PNG, WebP or GIF photos.")
+        why = "; ".join(f"{n} {reason}" for reason, n in album.skipped.items() if "decode" in reason or "readable" in reason)
+        raise TeachError(f"None of the photos in the .zip could be read ({why}). Please use JPEG, PNG, WebP or GIF "
+                         f"photos of at most {limits.max_pixels // 1_000_000} megapixels.")
     return np.concatenate(feats, 1), np.asarray(ys)
 
 

@@ -4,17 +4,14 @@ import gradio as gr
 from shared import ui
 from shared.tasks.colorize.colour import grey
 from shared.tasks.colorize.config import MAX_PIXELS
-from shared.tasks.colorize.serve import Predictor, too_large
+from shared.tasks.colorize.serve import Predictor
 
 predictor = Predictor.load(ui.model_source("COLORIZE_MODEL", __file__))
 PREVIEW = 1024  # the before/after slider shows at most this many pixels a side; the PNG keeps them all
 
 
 def open_upload(image):
-    photo = ui.open_photo(image)
-    if photo.width * photo.height > MAX_PIXELS:
-        raise gr.Error(too_large(photo))
-    return photo
+    return ui.open_photo(image, max_pixels=MAX_PIXELS)  # refused from the header, before decoding
 
 
 def predict(image):

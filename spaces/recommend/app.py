@@ -55,11 +55,11 @@ def recommend(ratings: dict[str, float], k: int = 10) -> list[dict]:
 
     Returns:
         the k best movies the visitor has not rated, best first, each {"movieId": int, "title": str, "score": float}.
-        When some rated movies were skipped, every item also has "skipped": the list of them, as sent.
+        When some rated movies were skipped, the first item also has "skipped": the list of them, as sent (once).
     """
     recs = [{key: r[key] for key in ("movieId", "title", "score")} for r in checked(predictor.recommend, ratings, k)]
     skipped = warn_skipped(ratings)
-    return [{**r, "skipped": skipped} for r in recs] if skipped else recs
+    return [{**recs[0], "skipped": skipped}, *recs[1:]] if skipped and recs else recs
 
 
 def warn_skipped(ratings) -> list[str]:

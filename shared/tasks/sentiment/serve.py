@@ -68,6 +68,11 @@ class Predictor:
             raise BadText("Please type or paste a movie review: the box is empty.")
         if not isinstance(text, str):
             text = str(text)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as e:  # a lone surrogate (JSON allows "\ud800"): no tokenizer can read it
+            raise BadText(f"The review holds a character that is not text (U+{ord(text[e.start]):04X}, a lone "
+                          f"surrogate, at character {e.start + 1:,}): please paste the review again.") from None
         return self.pipe.truncate(text)
 
     def read(self, text: str) -> Reading:

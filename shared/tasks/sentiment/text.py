@@ -108,6 +108,14 @@ class TextPipeline:
             text = rule(text)
         return self.re.findall(text)
 
+    def before_repeats(self, text: str) -> str:
+        "The text as the repeat rules (replace_rep, replace_wrep) get it: what a repeat marker's run was cut from."
+        for rule in self.rules:
+            if rule in (replace_rep, replace_wrep):
+                break
+            text = rule(text)
+        return text
+
     def words(self, tokens: list[str]) -> list[int]:
         "Positions of the tokens n-grams are made of (all but fastai's case/start markers)."
         return [i for i, t in enumerate(tokens) if t not in self.markers]
