@@ -141,6 +141,13 @@ def free_text(dropdown: gr.Dropdown, description: str) -> gr.Dropdown:
     return dropdown
 
 
+def clear(*components) -> str:
+    """js for an event that empties `components` in the browser at once (no server call), each back to its first
+    value (an empty table keeps its columns): a stale answer never stays beside a new question."""
+    import json
+    return f"() => {json.dumps([c.value for c in components], default=str)}"
+
+
 def open_photo(source, max_side: int | None = None):
     "shared.images.open_image, with bad input turned into a gr.Error (shown in the UI, raised in the API)."
     try:
@@ -155,7 +162,19 @@ def queue(demo: gr.Blocks) -> gr.Blocks:
     return demo.queue(default_concurrency_limit=runtime.concurrency(), max_size=64)
 
 
+# System fonts that hold Latin and Hangul in every weight (Gradio 6.31's bundled semibold has 55 characters: bold
+# "A" and "B" came out in another typeface), Korean ones named for the systems that have them.
+FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Apple SD Gothic Neo", "Noto Sans KR", "Malgun Gothic",
+         "Noto Sans CJK KR", "sans-serif"]
+
+
+def theme():
+    return gr.themes.Default(font=FONTS, font_mono=["ui-monospace", "SFMono-Regular", "Consolas", "monospace"])
+
+
 def launch(demo: gr.Blocks, **kwargs):
-    "`queue`, MCP server on, uploads up to MAX_UPLOAD_MB, then serve (GRADIO_SERVER_PORT / _NAME are honoured)."
+    """`queue`, MCP server on, uploads up to MAX_UPLOAD_MB, the suite's theme, then serve (GRADIO_SERVER_PORT /
+    _NAME are honoured)."""
     kwargs.setdefault("max_file_size", MAX_UPLOAD)
+    kwargs.setdefault("theme", theme())
     return queue(demo).launch(mcp_server=True, **kwargs)

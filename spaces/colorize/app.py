@@ -52,14 +52,16 @@ with gr.Blocks(title="Colorize old photos") as demo:
             strength = gr.Slider(0, 2, value=1, step=0.1, label="Colour strength",
                                  info="0 = grey, 1 = the model's colours, 2 = twice as vivid")
             button = gr.Button("Colorize", variant="primary")
-            gr.Examples(ui.examples(__file__), inputs=image)
+            examples = gr.Examples(ui.examples(__file__), inputs=image)
         with gr.Column():
             slider = gr.ImageSlider(label="Before / after", type="pil", format="jpeg", interactive=False)
             result = gr.Image(label="Colourised photo (full size, PNG: use the download button)", type="pil",
                               format="png", interactive=False, buttons=["download"])
     # The API: one image in, one full-size PNG out. The UI's slider and strength use the same code, privately.
-    gr.on([button.click, image.upload], predict, image, result, api_name="predict").success(
-        compare, [image, strength, result], [slider, result], api_visibility="private")
+    for answer in (gr.on([button.click, image.upload], predict, image, result, api_name="predict"),
+                   examples.load_input_event.then(predict, image, result, api_visibility="private")):
+        answer.success(compare, [image, strength, result], [slider, result], api_visibility="private")
+    image.change(None, None, [slider, result], js=ui.clear(slider, result))  # a new photo: the old answer goes at once
     strength.release(compare, [image, strength], [slider, result], api_visibility="private")
 
 if __name__ == "__main__":

@@ -199,11 +199,12 @@ with gr.Blocks(title="From a threshold neuron to deep learning") as demo:
                 t_acc = gr.Number(label="accuracy on the training points")
                 t_words = gr.Markdown()
         t_in = [t_dataset, t_hidden, t_steps, t_lr, t_seed, t_activation]
-        gr.Examples([["xor", 1, 300, 0.1, 0, "tanh"], ["xor", 2, 300, 0.1, 0, "tanh"], ["xor", 2, 300, 0.1, 1, "tanh"],
+        examples = gr.Examples([["xor", 1, 300, 0.1, 0, "tanh"], ["xor", 2, 300, 0.1, 0, "tanh"], ["xor", 2, 300, 0.1, 1, "tanh"],
                      ["circles", 3, 300, 0.1, 0, "tanh"], ["spirals", 4, 300, 0.1, 0, "tanh"],
                      ["spirals", 32, 500, 0.05, 0, "relu"]], t_in, label="try these")
         gr.on([t_train.click, t_dataset.change, demo.load], predict, t_in, [t_acc, t_image, t_words],
               api_name="predict")
+        examples.load_input_event.then(predict, t_in, [t_acc, t_image, t_words], api_visibility="private")
 
     with gr.Tab("1989 · Approximation"):
         gr.Markdown("One hidden layer can approximate **any** function, given enough units: each tanh unit adds "

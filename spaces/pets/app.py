@@ -38,7 +38,7 @@ with gr.Blocks(title="Is it a cat? Pet breeds") as demo:
         with gr.Column():
             image = ui.Photo(label="Photo")
             button = gr.Button("Classify", variant="primary")
-            gr.Examples(ui.examples(__file__), inputs=image)
+            examples = gr.Examples(ui.examples(__file__), inputs=image)
         with gr.Column():
             verdict = gr.Markdown()
             breeds = gr.Label(num_top_classes=5, label="Breed" if predictor.species else "Label")
@@ -46,8 +46,11 @@ with gr.Blocks(title="Is it a cat? Pet breeds") as demo:
             heat = gr.Image(label="Where the model looked (class activation map)")
     with gr.Tab("Teach it your own labels"):
         ui_teach.tab(predictor, source)
-    answer = gr.on([button.click, image.upload], predict, image, [breeds, species, verdict], api_name="predict")
-    answer.success(explain, image, heat, api_visibility="private")
+    answers = [breeds, species, verdict]
+    for answer in (gr.on([button.click, image.upload], predict, image, answers, api_name="predict"),
+                   examples.load_input_event.then(predict, image, answers, api_visibility="private")):
+        answer.success(explain, image, heat, api_visibility="private")
+    image.change(None, None, [*answers, heat], js=ui.clear(*answers, heat))  # a new photo: the old answer goes at once
 
 if __name__ == "__main__":
     ui.launch(demo)

@@ -120,7 +120,7 @@ with gr.Blocks(title="Movie recommendations") as demo:
                 with gr.Row():
                     clear = gr.Button("Clear my ratings")
                     go = gr.Button("Recommend", variant="primary")
-                gr.Examples([[pd.DataFrame(rows, columns=RATED)] for rows in PROFILES.values()], inputs=rated,
+                examples = gr.Examples([[pd.DataFrame(rows, columns=RATED)] for rows in PROFILES.values()], inputs=rated,
                             example_labels=list(PROFILES), label="Taste profiles")
             with gr.Column(scale=3):
                 summary = gr.Markdown()
@@ -134,8 +134,11 @@ with gr.Blocks(title="Movie recommendations") as demo:
         gr.ScatterPlot(MAP, x="x", y="y", color="genre", tooltip=["title", "genre", "ratings"], height=600,
                        x_title="principal component 1", y_title="principal component 2", label="Movie embeddings")
     go.click(predict, [rated, k], [summary, recs], api_name="predict")
+    examples.load_input_event.then(predict, [rated, k], [summary, recs], api_visibility="private")
+    gr.on([rated.input, clear.click], None, None, [summary, recs], js=ui.clear(summary, recs))  # new ratings: old list goes
     like_btn.click(similar, [movie, k], alike, api_name="similar")
-    add_btn.click(add, [rated, movie, stars], rated, api_visibility="private")
+    add_btn.click(add, [rated, movie, stars], rated, api_visibility="private").success(
+        None, None, [summary, recs], js=ui.clear(summary, recs))
     clear.click(lambda: pd.DataFrame(columns=RATED), None, rated, api_visibility="private")
     gr.api(recommend, api_name="recommend")
 

@@ -57,9 +57,11 @@ with gr.Blocks(title="Movie review sentiment") as demo:
         why = gr.Button("Which sentences moved the transformer?")
         sentences = gr.HighlightedText(label="Each sentence's push (+ positive, - negative)", show_legend=False,
                                        show_inline_category=False)
-    gr.Examples(EXAMPLES, inputs=review, label="Real IMDB reviews (Maas et al., 2011), never seen in training")
-    gr.on([button.click, review.submit], predict, review, [label, words, verdict, transformer, baseline],
-          api_name="predict")
+    examples = gr.Examples(EXAMPLES, inputs=review, label="Real IMDB reviews (Maas et al., 2011), never seen in training")
+    answers = [label, words, verdict, transformer, baseline]
+    gr.on([button.click, review.submit], predict, review, answers, api_name="predict")
+    examples.load_input_event.then(predict, review, answers, api_visibility="private")
+    review.input(None, None, [*answers, sentences], js=ui.clear(*answers, sentences))  # edited: the old answer goes at once
     why.click(explain, review, sentences, api_name="explain")
 
 if __name__ == "__main__":
