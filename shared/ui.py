@@ -6,7 +6,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from shared import runtime, validate
+from shared import i18n, runtime, validate
 from shared.images import MAX_UPLOAD_MB, PHOTO_SUFFIXES, BadImage, open_image
 
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -141,6 +141,29 @@ def free_text(dropdown: gr.Dropdown, description: str) -> gr.Dropdown:
     return dropdown
 
 
+lang = i18n.lang  # the visitor's language for an answer's words: ui.lang(request) -> 'en' or 'ko'
+
+# Every page readable on a phone (390 px): what Gradio's own layout leaves too wide or too tall there.
+CSS = """
+html:not([lang^="ko"]) .lang-ko,html[lang^="ko"] .lang-en{display:none}
+.key-note{font-size:.88rem;opacity:.9} .key-note .key{padding:0 .3em;border-radius:4px}
+.key-note .key.pos{background:rgba(34,197,94,.45)} .key-note .key.neg{background:rgba(239,68,68,.45)}
+@media (max-width: 640px){
+  .gradio-container{padding-left:6px!important;padding-right:6px!important}
+  .nav-holder nav{flex-direction:row!important;flex-wrap:nowrap!important;overflow-x:auto;white-space:nowrap;
+    gap:.2rem;padding:.2rem 0!important;scrollbar-width:none}
+  .nav-holder nav a{flex:0 0 auto;padding:.25rem .55rem!important;font-size:.85rem}
+  .hide-on-phone{display:none!important}
+  #recs th:nth-child(4),#recs td:nth-child(4),#recs th:nth-child(5),#recs td:nth-child(5),
+  #alike th:nth-child(2),#alike td:nth-child(2){display:none}
+}
+"""
+
+# as a <style> in <head>: Gradio prefixes launch(css=...) with its container's class, which would keep these
+# rules off the nav, the tabs and <html lang>
+HEAD = f"<style>{CSS}</style>"
+
+
 def clear(*components) -> str:
     """js for an event that empties `components` in the browser at once (no server call), each back to its first
     value (an empty table keeps its columns): a stale answer never stays beside a new question."""
@@ -159,6 +182,9 @@ def open_photo(source, max_side: int | None = None):
 def queue(demo: gr.Blocks) -> gr.Blocks:
     "Threads and queue for a 2-vCPU Space: `runtime.concurrency()` requests at once, each on its share of the cores."
     validate.guard(demo)
+    for block in demo.blocks.values():  # every tab in sight on a phone (Gradio's default hides most behind "...")
+        if isinstance(block, gr.Tabs):
+            block.overflow_behavior = "wrap"
     return demo.queue(default_concurrency_limit=runtime.concurrency(), max_size=64)
 
 
@@ -177,4 +203,6 @@ def launch(demo: gr.Blocks, **kwargs):
     _NAME are honoured)."""
     kwargs.setdefault("max_file_size", MAX_UPLOAD)
     kwargs.setdefault("theme", theme())
+    kwargs.setdefault("i18n", i18n.translations())
+    kwargs["head"] = HEAD + kwargs.get("head", "")
     return queue(demo).launch(mcp_server=True, **kwargs)

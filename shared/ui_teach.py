@@ -17,15 +17,11 @@ from gradio.utils import get_upload_folder
 from shared import ui, ui_pets
 from shared.teach import model, report, teacher
 from shared.teach.photos import Limits, TeachError
+from shared.words.pets import T
 
 KEEP_SECONDS, KEEP_MODELS = 1800, 20
 LIMITS = Limits()
 
-ABOUT = f"""Teach the network **your own labels** from a few photos: upload a .zip with one folder of photos per
-label (`bears/grizzly/1.jpg`, `bears/black/1.jpg`, ...; 2 to {LIMITS.max_labels} labels, at least
-{LIMITS.min_per_label} photos each, {LIMITS.max_photos} photos at most). The pretrained body stays as it is; a new
-head learns your labels from its features in seconds on a CPU (chapter 1: no big data, no GPU). You get an honest
-held-out estimate, the confusion matrix, a box to try the model, and the model itself to download."""
 
 
 def workdir() -> Path:
@@ -61,7 +57,8 @@ def tab(predictor, source: str):
         folder = model.write(taught, source, work / "taught-model", Path(archive).name)
         archive_out = model.zip_folder(folder, work / "taught-model.zip")
         shutil.rmtree(folder)
-        return report.text(taught), report.confusion_image(taught.labels, taught.confusion), str(archive_out), taught
+        return (report.text(taught), report.confusion_image(taught.labels, taught.confusion),
+                gr.File(str(archive_out), visible=True), taught)
 
     @ui.gpu
     def classify(image, taught):
@@ -71,25 +68,25 @@ def tab(predictor, source: str):
         probs = teacher.classify(taught, predictor, ui.open_photo(image, max_side=4 * predictor.size))
         return probs, ui_pets.verdict(probs, {})
 
-    gr.Markdown(ABOUT)
+    gr.Markdown(T("teach_about"))
     taught = gr.State(None, time_to_live=KEEP_SECONDS)
     with gr.Row():
         with gr.Column():
-            archive = gr.File(label="Your photos (.zip, one folder per label)", file_types=[".zip"], type="filepath",
+            archive = gr.File(label=T("zip"), file_types=[".zip"], type="filepath",
                               elem_id="teach-zip")
-            button = gr.Button("Teach", variant="primary")
-            result = gr.File(label="Your model (.zip: unzip, then PETS_MODEL=folder python spaces/pets/app.py)")
+            button = gr.Button(T("teach"), variant="primary")
+            result = gr.File(label=T("model_zip"), visible=False)
         with gr.Column():
             text = gr.Markdown(elem_id="teach-report")
-            confusion = gr.Image(label="Confusion matrix (held-out photos)", format="png")
-    gr.Markdown("### Try your model on a new photo")
+            confusion = gr.Image(label=T("confusion"), format="png")
+    gr.Markdown(T("try_heading"))
     with gr.Row():
         with gr.Column():
-            photo = ui.Photo(label="New photo", elem_id="teach-photo")
-            label_it = gr.Button("Label it with your model")
+            photo = ui.Photo(label=T("new_photo"), elem_id="teach-photo")
+            label_it = gr.Button(T("label_it"))
         with gr.Column():
             verdict = gr.Markdown()
-            label = gr.Label(num_top_classes=5, label="Your labels", elem_id="teach-label")
+            label = gr.Label(num_top_classes=5, label=T("your_labels"), elem_id="teach-label")
     # one lesson at a time: the other request slot keeps answering predict while a lesson runs
     button.click(teach, archive, [text, confusion, result, taught], api_name="teach", concurrency_limit=1,
                  concurrency_id="teach")

@@ -2,6 +2,7 @@
 import gradio as gr
 
 from shared import ui, ui_pets, ui_teach
+from shared.words.pets import T
 from shared.images import heatmap_overlay
 from shared.tasks.pets.serve import Predictor
 
@@ -31,20 +32,20 @@ def explain(image):
     return heatmap_overlay(photo, predictor.heatmap(photo))
 
 
-with gr.Blocks(title="Is it a cat? Pet breeds") as demo:
-    gr.Markdown("# Is it a cat? Which breed?\nChapter 1 of *Deep Learning for Coders*: an ImageNet-pretrained "
-                "network fine-tuned with fastai. Upload, paste or snap a photo of a cat or a dog.")
-    with gr.Tab("Classify"), gr.Row():
+with gr.Blocks(title=T("title")) as demo:
+    gr.Markdown(T("intro"))
+    with gr.Tab(T("tab_classify")), gr.Row():
         with gr.Column():
-            image = ui.Photo(label="Photo")
-            button = gr.Button("Classify", variant="primary")
-            examples = gr.Examples(ui.examples(__file__), inputs=image)
+            image = ui.Photo(label=T("photo"))
+            button = gr.Button(T("classify"), variant="primary")
+            examples = gr.Examples(ui.examples(__file__), inputs=image, label=T("examples"))
         with gr.Column():
             verdict = gr.Markdown()
-            breeds = gr.Label(num_top_classes=5, label="Breed" if predictor.species else "Label")
-            species = gr.Label(label="Cat or dog?", visible=bool(predictor.species))
-            heat = gr.Image(label="Where the model looked (class activation map)")
-    with gr.Tab("Teach it your own labels"):
+            breeds = gr.Label(num_top_classes=5, label=T("breed") if predictor.species else T("label"))
+            species = gr.Label(label=T("species"), visible=bool(predictor.species))
+            heat = gr.Image(label=T("heat"))
+            gr.Markdown(T("heat_key"), elem_classes="key-note")
+    with gr.Tab(T("tab_teach")):
         ui_teach.tab(predictor, source)
     answers = [breeds, species, verdict]
     for answer in (gr.on([button.click, image.upload], predict, image, answers, api_name="predict"),
