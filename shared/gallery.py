@@ -158,7 +158,7 @@ def landing_page(cards: list[dict]) -> str:
         status = "" if c.get("ok", True) else \
             f'<p class="down">{both("down")} {html.escape(c.get("error", ""))}</p>'
         snippets = html.escape(embed_iframe(f"ORIGIN/{embed_path(name)}") + "\n\n"
-                               + embed_component(f"ORIGIN/{embed_path(name)}", f"ORIGIN/{EXTRA}/gradio.js"))
+                               + embed_component(f"ORIGIN/{embed_path(name).rstrip('/')}", f"ORIGIN/{EXTRA}/gradio.js"))
         code = html.escape(f'from gradio_client import Client\nclient = Client("ORIGIN/")\n'
                            f'client.predict(..., api_name="/{api_name(name)}")  # client.view_api() lists the rest\n\n'
                            f'MCP server (every Space\'s tools): ORIGIN/gradio_api/mcp/')
@@ -331,7 +331,7 @@ class EmbeddedSpace:
         ui.queue(demo)
         holder = FastAPI()
         gr.mount_gradio_app(holder, demo, path=self.path, ssr_mode=False, i18n=i18n.translations(), theme=ui.theme(),
-                            head=ui.HEAD, max_file_size=ui.MAX_UPLOAD)
+                            head=ui.head(), max_file_size=ui.MAX_UPLOAD)
         return holder.routes[-1].app
 
     async def __call__(self, scope, receive, send):

@@ -48,6 +48,25 @@ def translations():
                       for lang in LANGS})
 
 
+def columns_script() -> str:
+    """A <head> script: a table's column names (Gradio's Dataframe headers are data, which gr.I18n does not
+    translate) shown in the page's language: every registered `col_*` word, English -> Korean, on screen only
+    (the API's tables keep their English columns)."""
+    import json
+    pairs = {w.by_lang["en"][k]: w.by_lang["ko"][k] for w in _REGISTRY.values() for k in w.keys()
+             if k.startswith("col_") and w.by_lang["en"][k] != w.by_lang["ko"][k]}
+    return """<script>(() => {
+  const ko = %s;
+  setInterval(() => {
+    if (!(document.documentElement.lang || "").toLowerCase().startsWith("ko")) return;
+    for (const cell of document.querySelectorAll("th .header-content span, th span.header")) {
+      const words = ko[cell.textContent.trim()];
+      if (words && cell.textContent !== words) cell.textContent = words;
+    }
+  }, 300);
+})();</script>""" % json.dumps(pairs, ensure_ascii=False)
+
+
 def lang(request=None) -> str:
     """'ko' when the visitor's browser asks Korean first (Accept-Language), else 'en'. `request`: gr.Request,
     or None (an API call without one: English)."""

@@ -164,6 +164,11 @@ html:not([lang^="ko"]) .lang-ko,html[lang^="ko"] .lang-en{display:none}
 HEAD = f"<style>{CSS}</style>"
 
 
+def head() -> str:
+    "What every page's <head> gets: the CSS above, and the tables' column names in the page's language."
+    return HEAD + i18n.columns_script()
+
+
 def clear(*components) -> str:
     """js for an event that empties `components` in the browser at once (no server call), each back to its first
     value (an empty table keeps its columns): a stale answer never stays beside a new question."""
@@ -204,5 +209,5 @@ def launch(demo: gr.Blocks, **kwargs):
     kwargs.setdefault("max_file_size", MAX_UPLOAD)
     kwargs.setdefault("theme", theme())
     kwargs.setdefault("i18n", i18n.translations())
-    kwargs["head"] = HEAD + kwargs.get("head", "")
+    kwargs["head"] = head() + kwargs.get("head", "")
     return queue(demo).launch(mcp_server=True, **kwargs)

@@ -35,8 +35,9 @@ def workdir() -> Path:
     return Path(tempfile.mkdtemp(dir=root))
 
 
-def tab(predictor, source: str):
-    "The tab's components and events, inside the app's gr.Blocks (api names: teach)."
+def tab(predictor, source: str, sample: str | Path | None = None):
+    """The tab's components and events, inside the app's gr.Blocks (api names: teach). `sample`: a .zip that one
+    tap loads and teaches (so a visitor without photos at hand, on a phone, can try it)."""
 
     @ui.gpu
     def teach(archive, progress=gr.Progress()):
@@ -57,8 +58,7 @@ def tab(predictor, source: str):
         folder = model.write(taught, source, work / "taught-model", Path(archive).name)
         archive_out = model.zip_folder(folder, work / "taught-model.zip")
         shutil.rmtree(folder)
-        return (report.text(taught), report.confusion_image(taught.labels, taught.confusion),
-                gr.File(str(archive_out), visible=True), taught)
+        return report.text(taught), report.confusion_image(taught.labels, taught.confusion), str(archive_out), taught
 
     @ui.gpu
     def classify(image, taught):
@@ -74,6 +74,8 @@ def tab(predictor, source: str):
         with gr.Column():
             archive = gr.File(label=T("zip"), file_types=[".zip"], type="filepath",
                               elem_id="teach-zip")
+            has_sample = sample is not None and Path(sample).is_file()
+            samples = gr.Examples([[str(sample)]], inputs=archive, label=T("sample")) if has_sample else None
             button = gr.Button(T("teach"), variant="primary")
             result = gr.File(label=T("model_zip"), visible=False)
         with gr.Column():
@@ -88,6 +90,11 @@ def tab(predictor, source: str):
             verdict = gr.Markdown()
             label = gr.Label(num_top_classes=5, label=T("your_labels"), elem_id="teach-label")
     # one lesson at a time: the other request slot keeps answering predict while a lesson runs
-    button.click(teach, archive, [text, confusion, result, taught], api_name="teach", concurrency_limit=1,
-                 concurrency_id="teach")
+    lesson = dict(concurrency_limit=1, concurrency_id="teach")
+    taught_events = [button.click(teach, archive, [text, confusion, result, taught], api_name="teach", **lesson)]
+    if samples is not None:
+        taught_events.append(samples.load_input_event.then(teach, archive, [text, confusion, result, taught],
+                                                           api_visibility="private", scroll_to_output=True, **lesson))
+    for event in taught_events:  # the download appears once there is a model (empty, it looked like an upload box)
+        event.success(lambda: gr.File(visible=True), None, result, api_visibility="private")
     gr.on([label_it.click, photo.upload], classify, [photo, taught], [label, verdict], api_visibility="private")

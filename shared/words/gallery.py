@@ -43,7 +43,7 @@ EN = {
 }
 
 KO = {
-    "suite": "1장 데모 모음 (Chapter One Spaces)",
+    "suite": "딥러닝 1장 데모 모음",
     "lead": "<i>Deep Learning for Coders with fastai &amp; PyTorch</i>(한국어판 『fastai와 파이토치가 만나 꽃피운 "
             "딥러닝』) 1장의 데모를 책의 순서대로 한 페이지씩 담았습니다. <b>1장의 첫 모델부터 시작해 보세요: "
             "“고양이일까?”를 열고 사진을 누르면 됩니다.</b> 모든 데모는 예시를 누르는 즉시 답하고, 그다음엔 내 사진, "

@@ -34,6 +34,8 @@ EN = {
     "function": "function of x on [-3, 3]", "units": "hidden units (one layer)",
     "depth": "layers of the deeper network", "fit": "Fit",
     "tab_pdp": "PDP checklist",
+    "my_points": "my points",
+    "col_sum": "sum", "col_output": "output", "col_target": "target", "col_ok": "ok", "col_label": "label",
     "six_dates": "The story in six dates",
 }
 
@@ -49,7 +51,7 @@ KO = {
     "search": "XOR이 되는 설정을 모두 찾아보기",
     "tab_perceptron": "1958 · 퍼셉트론",
     "perceptron_about": "로젠블랫의 퍼셉트론은 가중치를 **스스로 배웁니다**. 틀릴 때마다 직선을 정답 쪽으로 옮깁니다. "
-                        "AND와 OR에서는 더 이상 틀리지 않게 되지만, XOR에서는 끝내 그러지 못합니다. *my points*를 "
+                        "AND와 OR에서는 더 이상 틀리지 않게 되지만, XOR에서는 끝내 그러지 못합니다. *내가 찍은 점*을 "
                         "고르고 그림을 눌러 나만의 점을 찍어 보세요.",
     "data": "데이터", "lr": "학습률", "epochs": "최대 에포크 수",
     "train_perceptron": "퍼셉트론 학습하기", "replay": "▶ 한 단계씩 다시 보기",
@@ -70,6 +72,8 @@ KO = {
     "function": "[-3, 3]에서의 x의 함수", "units": "은닉 유닛 수 (한 층)",
     "depth": "깊은 신경망의 층 수", "fit": "근사하기",
     "tab_pdp": "PDP 체크리스트",
+    "my_points": "내가 찍은 점",
+    "col_sum": "합", "col_output": "출력", "col_target": "목표", "col_ok": "맞음", "col_label": "라벨",
     "six_dates": "여섯 개의 연도로 보는 역사",
 }
 

@@ -18,16 +18,15 @@ EN = {
     "go": "Recommend",
     "profiles": "Taste profiles (tap one)",
     "recs": "Recommended for you",
-    "recs_key": "**★ you'd give it**: the rating the model expects from you (0.5 to 5). **Because you liked**: "
+    "recs_key": "**predicted ★**: the rating the model expects from you (0.5 to 5). **Because you liked**: "
                 "the movie you rated that is most like it.",
     "alike": "Movies like this one",
     "map_about": "The chapter's picture: the 600 most rated movies, placed by the movie vectors the model learned "
-                 "(their first two principal components). Nobody told it about genres, yet similar movies land "
+                 "(their first two principal components, PC 1 and PC 2). Nobody told it about genres, yet similar movies land "
                  "near each other; hover or tap a dot to see its title.",
     "map": "Movie embeddings",
-    "pc1": "principal component 1", "pc2": "principal component 2",
     # columns (the ratings table: title, rating; the recommendations; movies alike)
-    "col_title": "title", "col_rating": "rating", "col_rank": "#", "col_stars": "★ you'd give it",
+    "col_title": "title", "col_rating": "rating", "col_rank": "#", "col_predicted": "predicted ★",
     "col_why": "because you liked", "col_genres": "genres", "col_similarity": "similarity",
     "popular": "popular and well rated",
     "more": " and {n} more",
@@ -58,12 +57,11 @@ KO = {
     "recs": "나를 위한 추천",
     "recs_key": "**예상 별점**: 모델이 예상하는 내 별점(0.5~5). **좋아한 영화**: 내가 별점을 준 영화 중 가장 비슷한 영화.",
     "alike": "이 영화와 비슷한 영화",
-    "map_about": "1장에 나오는 그림: 가장 많이 평가된 영화 600편을 모델이 배운 영화 벡터(임베딩)의 첫 두 주성분으로 "
+    "map_about": "1장에 나오는 그림: 가장 많이 평가된 영화 600편을 모델이 배운 영화 벡터(임베딩)의 첫 두 주성분(PC 1, PC 2)으로 "
                  "놓았습니다. 장르를 알려 준 적이 없는데도 비슷한 영화끼리 모입니다. 점에 마우스를 올리거나 눌러 "
                  "제목을 보세요.",
     "map": "영화 임베딩",
-    "pc1": "제1 주성분", "pc2": "제2 주성분",
-    "col_title": "제목", "col_rating": "별점", "col_rank": "#", "col_stars": "예상 별점",
+    "col_title": "제목", "col_rating": "별점", "col_rank": "#", "col_predicted": "예상 별점",
     "col_why": "좋아한 영화", "col_genres": "장르", "col_similarity": "유사도",
     "popular": "인기 있고 평이 좋은 영화",
     "more": " 외 {n}편",

@@ -55,10 +55,11 @@ with gr.Blocks(title=T("title")) as demo:
             slider = gr.ImageSlider(label=T("slider"), type="pil", format="jpeg", interactive=False)
             result = gr.Image(label=T("result"), type="pil", format="png", interactive=False, buttons=["download"])
     # The API: one image in, one full-size PNG out. The UI's slider and strength use the same code, privately.
-    for answer in (gr.on([button.click, image.upload], predict, image, result, api_name="predict"),
-                   examples.load_input_event.then(predict, image, result, api_visibility="private")):
+    scroll = dict(scroll_to_output=True)  # on a phone the answer is below the examples: bring it into view
+    for answer in (gr.on([button.click, image.upload], predict, image, result, api_name="predict", **scroll),
+                   examples.load_input_event.then(predict, image, result, api_visibility="private", **scroll)):
         answer.success(compare, [image, strength, result], [slider, result], api_visibility="private")
-    image.change(None, None, [slider, result], js=ui.clear(slider, result))  # a new photo: the old answer goes at once
+    image.change(None, None, [slider, result], js=ui.clear(slider, result))  # a new photo: no stale answer
     strength.release(compare, [image, strength], [slider, result], api_visibility="private")
 
 if __name__ == "__main__":

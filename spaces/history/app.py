@@ -151,7 +151,8 @@ with gr.Blocks(title=T("title")) as demo:
         gr.Markdown(T("perceptron_about"))
         with gr.Row():
             with gr.Column(scale=1):
-                p_dataset = gr.Radio(list(ex.PERCEPTRON_DATASETS), value="and", label=T("data"))
+                p_data = [(str(T("my_points")) if d == ex.MY_POINTS else d, d) for d in ex.PERCEPTRON_DATASETS]
+                p_dataset = gr.Radio(p_data, value="and", label=T("data"))
                 p_lr = gr.Slider(0.1, 2, 1, step=0.1, label=T("lr"))
                 p_epochs = gr.Slider(1, 100, 30, step=1, label=T("epochs"))
                 with gr.Row():
@@ -201,7 +202,8 @@ with gr.Blocks(title=T("title")) as demo:
                      ["spirals", 32, 500, 0.05, 0, "relu"]], t_in, label=T("try_these"))
         gr.on([t_train.click, t_dataset.change, demo.load], predict, t_in, [t_acc, t_image, t_words],
               api_name="predict")
-        examples.load_input_event.then(predict, t_in, [t_acc, t_image, t_words], api_visibility="private")
+        examples.load_input_event.then(predict, t_in, [t_acc, t_image, t_words], api_visibility="private",
+                                   scroll_to_output=True)
 
     with gr.Tab(T("tab_approx")):
         gr.Markdown(T("approx_about"))

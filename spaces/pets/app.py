@@ -1,4 +1,6 @@
 """Is it a cat? Which breed? Chapter 1's first model, with where it looked."""
+from pathlib import Path
+
 import gradio as gr
 
 from shared import ui, ui_pets, ui_teach
@@ -46,12 +48,13 @@ with gr.Blocks(title=T("title")) as demo:
             heat = gr.Image(label=T("heat"))
             gr.Markdown(T("heat_key"), elem_classes="key-note")
     with gr.Tab(T("tab_teach")):
-        ui_teach.tab(predictor, source)
+        ui_teach.tab(predictor, source, sample=Path(__file__).parent / "teach_sample.zip")
     answers = [breeds, species, verdict]
-    for answer in (gr.on([button.click, image.upload], predict, image, answers, api_name="predict"),
-                   examples.load_input_event.then(predict, image, answers, api_visibility="private")):
+    scroll = dict(scroll_to_output=True)  # on a phone the answer is below the examples: bring it into view
+    for answer in (gr.on([button.click, image.upload], predict, image, answers, api_name="predict", **scroll),
+                   examples.load_input_event.then(predict, image, answers, api_visibility="private", **scroll)):
         answer.success(explain, image, heat, api_visibility="private")
-    image.change(None, None, [*answers, heat], js=ui.clear(*answers, heat))  # a new photo: the old answer goes at once
+    image.change(None, None, [*answers, heat], js=ui.clear(*answers, heat))  # a new photo: no stale answer
 
 if __name__ == "__main__":
     ui.launch(demo)

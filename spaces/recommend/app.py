@@ -116,7 +116,7 @@ with gr.Blocks(title=T("title")) as demo:
                     like_btn = gr.Button(T("like"))
                 rated = gr.Dataframe(pd.DataFrame(columns=RATED), headers=RATED, label=T("rated"),
                                      datatype=["str", "number"], interactive=True, wrap=True,
-                                     column_widths=["80%", "20%"])
+                                     column_widths=["74%", "26%"])
                 examples = gr.Examples([[pd.DataFrame([r[1:] for r in rows], columns=RATED)]
                                         for rows in PROFILES.values()], inputs=rated,
                                        example_labels=list(PROFILES), label=T("profiles"))
@@ -134,10 +134,11 @@ with gr.Blocks(title=T("title")) as demo:
     with gr.Tab(T("tab_map")):
         gr.Markdown(T("map_about"))
         gr.ScatterPlot(MAP, x="x", y="y", color="genre", tooltip=["title", "genre", "ratings"], height=480,
-                       x_title=T("pc1"), y_title=T("pc2"), label=T("map"))
-    go.click(predict, [rated, k], [summary, recs], api_name="predict")
-    examples.load_input_event.then(predict, [rated, k], [summary, recs], api_visibility="private")
-    gr.on([rated.input, clear.click], None, None, [summary, recs], js=ui.clear(summary, recs))  # new ratings: old list goes
+                       x_title="PC 1", y_title="PC 2", label=T("map"))
+    go.click(predict, [rated, k], [summary, recs], api_name="predict", scroll_to_output=True)
+    examples.load_input_event.then(predict, [rated, k], [summary, recs], api_visibility="private",
+                                   scroll_to_output=True)
+    gr.on([rated.input, clear.click], None, None, [summary, recs], js=ui.clear(summary, recs))  # no stale list
     like_btn.click(similar, [movie, k], alike, api_name="similar")
     add_btn.click(add, [rated, movie, stars], rated, api_visibility="private").success(  # the list follows
         predict, [rated, k], [summary, recs], api_visibility="private")

@@ -56,9 +56,10 @@ with gr.Blocks(title=T("title")) as demo:
         why = gr.Button(T("why"))
         sentences = gr.HighlightedText(label=T("sentences"), show_legend=False, show_inline_category=False)
     answers = [label, words, verdict, transformer, baseline]
-    gr.on([button.click, review.submit], predict, review, answers, api_name="predict")
-    examples.load_input_event.then(predict, review, answers, api_visibility="private")
-    review.input(None, None, [*answers, sentences], js=ui.clear(*answers, sentences))  # edited: the old answer goes at once
+    gr.on([button.click, review.submit], predict, review, answers, api_name="predict", scroll_to_output=True)
+    examples.load_input_event.then(predict, review, answers, api_visibility="private",
+                                   scroll_to_output=True)
+    review.input(None, None, [*answers, sentences], js=ui.clear(*answers, sentences))  # edited: no stale answer
     why.click(explain, review, sentences, api_name="explain")
 
 if __name__ == "__main__":
