@@ -451,9 +451,12 @@ def sample_request(space_url: str, api_name: str = "predict", page: str | None =
                     values[comp_id] = update.get("value") if is_update else update
         example_id = c["id"]
         break
-    def text(comp_id):  # what a visitor reads on it: a button's text, an examples table's label
+    from shared.i18n import text_of
+    english = lambda value: text_of(value, "en", config.get("i18n_translations") or {})
+
+    def text(comp_id):  # what an English visitor reads on it: a button's text, an examples table's label
         props = comps[comp_id].get("props", {})
-        return props.get("value") if comps[comp_id]["type"] == "button" else props.get("label")
+        return english(props.get("value") if comps[comp_id]["type"] == "button" else props.get("label"))
 
     args, files = [], []
     for n, i in enumerate(inputs):
@@ -466,7 +469,8 @@ def sample_request(space_url: str, api_name: str = "predict", page: str | None =
             "inputs": inputs, "outputs": dep["outputs"],
             "example_label": (text(example_id) or "Examples") if example_id is not None else None,
             "buttons": [text(i) for i, event in dep["targets"] if event == "click" and text(i)],
-            "tabs": tabs_to(config.get("layout", {}), example_id if example_id is not None else inputs[0], comps)}
+            "tabs": [english(t) for t in tabs_to(config.get("layout", {}),
+                                                  example_id if example_id is not None else inputs[0], comps)]}
 
 
 def tabs_to(layout: dict, target: int, comps: dict) -> list[str]:

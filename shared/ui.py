@@ -169,6 +169,14 @@ def head() -> str:
     return HEAD + i18n.columns_script()
 
 
+def bring_into_view(examples: gr.Examples, answer: gr.components.Component):
+    """A tap on an example also scrolls `answer` (the first thing the visitor should read; it needs an elem_id)
+    into view when it is off screen: on a phone the answer is below the examples. In the browser, at once."""
+    js = ("() => { const e = document.getElementById(%r); if (!e) return; const r = e.getBoundingClientRect();"
+          " if (r.top < 0 || r.top > innerHeight * 0.6) e.scrollIntoView({block: 'start'}); }" % answer.elem_id)
+    examples.dataset.click(None, None, None, js=js)
+
+
 def clear(*components) -> str:
     """js for an event that empties `components` in the browser at once (no server call), each back to its first
     value (an empty table keeps its columns): a stale answer never stays beside a new question."""

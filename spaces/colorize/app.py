@@ -52,13 +52,14 @@ with gr.Blocks(title=T("title")) as demo:
             button = gr.Button(T("colorize"), variant="primary")
             examples = gr.Examples(ui.examples(__file__), inputs=image, label=T("examples"))
         with gr.Column():
-            slider = gr.ImageSlider(label=T("slider"), type="pil", format="jpeg", interactive=False)
+            slider = gr.ImageSlider(label=T("slider"), elem_id="colorize-answer", type="pil", format="jpeg",
+                                    interactive=False)
             result = gr.Image(label=T("result"), type="pil", format="png", interactive=False, buttons=["download"])
     # The API: one image in, one full-size PNG out. The UI's slider and strength use the same code, privately.
-    scroll = dict(scroll_to_output=True)  # on a phone the answer is below the examples: bring it into view
-    for answer in (gr.on([button.click, image.upload], predict, image, result, api_name="predict", **scroll),
-                   examples.load_input_event.then(predict, image, result, api_visibility="private", **scroll)):
+    for answer in (gr.on([button.click, image.upload], predict, image, result, api_name="predict"),
+                   examples.load_input_event.then(predict, image, result, api_visibility="private")):
         answer.success(compare, [image, strength, result], [slider, result], api_visibility="private")
+    ui.bring_into_view(examples, slider)
     image.change(None, None, [slider, result], js=ui.clear(slider, result))  # a new photo: no stale answer
     strength.release(compare, [image, strength], [slider, result], api_visibility="private")
 

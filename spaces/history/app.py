@@ -193,17 +193,19 @@ with gr.Blocks(title=T("title")) as demo:
                 t_seed = gr.Number(0, precision=0, minimum=0, label=T("seed"))
                 t_train = gr.Button(T("train_net"), variant="primary")
             with gr.Column(scale=2):
-                t_image = gr.Image(show_label=False, type="pil", format="png", buttons=["download", "fullscreen"])
+                t_image = gr.Image(elem_id="history-answer", show_label=False, type="pil", format="png",
+                                   buttons=["download", "fullscreen"])
                 t_acc = gr.Number(label=T("accuracy"))
                 t_words = gr.Markdown()
         t_in = [t_dataset, t_hidden, t_steps, t_lr, t_seed, t_activation]
-        examples = gr.Examples([["xor", 1, 300, 0.1, 0, "tanh"], ["xor", 2, 300, 0.1, 0, "tanh"], ["xor", 2, 300, 0.1, 1, "tanh"],
+        examples = gr.Examples([["xor", 1, 300, 0.1, 0, "tanh"], ["xor", 2, 300, 0.1, 0, "tanh"],
+                                ["xor", 2, 300, 0.1, 1, "tanh"],
                      ["circles", 3, 300, 0.1, 0, "tanh"], ["spirals", 4, 300, 0.1, 0, "tanh"],
                      ["spirals", 32, 500, 0.05, 0, "relu"]], t_in, label=T("try_these"))
         gr.on([t_train.click, t_dataset.change, demo.load], predict, t_in, [t_acc, t_image, t_words],
               api_name="predict")
-        examples.load_input_event.then(predict, t_in, [t_acc, t_image, t_words], api_visibility="private",
-                                   scroll_to_output=True)
+        examples.load_input_event.then(predict, t_in, [t_acc, t_image, t_words], api_visibility="private")
+        ui.bring_into_view(examples, t_image)
 
     with gr.Tab(T("tab_approx")):
         gr.Markdown(T("approx_about"))

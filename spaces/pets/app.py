@@ -42,7 +42,7 @@ with gr.Blocks(title=T("title")) as demo:
             button = gr.Button(T("classify"), variant="primary")
             examples = gr.Examples(ui.examples(__file__), inputs=image, label=T("examples"))
         with gr.Column():
-            verdict = gr.Markdown()
+            verdict = gr.Markdown(elem_id="pets-answer")
             breeds = gr.Label(num_top_classes=5, label=T("breed") if predictor.species else T("label"))
             species = gr.Label(label=T("species"), visible=bool(predictor.species))
             heat = gr.Image(label=T("heat"))
@@ -50,10 +50,10 @@ with gr.Blocks(title=T("title")) as demo:
     with gr.Tab(T("tab_teach")):
         ui_teach.tab(predictor, source, sample=Path(__file__).parent / "teach_sample.zip")
     answers = [breeds, species, verdict]
-    scroll = dict(scroll_to_output=True)  # on a phone the answer is below the examples: bring it into view
-    for answer in (gr.on([button.click, image.upload], predict, image, answers, api_name="predict", **scroll),
-                   examples.load_input_event.then(predict, image, answers, api_visibility="private", **scroll)):
+    for answer in (gr.on([button.click, image.upload], predict, image, answers, api_name="predict"),
+                   examples.load_input_event.then(predict, image, answers, api_visibility="private")):
         answer.success(explain, image, heat, api_visibility="private")
+    ui.bring_into_view(examples, verdict)
     image.change(None, None, [*answers, heat], js=ui.clear(*answers, heat))  # a new photo: no stale answer
 
 if __name__ == "__main__":

@@ -125,7 +125,7 @@ with gr.Blocks(title=T("title")) as demo:
                     clear = gr.Button(T("clear"))
                     go = gr.Button(T("go"), variant="primary")
             with gr.Column(scale=3):
-                summary = gr.Markdown()
+                summary = gr.Markdown(elem_id="recommend-answer")
                 recs = gr.Dataframe(pd.DataFrame(columns=RECS), label=T("recs"), wrap=True, elem_id="recs",
                                     column_widths=["6%", "36%", "12%", "28%", "18%"])
                 gr.Markdown(T("recs_key"), elem_classes="key-note")
@@ -135,9 +135,9 @@ with gr.Blocks(title=T("title")) as demo:
         gr.Markdown(T("map_about"))
         gr.ScatterPlot(MAP, x="x", y="y", color="genre", tooltip=["title", "genre", "ratings"], height=480,
                        x_title="PC 1", y_title="PC 2", label=T("map"))
-    go.click(predict, [rated, k], [summary, recs], api_name="predict", scroll_to_output=True)
-    examples.load_input_event.then(predict, [rated, k], [summary, recs], api_visibility="private",
-                                   scroll_to_output=True)
+    go.click(predict, [rated, k], [summary, recs], api_name="predict")
+    examples.load_input_event.then(predict, [rated, k], [summary, recs], api_visibility="private")
+    ui.bring_into_view(examples, summary)
     gr.on([rated.input, clear.click], None, None, [summary, recs], js=ui.clear(summary, recs))  # no stale list
     like_btn.click(similar, [movie, k], alike, api_name="similar")
     add_btn.click(add, [rated, movie, stars], rated, api_visibility="private").success(  # the list follows

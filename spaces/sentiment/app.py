@@ -45,7 +45,7 @@ with gr.Blocks(title=T("title")) as demo:
             button = gr.Button(T("classify"), variant="primary")
             examples = gr.Examples(EXAMPLES, inputs=review, label=T("examples"))
         with gr.Column():
-            label = gr.Label(label=T("verdict"))
+            label = gr.Label(label=T("verdict"), elem_id="sentiment-answer")
             verdict = gr.Markdown()
             with gr.Accordion(T("each_model"), open=False), gr.Row():  # the headline is the verdict alone
                 transformer = gr.Label(label=T("transformer"), num_top_classes=2)
@@ -56,9 +56,9 @@ with gr.Blocks(title=T("title")) as demo:
         why = gr.Button(T("why"))
         sentences = gr.HighlightedText(label=T("sentences"), show_legend=False, show_inline_category=False)
     answers = [label, words, verdict, transformer, baseline]
-    gr.on([button.click, review.submit], predict, review, answers, api_name="predict", scroll_to_output=True)
-    examples.load_input_event.then(predict, review, answers, api_visibility="private",
-                                   scroll_to_output=True)
+    gr.on([button.click, review.submit], predict, review, answers, api_name="predict")
+    examples.load_input_event.then(predict, review, answers, api_visibility="private")
+    ui.bring_into_view(examples, label)
     review.input(None, None, [*answers, sentences], js=ui.clear(*answers, sentences))  # edited: no stale answer
     why.click(explain, review, sentences, api_name="explain")
 
