@@ -199,9 +199,9 @@ with gr.Blocks(title=T("title")) as demo:
                 t_words = gr.Markdown()
         t_in = [t_dataset, t_hidden, t_steps, t_lr, t_seed, t_activation]
         examples = gr.Examples([["xor", 1, 300, 0.1, 0, "tanh"], ["xor", 2, 300, 0.1, 0, "tanh"],
-                                ["xor", 2, 300, 0.1, 1, "tanh"],
-                     ["circles", 3, 300, 0.1, 0, "tanh"], ["spirals", 4, 300, 0.1, 0, "tanh"],
-                     ["spirals", 32, 500, 0.05, 0, "relu"]], t_in, label=T("try_these"))
+                                ["xor", 2, 300, 0.1, 1, "tanh"], ["circles", 3, 300, 0.1, 0, "tanh"],
+                                ["spirals", 4, 300, 0.1, 0, "tanh"], ["spirals", 32, 500, 0.05, 0, "relu"]],
+                               t_in, label=T("try_these"))
         gr.on([t_train.click, t_dataset.change, demo.load], predict, t_in, [t_acc, t_image, t_words],
               api_name="predict")
         examples.load_input_event.then(predict, t_in, [t_acc, t_image, t_words], api_visibility="private")
