@@ -1,12 +1,10 @@
 """A screenshot of each Space answering its first example, for the README (and the cards' thumbnails):
 
     python -m shared.screenshots                 # docs/screenshots/<name>.png (1366x900) and <name>-phone.png (390x844)
-    python -m shared.screenshots --lang ko       # the same pages as a Korean browser sees them (<name>-ko.png)
     python -m shared.screenshots --url http://127.0.0.1:7860/   # of a gallery already running
 
 It serves the gallery (`python -m shared.gallery`) on a free loopback port, opens each page in Chromium
-(Playwright, Debian's /usr/bin/chromium or $CHROMIUM), taps the first example and waits for the answer. Korean
-text needs a font with Hangul on the machine (Debian: fonts-noto-cjk).
+(Playwright, Debian's /usr/bin/chromium or $CHROMIUM), taps the first example and waits for the answer.
 """
 from __future__ import annotations
 
@@ -62,7 +60,15 @@ def settle(page, timeout_s: float = 60):
     page.wait_for_timeout(800)
 
 
-def shoot(url: str, names: list[str], out: Path, lang: str = "en") -> list[Path]:
+def small_png(path: Path):
+    "The screenshot in 256 colours (a README image of ~100-200 kB rather than ~1 MB)."
+    from PIL import Image
+    with Image.open(path) as im:
+        im = im.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    im.save(path, optimize=True)
+
+
+def shoot(url: str, names: list[str], out: Path) -> list[Path]:
     "Each Space's page with its first example answered, at each of SIZES, as PNGs in `out`."
     from playwright.sync_api import sync_playwright
     out.mkdir(parents=True, exist_ok=True)
@@ -71,21 +77,24 @@ def shoot(url: str, names: list[str], out: Path, lang: str = "en") -> list[Path]
         browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
                                     args=CHROMIUM_ARGS)
         for suffix, viewport in SIZES.items():
-            context = browser.new_context(viewport=viewport, locale="ko-KR" if lang == "ko" else "en-US",
-                                          is_mobile=suffix == "-phone")
+            context = browser.new_context(viewport=viewport, locale="en-US", is_mobile=suffix == "-phone")
             for name in names:
                 sample = gallery.sample_request(url, gallery.api_name(name), page=name)
                 page = context.new_page()
                 page.goto(url + name)
-                page.locator("button.gallery-item, tr.tr-body").first.wait_for(state="attached", timeout=60_000)
+                page.locator(".prose").first.wait_for(timeout=60_000)
+                for tab in sample["tabs"]:  # the tabs that hold the examples
+                    page.get_by_role("tab", name=tab, exact=True).first.click()
                 examples = page.locator("button.gallery-item, tr.tr-body").locator("visible=true")
                 if sample["example"] is not None and examples.count():
                     examples.first.scroll_into_view_if_needed()
                     examples.first.click()
                 settle(page)
-                page.evaluate("window.scrollTo(0, 0)")
-                path = out / f"{name}{'-' + lang if lang != 'en' else ''}{suffix}.png"
-                page.screenshot(path=str(path), full_page=suffix == "")
+                if suffix == "":  # a desktop visitor sees the whole first screen; a phone, where the tap scrolled
+                    page.evaluate("window.scrollTo(0, 0)")
+                path = out / f"{name}{suffix}.png"
+                page.screenshot(path=str(path))
+                small_png(path)
                 made.append(path)
                 page.close()
             context.close()
@@ -98,13 +107,12 @@ def main(argv=None):
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--url", help="a gallery already running (default: start one)")
     p.add_argument("--out", type=Path, default=OUT)
-    p.add_argument("--lang", choices=["en", "ko"], default="en")
     p.add_argument("names", nargs="*", help="Spaces (default: all)")
     args = p.parse_args(argv)
     names = gallery.ordered(args.names or gallery.space_names())
     proc, url = (None, args.url.rstrip("/") + "/") if args.url else serve_gallery()
     try:
-        for path in shoot(url, names, args.out, args.lang):
+        for path in shoot(url, names, args.out):
             print("wrote", path.relative_to(REPO) if path.is_relative_to(REPO) else path)
     finally:
         if proc is not None:

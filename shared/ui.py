@@ -147,7 +147,7 @@ lang = i18n.lang  # the visitor's language for an answer's words: ui.lang(reques
 CSS = """
 html:not([lang^="ko"]) .lang-ko,html[lang^="ko"] .lang-en{display:none}
 .key-note{font-size:.88rem;opacity:.9} .key-note .key{padding:0 .3em;border-radius:4px}
-.key-note .key.pos{background:rgba(34,197,94,.45)} .key-note .key.neg{background:rgba(239,68,68,.45)}
+.key-note .key.pos{background:rgba(239,68,68,.45)} .key-note .key.neg{background:rgba(96,165,250,.45)}
 @media (max-width: 640px){
   .gradio-container{padding-left:6px!important;padding-right:6px!important}
   .nav-holder nav{flex-direction:row!important;flex-wrap:nowrap!important;overflow-x:auto;white-space:nowrap;

@@ -15,12 +15,12 @@ EN = {
     "transformer": "Transformer: pretrained MiniLM, fine-tuned on IMDB",
     "baseline": "Baseline: n-gram NBSVM++, trained from scratch",
     "words": "Which words pushed the baseline",
-    "words_key": "**Colour key:** <span class='key pos'>green</span> = the word pushed towards *positive*, "
-                 "<span class='key neg'>red</span> = towards *negative*; the stronger the colour, the bigger the push; "
+    "words_key": "**Colour key:** <span class='key pos'>red</span> = the word pushed towards *positive*, "
+                 "<span class='key neg'>blue</span> = towards *negative*; the stronger the colour, the bigger the push; "
                  "no colour = no push.",
     "sentences_fold": "The transformer's sentences (slower: one pass per sentence)",
     "why": "Which sentences moved the transformer?",
-    "sentences": "Each sentence's push (green: positive, red: negative)",
+    "sentences": "Each sentence's push (red: positive, blue: negative)",
     "examples": "Real IMDB reviews (Maas et al., 2011), never seen in training: tap one",
     # the answer
     "positive": "positive", "negative": "negative",
@@ -48,11 +48,11 @@ KO = {
     "transformer": "트랜스포머: 사전 학습한 MiniLM을 IMDB로 미세 조정",
     "baseline": "베이스라인: n-gram NBSVM++, 처음부터 학습",
     "words": "베이스라인의 판정을 움직인 단어",
-    "words_key": "**색 읽는 법:** <span class='key pos'>초록</span>은 *긍정* 쪽으로, <span class='key neg'>빨강</span>은 "
+    "words_key": "**색 읽는 법:** <span class='key pos'>빨강</span>은 *긍정* 쪽으로, <span class='key neg'>파랑</span>은 "
                  "*부정* 쪽으로 민 단어입니다. 색이 진할수록 크게 밀었고, 색이 없으면 영향이 없습니다.",
     "sentences_fold": "트랜스포머가 본 문장 (느림: 문장마다 한 번씩 다시 계산)",
     "why": "어떤 문장이 트랜스포머를 움직였을까?",
-    "sentences": "문장별 영향 (초록: 긍정, 빨강: 부정)",
+    "sentences": "문장별 영향 (빨강: 긍정, 파랑: 부정)",
     "examples": "학습에 쓰지 않은 실제 IMDB 리뷰 (Maas 외, 2011): 눌러 보세요",
     "positive": "긍정", "negative": "부정",
     "fairly_sure": "꽤 확신", "leaning": "약간 기울어짐", "unsure": "확신 없음, 아주 조금 기울어짐",
