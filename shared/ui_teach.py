@@ -61,12 +61,12 @@ def tab(predictor, source: str, sample: str | Path | None = None):
         return report.text(taught), report.confusion_image(taught.labels, taught.confusion), str(archive_out), taught
 
     @ui.gpu
-    def classify(image, taught):
+    def classify(image, taught, request: gr.Request = None):
         "A new photo labelled by the visitor's taught model."
         if taught is None:
             raise gr.Error("Teach a model first: upload a .zip of your photos above and press Teach.")
         probs = teacher.classify(taught, predictor, ui.open_photo(image, max_side=4 * predictor.size))
-        return probs, ui_pets.verdict(probs, {})
+        return probs, ui_pets.verdict(probs, {}, ui.lang(request))
 
     gr.Markdown(T("teach_about"))
     taught = gr.State(None, time_to_live=KEEP_SECONDS)

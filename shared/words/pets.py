@@ -37,6 +37,14 @@ EN = {
     "new_photo": "New photo",
     "label_it": "Label it with your model",
     "your_labels": "Your labels",
+    # the answer (shared.ui_pets.verdict)
+    "cat": "cat", "dog": "dog",
+    "looks_like": "Looks like **{label}** ({p}).",
+    "not_sure_label": "**Not sure.** Best guess: *{label}* ({p}).",
+    "not_sure_species": "**Not sure.** This doesn't look clearly like a cat or a dog to the model: it may not be a "
+                        "pet photo, or the animal is hard to see. (Best guess: {kind}, {p}.)",
+    "breed_guess": "Looks like a **{kind}** ({p}). The breed is a guess: maybe *{name}* ({pb}).",
+    "breed_sure": "Looks like a **{kind}** ({p}), most likely a **{name}** ({pb}).",
 }
 
 KO = {
@@ -71,6 +79,13 @@ KO = {
     "new_photo": "새 사진",
     "label_it": "내 모델로 라벨 붙이기",
     "your_labels": "내 라벨",
+    "cat": "고양이", "dog": "개",
+    "looks_like": "**{label}** 같습니다 ({p}).",
+    "not_sure_label": "**잘 모르겠습니다.** 가장 가까운 답: *{label}* ({p}).",
+    "not_sure_species": "**잘 모르겠습니다.** 모델이 보기에 고양이나 개가 뚜렷하지 않습니다. 반려동물 사진이 아니거나 "
+                        "동물이 잘 보이지 않는 사진일 수 있습니다. (가장 가까운 답: {kind}, {p})",
+    "breed_guess": "**{kind}** 같습니다 ({p}). 품종은 추측입니다: *{name}*일지도 모릅니다 ({pb}).",
+    "breed_sure": "**{kind}** 같습니다 ({p}). 품종은 아마 **{name}**입니다 ({pb}).",
 }
 
 T = Words("pets", EN, KO)

@@ -13,7 +13,7 @@ predictor = Predictor.load(source)
 
 
 @ui.gpu
-def predict(image):
+def predict(image, request: gr.Request = None):
     """Classify a pet photo into the 37 Oxford-IIIT Pet breeds and cat-or-dog.
 
     Args:
@@ -24,7 +24,7 @@ def predict(image):
     """
     photo = ui.open_photo(image, max_side=4 * predictor.size)
     breeds, species = predictor.predict([photo])[0]
-    return breeds, species or None, ui_pets.verdict(breeds, species)
+    return breeds, species or None, ui_pets.verdict(breeds, species, ui.lang(request))
 
 
 @ui.gpu
