@@ -257,7 +257,8 @@ def page_titles(cards: list[dict]) -> str:
   const last = (path) => path.replace(/\\/+$/, "").split("/").pop();
   const update = () => {
     const page = last(location.pathname);
-    const lang = (document.documentElement.lang || navigator.language || "en").toLowerCase().startsWith("ko") ? "ko" : "en";
+    const shown = document.documentElement.lang || navigator.language || "en";
+    const lang = shown.toLowerCase().startsWith("ko") ? "ko" : "en";
     const want = page && page in titles ? `${titles[page][lang]} · ${titles[""][lang]}` : titles[""][lang];
     if (document.title !== want) document.title = want;
     for (const a of document.querySelectorAll(".nav-holder nav a")) {
@@ -352,7 +353,7 @@ class EmbeddedSpace:
 
 
 def embed_routes(names: list[str]) -> list:
-    "/gradio_api/gallery/embed/<name>/: each Space alone (EmbeddedSpace), under /gradio_api/ so that SSR hands it to Python."
+    "/gradio_api/gallery/embed/<name>/: each Space alone (EmbeddedSpace), under /gradio_api/: SSR hands it to Python."
     from starlette.routing import Mount
     routes = []
     for name in names:

@@ -126,14 +126,15 @@ def too_wide(page) -> list[str]:
     scrolling strip), and whether the page scrolls sideways: what a phone visitor would have to pan to."""
     return page.evaluate("""() => {
       const W = document.documentElement.clientWidth, out = [];
-      if (document.documentElement.scrollWidth > W + 1) out.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} > ${W}`);
+      const S = document.documentElement.scrollWidth;
+      if (S > W + 1) out.push(`the page scrolls sideways: ${S} > ${W}`);
       const clipped = e => { for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
         const r = a.getBoundingClientRect();
         if (getComputedStyle(a).overflowX !== "visible" && r.width <= W + 1) return true; } return false; };
       for (const e of document.querySelectorAll("body *")) {
         const r = e.getBoundingClientRect(), style = getComputedStyle(e);
         if (r.width > W + 1 && style.visibility !== "hidden" && style.display !== "none" && !clipped(e))
-          out.push(`${e.tagName.toLowerCase()}.${String(e.className.baseVal ?? e.className).split(" ")[0]} ${Math.round(r.width)} px`);
+          out.push(`${e.tagName}.${String(e.className.baseVal ?? e.className).split(" ")[0]} ${Math.round(r.width)} px`);
       }
       return out.slice(0, 10); }""")
 
@@ -218,9 +219,10 @@ def test_example_tap_answers_on_screen_within_3_s(browser, gallery_server, name,
     def answered():
         if new:
             return any(on_screen(page, t) for t in new)
-        return page.evaluate("""e => { const img = e && [...e.querySelectorAll("img")].find(i => i.complete && i.naturalWidth);
-            if (!img) return false; const r = img.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; }""",
-                             answer.element_handle())
+        return page.evaluate("""e => {
+            const img = e && [...e.querySelectorAll("img")].find(i => i.complete && i.naturalWidth);
+            if (!img) return false;
+            const r = img.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; }""", answer.element_handle())
     while not answered() and time.perf_counter() - start < 30:
         page.wait_for_timeout(50)
     seconds = time.perf_counter() - start

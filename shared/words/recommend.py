@@ -22,8 +22,8 @@ EN = {
                 "the movie you rated that is most like it.",
     "alike": "Movies like this one",
     "map_about": "The chapter's picture: the 600 most rated movies, placed by the movie vectors the model learned "
-                 "(their first two principal components, PC 1 and PC 2). Nobody told it about genres, yet similar movies land "
-                 "near each other; hover or tap a dot to see its title.",
+                 "(their first two principal components, PC 1 and PC 2). Nobody told it about genres, yet similar "
+                 "movies land near each other; hover or tap a dot to see its title.",
     "map": "Movie embeddings",
     # columns (the ratings table: title, rating; the recommendations; movies alike)
     "col_title": "title", "col_rating": "rating", "col_rank": "#", "col_predicted": "predicted ★",

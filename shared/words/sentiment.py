@@ -16,8 +16,8 @@ EN = {
     "baseline": "Baseline: n-gram NBSVM++, trained from scratch",
     "words": "Which words pushed the baseline",
     "words_key": "**Colour key:** <span class='key pos'>red</span> = the word pushed towards *positive*, "
-                 "<span class='key neg'>blue</span> = towards *negative*; the stronger the colour, the bigger the push; "
-                 "no colour = no push.",
+                 "<span class='key neg'>blue</span> = towards *negative*; the stronger the colour, the bigger the "
+                 "push; no colour = no push.",
     "sentences_fold": "The transformer's sentences (slower: one pass per sentence)",
     "why": "Which sentences moved the transformer?",
     "sentences": "Each sentence's push (red: positive, blue: negative)",

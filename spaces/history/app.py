@@ -13,7 +13,7 @@ REPLAY_FRAMES = 12  # a picture costs up to ~0.3 s of CPU (100 epochs): a replay
 
 @ui.gpu
 def predict(dataset: str = "xor", hidden: int = 4, steps: int = 300, lr: float = 0.1, seed: int = 0,
-            activation: str = "tanh"):
+            activation: str = "tanh", request: gr.Request = None):
     """Train a two-layer neural network (2 inputs -> hidden units -> 1 output) with gradient descent written out in numpy.
 
     Args:
@@ -28,11 +28,11 @@ def predict(dataset: str = "xor", hidden: int = 4, steps: int = 300, lr: float =
         the training accuracy (0 to 1), a picture of the decision regions and the loss curve, a summary.
     """
     with ex.as_messages():
-        acc, image, words, _ = ex.two_layers(dataset, hidden, steps, lr, seed, activation)
+        acc, image, words, _ = ex.two_layers(dataset, hidden, steps, lr, seed, activation, ui.lang(request))
     return acc, image, words
 
 
-def neuron(w1: float, w2: float, threshold: float, target: str):
+def neuron(w1: float, w2: float, threshold: float, target: str, request: gr.Request = None):
     """A McCulloch-Pitts threshold neuron: fires 1 when w1*x1 + w2*x2 >= threshold.
 
     Args:
@@ -43,26 +43,27 @@ def neuron(w1: float, w2: float, threshold: float, target: str):
         the truth table (x1, x2, sum, output, target, ok), a picture, a verdict.
     """
     with ex.as_messages():
-        return ex.neuron(w1, w2, threshold, target)
+        return ex.neuron(w1, w2, threshold, target, ui.lang(request))
 
 
-def neuron_set(target: str):
+def neuron_set(target: str, request: gr.Request = None):
     "Sliders set to a known solution for the target gate, and the result."
     with ex.as_messages():
         w1, w2, threshold = ex.neuron_solution(target)
-    return w1, w2, threshold, target, *neuron(w1, w2, threshold, target)
+    return w1, w2, threshold, target, *neuron(w1, w2, threshold, target, request)
 
 
-def neuron_search():
+def neuron_search(request: gr.Request = None):
     """Try every threshold-neuron setting on a grid and report which of the 16 two-input truth tables appear.
 
     Returns:
         the number of settings computing each function (XOR and XNOR: 0), a picture, a summary.
     """
-    return ex.neuron_search()
+    return ex.neuron_search(lang=ui.lang(request))
 
 
-def perceptron(dataset: str = "and", lr: float = 1.0, epochs: int = 30, points=None, step=None):
+def perceptron(dataset: str = "and", lr: float = 1.0, epochs: int = 30, points=None, step=None,
+               request: gr.Request = None):
     """Train Rosenblatt's perceptron on a logic gate or on your own points, and say whether it converged.
 
     Args:
@@ -75,7 +76,7 @@ def perceptron(dataset: str = "and", lr: float = 1.0, epochs: int = 30, points=N
         facts (converged, epochs, updates, mistakes per epoch, accuracy, weights), a picture, a summary.
     """
     with ex.as_messages():
-        return ex.perceptron(dataset, lr, epochs, step, points)
+        return ex.perceptron(dataset, lr, epochs, step, points, ui.lang(request))
 
 
 def perceptron_replay(dataset, lr, epochs, points):
@@ -101,7 +102,7 @@ def add_point(points, label, evt: gr.SelectData):
 
 
 def approximate(function: str = "sin(2*x)", units: int = 8, depth: int = 3, steps: int = 500, seed: int = 0,
-                activation: str = "tanh"):
+                activation: str = "tanh", request: gr.Request = None):
     """Fit a function of x on [-3, 3] with one hidden layer of `units` units, and with a deeper network of
     `depth` hidden layers holding about as many weights; compare their errors.
 
@@ -115,7 +116,7 @@ def approximate(function: str = "sin(2*x)", units: int = 8, depth: int = 3, step
         facts (errors and weight counts of both networks), a picture, a summary.
     """
     with ex.as_messages():
-        return ex.approximation(function, units, depth, steps, seed=seed, activation=activation)
+        return ex.approximation(function, units, depth, steps, seed=seed, activation=activation, lang=ui.lang(request))
 
 
 with gr.Blocks(title=T("title")) as demo:
@@ -231,9 +232,9 @@ with gr.Blocks(title=T("title")) as demo:
 
     with gr.Tab(T("tab_pdp")):
         gr.Image(PDP, show_label=False, interactive=False, buttons=["download", "fullscreen"])
-        gr.Markdown(story.pdp_markdown())
+        gr.Markdown(T("pdp"))
         with gr.Accordion(T("six_dates"), open=False):
-            gr.Markdown(story.timeline_markdown())
+            gr.Markdown(T("timeline"))
 
 if __name__ == "__main__":
     ui.launch(demo)
