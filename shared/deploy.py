@@ -371,7 +371,7 @@ def combined_bundle(names: list[str], out: Path, user: str | None, hub_models: d
             "tags": tags, "models": sorted(set(model_ids)), "datasets": datasets}
     first = names[0] if names else "pets"
     body = COMBINED_README.format(rows="\n".join(rows), url=url, first=first, python=python,
-                                  embed=embed_markdown(f"{url}/{first}", url),
+                                  embed=embed_markdown(f"{url}/{gallery.embed_path(first).rstrip('/')}"),
                                   tools=", ".join(f"`{t}`" for t in mcp_tools(repo_name, names, combined=True)))
     body += model_section(models) + licence_notes
     (dest / "README.md").write_text(personalise(render_readme(meta, local_links(body, dest)), user))
@@ -380,7 +380,7 @@ def combined_bundle(names: list[str], out: Path, user: str | None, hub_models: d
 
 
 def embed_markdown(page_url: str, app_url: str | None = None) -> str:
-    "The embed snippets: an iframe of one page, Gradio's web component of the app (the whole suite)."
+    "The embed snippets: an iframe of one Space, Gradio's web component of it (the suite: one Space alone)."
     return ("\n## Embed\n\n```html\n" + gallery.embed_iframe(page_url) + "\n```\n\n```html\n"
             + gallery.embed_component(app_url or page_url) + "\n```\n")
 

@@ -38,6 +38,7 @@ CHAPTER_IDEAS = {
     "recommend": "Collaborative filtering: recommendations from nothing but ratings (MovieLens)",
     "history": "Where neural networks come from: threshold neuron, perceptron, XOR, universal approximation",
 }
+ORDER = ["pets", "sentiment", "recommend", "colorize", "history"]  # the chapter's order: its first model first
 IFRAME_ALLOW = "camera; clipboard-read; clipboard-write"
 GRADIO_CDN = "https://gradio.s3-us-west-2.amazonaws.com/{version}/gradio.js"
 
@@ -91,9 +92,16 @@ def card(name: str) -> dict:
             "chapter": idea, "tags": tags, "thumbnail": bool(thumbnail(name))}
 
 
+def ordered(names: list[str]) -> list[str]:
+    "The Spaces in the chapter's order (ORDER), any others after them, alphabetically."
+    return sorted(names, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n))
+
+
 def embed_iframe(url: str) -> str:
-    "The iframe snippet; `allow` lets the photo inputs use the webcam and paste from the clipboard."
-    return f'<iframe src="{url}" frameborder="0" width="850" height="900" allow="{IFRAME_ALLOW}"></iframe>'
+    """The iframe snippet: as wide as its container (a phone's screen included), 900 px tall at most; `allow` lets
+    the photo inputs use the webcam and paste from the clipboard."""
+    return (f'<iframe src="{url}" style="width:100%;height:min(900px,90vh);border:0" '
+            f'allow="{IFRAME_ALLOW}"></iframe>')
 
 
 def embed_component(url: str, script: str | None = None) -> str:
@@ -104,7 +112,9 @@ def embed_component(url: str, script: str | None = None) -> str:
 
 EXTRA = "gradio_api/gallery"  # the suite's own routes, under a prefix Gradio's SSR proxy hands to Python
 LANDING_CSS = """
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:1.2rem}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(320px,100%),1fr));gap:1.2rem}
+.lead{max-width:60rem} .try{margin:.2rem 0;font-size:.92rem} .help{font-size:.85rem;margin:.3rem 0}
+.dev-all{margin-top:1.5rem}
 .card{border:1px solid #e5e7eb;border-radius:14px;padding:1rem;display:flex;flex-direction:column;gap:.2rem}
 .card:hover{border-color:#f97316} .card h2{font-size:1.15rem;margin:.4rem 0 0} .card a{color:inherit}
 .thumb img,.tile{width:100%;height:180px;object-fit:cover;border-radius:10px;background:#f3f4f6}
@@ -115,7 +125,8 @@ background:#f9fafb;padding:.5rem;border-radius:8px} summary{cursor:pointer;font-
 """
 # the snippets name the server the visitor sees (a Space's own URL, an embedding page's origin differs)
 LANDING_JS = """const here = location.origin + location.pathname.replace(/\\/$/, "");
-for (const el of element.querySelectorAll("pre.embed, pre.code")) el.textContent = el.textContent.replaceAll("ORIGIN", here);"""
+for (const el of element.querySelectorAll("pre.embed, pre.code, code.origin"))
+  el.textContent = el.textContent.replaceAll("ORIGIN", here);"""
 
 
 def api_name(name: str, endpoint: str = "predict") -> str:
@@ -123,41 +134,59 @@ def api_name(name: str, endpoint: str = "predict") -> str:
     return f"{name}_{endpoint}"
 
 
+def embed_path(name: str) -> str:
+    "Where the gallery serves one Space alone (no gallery nav), for embedding: iframe and web component."
+    return f"{EXTRA}/embed/{name}/"
+
+
+def both(key: str, **values) -> str:
+    "The landing page's words in English and Korean, side by side; the browser's language shows one (ui.CSS)."
+    from shared.words.gallery import T
+    return "".join(f'<span class="lang-{lang}">{T.text(key, lang, **values)}</span>' for lang in ("en", "ko"))
+
+
 def landing_page(cards: list[dict]) -> str:
-    "The suite's home page: a card per Space (what it does, its chapter 1 idea, links, embed and API snippets)."
+    """The suite's home page, in both languages: a card per Space in the chapter's order (what it does, its chapter
+    1 idea, what to try, a link), embed snippets under a fold, API and MCP under another."""
+    from shared.words.gallery import T
     items = []
-    for c in cards:
+    for c in sorted(cards, key=lambda c: ordered([c2["name"] for c2 in cards]).index(c["name"])):
         name = c["name"]
+        words = lambda key, default: both(f"{name}_{key}") if f"{name}_{key}" in T.keys() else html.escape(default)
         thumb = (f'<img src="{EXTRA}/thumbnails/{name}" alt="" loading="lazy">' if c["thumbnail"]
                  else f'<div class="tile">{html.escape(c["emoji"])}</div>')
         status = "" if c.get("ok", True) else \
-            f'<p class="down">Unavailable here: {html.escape(c.get("error", ""))}</p>'
-        snippets = html.escape(embed_iframe(f"ORIGIN/{name}"))
+            f'<p class="down">{both("down")} {html.escape(c.get("error", ""))}</p>'
+        snippets = html.escape(embed_iframe(f"ORIGIN/{embed_path(name)}") + "\n\n"
+                               + embed_component(f"ORIGIN/{embed_path(name).rstrip('/')}", f"ORIGIN/{EXTRA}/gradio.js"))
         code = html.escape(f'from gradio_client import Client\nclient = Client("ORIGIN/")\n'
                            f'client.predict(..., api_name="/{api_name(name)}")  # client.view_api() lists the rest\n\n'
                            f'MCP server (every Space\'s tools): ORIGIN/gradio_api/mcp/')
+        tried = f'<p class="try"><b>{both("try")}</b> {both(f"{name}_try")}</p>' if f"{name}_try" in T.keys() else ""
         items.append(f"""
 <article class="card" id="card-{name}" data-space="{name}">
   <a class="thumb" href="{name}">{thumb}</a>
-  <h2><a href="{name}">{html.escape(c["emoji"])} {html.escape(c["title"])}</a></h2>
-  <p class="what">{html.escape(c["what"])}</p>
-  <p class="idea"><b>Chapter 1 idea:</b> {html.escape(c["chapter"])}</p>{status}
-  <p class="links"><a href="{name}">Open</a> · API: <code>{api_name(name)}</code></p>
-  <details><summary>Embed this Space</summary><pre class="embed">{snippets}</pre></details>
-  <details><summary>Call it from code or an AI assistant (MCP)</summary><pre class="code">{code}</pre></details>
+  <h2><a href="{name}">{html.escape(c["emoji"])} {words("title", c["title"])}</a></h2>
+  <p class="what">{words("what", c["what"])}</p>
+  <p class="idea"><b>{both("idea")}</b> {words("idea", c["chapter"])}</p>{tried}{status}
+  <p class="links"><a href="{name}">{both("open")} →</a></p>
+  <details><summary>{both("embed")}</summary><p class="help">{both("embed_help")}</p>
+    <pre class="embed">{snippets}</pre></details>
+  <details><summary>{both("dev")}</summary><p class="help">API: <code>{api_name(name)}</code></p>
+    <pre class="code">{code}</pre></details>
 </article>""")
-    return f"""<div class="landing"><h1>Chapter One Spaces</h1>
-<p>The demos of chapter 1 of <i>Deep Learning for Coders with fastai &amp; PyTorch</i>, each on its own page with its
-own API endpoints (<code>&lt;space&gt;_predict</code>) and MCP tools. Every card links to its page and has
-copy-paste embed snippets.</p>
-<div class="grid">{''.join(items)}</div></div>"""
+    return f"""<div class="landing"><h1>{both("suite")}</h1>
+<p class="lead">{both("lead")}</p>
+<div class="grid">{''.join(items)}</div>
+<details class="dev-all"><summary>{both("dev_all")}</summary><p>{both("dev_all_text")}</p></details>
+</div>"""
 
 
 # ------------------------------------------------------------------------------------------- the server
-def load_demo(name: str):
-    "Import spaces/<name>/app.py as a module (its model loads once) and return its `demo`."
+def load_demo(name: str, module: str | None = None):
+    "Import spaces/<name>/app.py as a module (`space_<name>`; its model loads once) and return its `demo`."
     path = SPACES / name / "app.py"
-    spec = importlib.util.spec_from_file_location(f"space_{name}", path)
+    spec = importlib.util.spec_from_file_location(module or f"space_{name}", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
@@ -198,13 +227,49 @@ def build(names: list[str] | None = None, log=print):
             c.update(ok=False, error=f"{type(e).__name__}: {e}")
             log(f"  /{name}  FAILED: {c['error']}\n{traceback.format_exc()}")
         cards.append(c)
-    with gr.Blocks(title="Chapter One Spaces") as suite:
+    from shared.words.gallery import T
+    with gr.Blocks(title=T("suite")) as suite:
         gr.HTML(landing_page(cards), css_template=LANDING_CSS, js_on_load=LANDING_JS, elem_id="landing")
-    for name, demo in demos.items():
+    for name in ordered(list(demos)):
         c = next(c for c in cards if c["name"] == name)
-        with suite.route(f"{c['emoji']} {c['title']}", name):
-            demo.render()
+        nav = T.text(f"nav_{name}") if f"nav_{name}" in T.keys() else f"{c['emoji']} {c['title']}"
+        with suite.route(nav, name):  # page_titles' script puts it in the page's language
+            demos[name].render()
+    suite.spaces = demos  # each Space's own Blocks, for embed_routes
     return suite, cards
+
+
+def page_titles(cards: list[dict]) -> str:
+    """A <head> script: the browser tab's title follows the page (/pets: the pets Space's title), and the page
+    titles and the nav's links follow the language the page shows (Gradio sets <html lang>; its nav labels are
+    plain strings)."""
+    import json
+
+    from shared.words.gallery import T
+    words = lambda key, default: {lang: T.text(key, lang) if key in T.keys() else default for lang in ("en", "ko")}
+    titles = {"": words("suite", "Chapter One Spaces")}
+    navs = {"": words("nav_", "Home")}
+    for c in cards:
+        titles[c["name"]] = words(f"{c['name']}_title", c["title"])
+        navs[c["name"]] = words(f"nav_{c['name']}", f"{c['emoji']} {c['title']}")
+    return """<script>(() => {
+  const titles = %s, navs = %s;
+  const last = (path) => path.replace(/\\/+$/, "").split("/").pop();
+  const update = () => {
+    const page = last(location.pathname);
+    const shown = document.documentElement.lang || navigator.language || "en";
+    const lang = shown.toLowerCase().startsWith("ko") ? "ko" : "en";
+    const want = page && page in titles ? `${titles[page][lang]} · ${titles[""][lang]}` : titles[""][lang];
+    if (document.title !== want) document.title = want;
+    for (const a of document.querySelectorAll(".nav-holder nav a")) {
+      const name = a.href.startsWith(location.origin) ? last(new URL(a.href).pathname) : null;
+      const label = name !== null && navs[name] ? navs[name][lang] : null;
+      if (label && a.textContent !== label) a.textContent = label;
+    }
+  };
+  setInterval(update, 300);
+  document.addEventListener("DOMContentLoaded", update);
+})();</script>""" % (json.dumps(titles, ensure_ascii=False), json.dumps(navs, ensure_ascii=False))
 
 
 def extra_routes(cards: list[dict]):
@@ -249,6 +314,54 @@ def extra_routes(cards: list[dict]):
     return [*router.routes, assets]
 
 
+class EmbeddedSpace:
+    """One Space alone, as its own Gradio app (no gallery nav), built on its first request: what the iframe and
+    web component snippets load (a web component needs <src>/config, which a page of a multi-page app has not).
+    A page of the suite cannot be served twice (its components belong to the suite's page), so the Space's
+    app.py is imported again, in a thread, the first time someone opens its embed: no cost to the gallery's
+    start, the model's memory twice only for a Space that is embedded."""
+    def __init__(self, name: str, path: str):
+        self.name, self.path, self.app, self.lock = name, path, None, None
+
+    def build(self):
+        import gradio as gr
+        from fastapi import FastAPI
+
+        from shared import i18n, ui
+        demo = load_demo(self.name, module=f"space_{self.name}_embed")
+        ui.queue(demo)
+        holder = FastAPI()
+        gr.mount_gradio_app(holder, demo, path=self.path, ssr_mode=False, i18n=i18n.translations(), theme=ui.theme(),
+                            head=ui.head(), max_file_size=ui.MAX_UPLOAD)
+        return holder.routes[-1].app
+
+    async def __call__(self, scope, receive, send):
+        import asyncio
+
+        import anyio
+        if self.app is None and scope["type"] in ("http", "websocket"):
+            self.lock = self.lock or asyncio.Lock()
+            async with self.lock:
+                if self.app is None:
+                    app = await anyio.to_thread.run_sync(self.build)
+                    blocks = app.get_blocks()
+                    blocks.run_startup_events()  # its queue, in the server's loop
+                    await blocks.run_extra_startup_events()
+                    self.app = app
+        if self.app is not None:
+            await self.app(scope, receive, send)
+
+
+def embed_routes(names: list[str]) -> list:
+    "/gradio_api/gallery/embed/<name>/: each Space alone (EmbeddedSpace), under /gradio_api/: SSR hands it to Python."
+    from starlette.routing import Mount
+    routes = []
+    for name in names:
+        path = "/" + embed_path(name).rstrip("/")
+        routes.append(Mount(path, app=EmbeddedSpace(name, path)))
+    return routes
+
+
 def serve(names: list[str] | None = None, block: bool = True):
     "Build the suite, `launch()` it (GRADIO_SERVER_PORT / _NAME / GRADIO_SSR_MODE are honoured), add its routes."
     from shared import ui
@@ -256,9 +369,9 @@ def serve(names: list[str] | None = None, block: bool = True):
     names = space_names() if names is None else names
     print(f"Chapter One Spaces: loading {len(names)} Spaces ({', '.join(names)})", flush=True)
     suite, cards = build(names, log=lambda s: print(s, flush=True))
-    ui.launch(suite, prevent_thread_lock=True)
+    ui.launch(suite, prevent_thread_lock=True, head=page_titles(cards))
     # Gradio has no public hook for extra routes before launch; put them first so that they win over its own
-    suite.server_app.router.routes[0:0] = extra_routes(cards)
+    suite.server_app.router.routes[0:0] = extra_routes(cards) + embed_routes(list(suite.spaces))
     print(f"Chapter One Spaces: every Space served (built in {time.perf_counter() - start:.1f} s)", flush=True)
     if block:
         suite.block_thread()
@@ -339,9 +452,12 @@ def sample_request(space_url: str, api_name: str = "predict", page: str | None =
                     values[comp_id] = update.get("value") if is_update else update
         example_id = c["id"]
         break
-    def text(comp_id):  # what a visitor reads on it: a button's text, an examples table's label
+    from shared.i18n import text_of
+    english = lambda value: text_of(value, "en", config.get("i18n_translations") or {})
+
+    def text(comp_id):  # what an English visitor reads on it: a button's text, an examples table's label
         props = comps[comp_id].get("props", {})
-        return props.get("value") if comps[comp_id]["type"] == "button" else props.get("label")
+        return english(props.get("value") if comps[comp_id]["type"] == "button" else props.get("label"))
 
     args, files = [], []
     for n, i in enumerate(inputs):
@@ -354,7 +470,8 @@ def sample_request(space_url: str, api_name: str = "predict", page: str | None =
             "inputs": inputs, "outputs": dep["outputs"],
             "example_label": (text(example_id) or "Examples") if example_id is not None else None,
             "buttons": [text(i) for i, event in dep["targets"] if event == "click" and text(i)],
-            "tabs": tabs_to(config.get("layout", {}), example_id if example_id is not None else inputs[0], comps)}
+            "tabs": [english(t) for t in tabs_to(config.get("layout", {}),
+                                                  example_id if example_id is not None else inputs[0], comps)]}
 
 
 def tabs_to(layout: dict, target: int, comps: dict) -> list[str]:

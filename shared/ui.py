@@ -6,7 +6,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from shared import bounds, runtime, validate
+from shared import bounds, i18n, runtime, validate
 from shared.images import MAX_UPLOAD_MB, PHOTO_SUFFIXES, BadImage, open_image
 
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -166,6 +166,49 @@ def free_text(dropdown: gr.Dropdown, description: str) -> gr.Dropdown:
     return dropdown
 
 
+lang = i18n.lang  # the visitor's language for an answer's words: ui.lang(request) -> 'en' or 'ko'
+
+# Every page readable on a phone (390 px): what Gradio's own layout leaves too wide or too tall there.
+CSS = """
+html:not([lang^="ko"]) .lang-ko,html[lang^="ko"] .lang-en{display:none}
+.key-note{font-size:.88rem;opacity:.9} .key-note .key{padding:0 .3em;border-radius:4px}
+.key-note .key.pos{background:rgba(239,68,68,.45)} .key-note .key.neg{background:rgba(96,165,250,.45)}
+@media (max-width: 640px){
+  .gradio-container{padding-left:6px!important;padding-right:6px!important}
+  .nav-holder nav{flex-direction:row!important;flex-wrap:nowrap!important;overflow-x:auto;white-space:nowrap;
+    gap:.2rem;padding:.2rem 0!important;scrollbar-width:none}
+  .nav-holder nav a{flex:0 0 auto;padding:.25rem .55rem!important;font-size:.85rem}
+  .hide-on-phone{display:none!important}
+  #recs th:nth-child(4),#recs td:nth-child(4),#recs th:nth-child(5),#recs td:nth-child(5),
+  #alike th:nth-child(2),#alike td:nth-child(2){display:none}
+}
+"""
+
+# as a <style> in <head>: Gradio prefixes launch(css=...) with its container's class, which would keep these
+# rules off the nav, the tabs and <html lang>
+HEAD = f"<style>{CSS}</style>"
+
+
+def head() -> str:
+    "What every page's <head> gets: the CSS above, and the tables' column names in the page's language."
+    return HEAD + i18n.columns_script()
+
+
+def bring_into_view(examples: gr.Examples, answer: gr.components.Component):
+    """A tap on an example also scrolls `answer` (the first thing the visitor should read; it needs an elem_id)
+    into view when it is off screen: on a phone the answer is below the examples. In the browser, at once."""
+    js = ("() => { const e = document.getElementById(%r); if (!e) return; const r = e.getBoundingClientRect();"
+          " if (r.top < 0 || r.top > innerHeight * 0.6) e.scrollIntoView({block: 'start'}); }" % answer.elem_id)
+    examples.dataset.click(None, None, None, js=js)
+
+
+def clear(*components) -> str:
+    """js for an event that empties `components` in the browser at once (no server call), each back to its first
+    value (an empty table keeps its columns): a stale answer never stays beside a new question."""
+    import json
+    return f"() => {json.dumps([c.value for c in components], default=str)}"
+
+
 def open_photo(source, max_side: int | None = None, max_pixels: int | None = None):
     "shared.images.open_image, with bad input turned into a gr.Error (shown in the UI, raised in the API)."
     try:
@@ -179,17 +222,34 @@ def queue(demo: gr.Blocks) -> gr.Blocks:
     no one can hog the queue (`bounds`: places per event and per visitor), no direct /run/ call skips it, and
     uploads and results expire (`bounds.EXPIRE`)."""
     validate.guard(demo)
+    for block in demo.blocks.values():  # every tab in sight on a phone (Gradio's default hides most behind "...")
+        if isinstance(block, gr.Tabs):
+            block.overflow_behavior = "wrap"
     demo.queue(default_concurrency_limit=runtime.concurrency(), max_size=bounds.TOTAL, api_open=False)
     bounds.bound(demo)
     demo.delete_cache = demo.delete_cache or bounds.EXPIRE
     return demo
 
 
+# System fonts that hold Latin and Hangul in every weight (Gradio 6.31's bundled semibold has 55 characters: bold
+# "A" and "B" came out in another typeface), Korean ones named for the systems that have them.
+FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Apple SD Gothic Neo", "Noto Sans KR", "Malgun Gothic",
+         "Noto Sans CJK KR", "sans-serif"]
+
+
+def theme():
+    return gr.themes.Default(font=FONTS, font_mono=["ui-monospace", "SFMono-Regular", "Consolas", "monospace"])
+
+
 def launch(demo: gr.Blocks, **kwargs):
     """`queue`, MCP server on, uploads up to MAX_UPLOAD_MB (and bounds.UPLOAD_QUOTA_MB per visitor while they last),
-    other request bodies up to bounds.MAX_BODY_MB, then serve (GRADIO_SERVER_PORT / _NAME are honoured)."""
+    other request bodies up to bounds.MAX_BODY_MB, the suite's theme and languages, then serve
+    (GRADIO_SERVER_PORT / _NAME are honoured)."""
     from starlette.middleware import Middleware
     kwargs.setdefault("max_file_size", MAX_UPLOAD)
+    kwargs.setdefault("theme", theme())
+    kwargs.setdefault("i18n", i18n.translations())
+    kwargs["head"] = head() + kwargs.get("head", "")
     zero_gpu_startup()
     app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
     app_kwargs["middleware"] = [*app_kwargs.get("middleware", []), Middleware(bounds.BodyLimit),

@@ -5,6 +5,8 @@ import math
 
 import numpy as np
 
+from shared.words.recommend import T
+
 
 def table_rows(table) -> list[list]:
     "The app's ratings table (DataFrame or list of rows: movieId, title, rating) -> its non-empty rows."
@@ -16,10 +18,12 @@ def table_rows(table) -> list[list]:
 
 
 def rows_to_ratings(table) -> list[tuple]:
-    "Table rows -> (movieId or title, rating) pairs for `Predictor.parse` (which checks them)."
+    """Table rows -> (movieId or title, rating) pairs for `Predictor.parse` (which checks them). Rows of two
+    columns are (title, rating), the visitor's table; of three, (movieId, title, rating), as the API documents."""
     pairs = []
     for row in table_rows(table):
-        movie, title, rating = (list(row) + [None, None, None])[:3]
+        row = list(row)
+        movie, title, rating = ([None, *row] if len(row) == 2 else row + [None, None, None])[:3]
         if isinstance(movie, float) and not math.isnan(movie) and movie.is_integer():
             movie = int(movie)
         if movie is None or (isinstance(movie, float) and math.isnan(movie)) or not str(movie).strip():
@@ -28,20 +32,25 @@ def rows_to_ratings(table) -> list[tuple]:
     return pairs
 
 
-def summary(pred, ratings) -> str:
-    "One paragraph for the app: what the recommendations are based on."
+def summary(pred, ratings, lang: str = "en") -> str:
+    "One paragraph for the app, in `lang`: what the recommendations are based on."
     idx, values = pred.parse(ratings)
     skipped = pred.skipped(ratings)
-    note = (f"\n\nSkipped {len(skipped)} movie{'s' if len(skipped) > 1 else ''} this model never saw: "
-            + ", ".join(f"*{s}*" for s in skipped[:10]) + (f" and {len(skipped) - 10} more" if len(skipped) > 10 else "")
-            + "." if skipped else "")
+    names = ", ".join(f"*{s}*" for s in skipped[:10]) + (T.text("more", lang, n=len(skipped) - 10)
+                                                          if len(skipped) > 10 else "")
+    note = "\n\n" + T.text("skipped", lang, n=len(skipped), s="s" if len(skipped) > 1 else "", names=names) \
+        if skipped else ""
     if len(idx) == 0:
-        return ("**No ratings of movies this model knows yet**: here are movies that are popular and well rated "
-                "(the cold-start list). Rate a few movies, or pick a taste profile, to make the list yours." + note)
+        return T.text("cold", lang) + note
     best = idx[np.argsort(-values, kind="stable")[:3]]
-    return (f"From your **{len(idx)} rating{'s' if len(idx) > 1 else ''}** (mean {values.mean():.1f} ★; "
-            f"favourites: {', '.join('*' + pred.titles[i] + '*' for i in best)}), the model solved for your taste "
-            "vector with the movie vectors fixed, then ranked every movie you have not rated." + note)
+    return T.text("from_ratings", lang, n=len(idx), ratings=f"{len(idx)} rating{'s' if len(idx) > 1 else ''}",
+                  mean=values.mean(), best=", ".join("*" + pred.titles[i] + "*" for i in best)) + note
+
+
+def because(reason: str, lang: str = "en") -> str:
+    "The recommendations' 'because you liked' cell: the liked movie's title (or 'popular and well rated')."
+    prefix = "because you liked "
+    return reason[len(prefix):] if reason.startswith(prefix) else T.text("popular", lang)
 
 
 GENRE_ORDER = ("Animation", "Documentary", "Horror", "Sci-Fi", "Western", "Musical", "Children", "Romance", "War", "Crime",

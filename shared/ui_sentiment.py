@@ -5,16 +5,15 @@ import re
 
 from shared.tasks.sentiment.config import MAX_CHARS
 from shared.tasks.sentiment.serve import BadText, Reading
+from shared.words.sentiment import T
 
 UNKNOWN = ("The model knows none of these words, so it cannot judge. It learned from English IMDB movie reviews: "
            "please write a few sentences about a film.")
-TRANSFORMER = "Transformer: pretrained MiniLM, fine-tuned on IMDB"
-BASELINE = "Baseline: n-gram NBSVM++, trained from scratch"
 
 
-def answer(predictor, review):
+def answer(predictor, review, lang: str = "en"):
     """Everything the Space shows for a review: (verdict probabilities, the baseline's word pushes, a verdict
-    paragraph, the transformer's probabilities, the baseline's probabilities). `predictor`: an n-gram Predictor
+    paragraph in `lang`, the transformer's probabilities, the baseline's probabilities). `predictor`: an n-gram Predictor
     (the two last are then None) or serve_both.BothModels. Raises BadText for input that cannot be judged."""
     both = hasattr(predictor, "transformer")
     verdict_ = predictor.read(review)
@@ -23,7 +22,7 @@ def answer(predictor, review):
         raise BadText(UNKNOWN)
     probs = verdict_.probs
     order = lambda d: {k: d[k] for k in ("positive", "negative")}
-    text = verdict(reading, probs, verdict_.transformer if both else None)
+    text = verdict(reading, probs, verdict_.transformer if both else None, lang)
     ngram = predictor.baseline if both else predictor
     source = ngram.pipe.before_repeats(ngram.prepare(review)[0])
     return (order(probs), display_tokens(reading.tokens, reading.weights, source), text,
@@ -90,23 +89,22 @@ def repeat_run(tokens: list[str], haystack: str, budget: int) -> str | None:
     return run if run in haystack else None
 
 
-def verdict(reading: Reading, probs: dict | None = None, transformer: dict | None = None) -> str:
+def verdict(reading: Reading, probs: dict | None = None, transformer: dict | None = None, lang: str = "en") -> str:
     """One honest paragraph: the call, how sure, what each model said (when there are two) and what to be wary of.
-    `probs`: the final probabilities (default: the reading's own)."""
+    `probs`: the final probabilities (default: the reading's own); `lang`: 'en' or 'ko'."""
+    say = lambda key, **values: T.text(key, lang, **values)
     label, p = max((probs or reading.probs).items(), key=lambda kv: kv[1])
     notes = []
     if reading.truncated:
-        notes.append(f"Only the first {MAX_CHARS:,} characters were read (the review is longer).")
+        notes.append(say("truncated", n=f"{MAX_CHARS:,}"))
     if reading.words < 5:
-        notes.append("This is very short for a review: the answer rests on a word or two.")
+        notes.append(say("short"))
     elif reading.known < 0.3 * reading.words:
-        notes.append("Most of these words are unknown to the model (it learned from English IMDB reviews), "
-                     "so the answer rests on the few it knows.")
-    sure = "fairly sure" if p >= 0.8 else "leaning" if p >= 0.6 else "unsure, slightly"
+        notes.append(say("unknown_words"))
+    sure = say("fairly_sure" if p >= 0.8 else "leaning" if p >= 0.6 else "unsure")
     said = []
     if transformer is not None:
-        call = lambda d: f"{max(d, key=d.get)} ({max(d.values()):.0%})"
+        call = lambda d: f"{say(max(d, key=d.get))} ({max(d.values()):.0%})"
         agree = max(transformer, key=transformer.get) == max(reading.probs, key=reading.probs.get)
-        said = [f"The pretrained transformer says {call(transformer)}, the n-gram baseline says "
-                f"{call(reading.probs)}{'' if agree else ': they disagree, and the verdict weighs them as fitted on validation reviews'}."]
-    return " ".join([f"**{label.capitalize()}** ({p:.0%}; {sure})."] + said + notes)
+        said = [say("both_said", t=call(transformer), b=call(reading.probs)) + ("" if agree else say("disagree")) + "."]
+    return " ".join([say("headline", label=say(label).capitalize(), p=f"{p:.0%}", sure=sure)] + said + notes)

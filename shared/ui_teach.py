@@ -17,16 +17,12 @@ from gradio.utils import get_upload_folder
 from shared import bounds, ui, ui_pets
 from shared.teach import model, report, teacher
 from shared.teach.photos import Limits, TeachError
+from shared.words.pets import T
 
 KEEP_SECONDS, KEEP_MODELS = 1800, 20
 TEACH_WAITING = 4  # lessons waiting at most (one runs at a time): a flood of /teach is refused, not queued for hours
 LIMITS = Limits()
 
-ABOUT = f"""Teach the network **your own labels** from a few photos: upload a .zip with one folder of photos per
-label (`bears/grizzly/1.jpg`, `bears/black/1.jpg`, ...; 2 to {LIMITS.max_labels} labels, at least
-{LIMITS.min_per_label} photos each, {LIMITS.max_photos} photos at most). The pretrained body stays as it is; a new
-head learns your labels from its features in seconds on a CPU (chapter 1: no big data, no GPU). You get an honest
-held-out estimate, the confusion matrix, a box to try the model, and the model itself to download."""
 
 
 def workdir() -> Path:
@@ -40,8 +36,9 @@ def workdir() -> Path:
     return Path(tempfile.mkdtemp(dir=root))
 
 
-def tab(predictor, source: str):
-    "The tab's components and events, inside the app's gr.Blocks (api names: teach)."
+def tab(predictor, source: str, sample: str | Path | None = None):
+    """The tab's components and events, inside the app's gr.Blocks (api names: teach). `sample`: a .zip that one
+    tap loads and teaches (so a visitor without photos at hand, on a phone, can try it)."""
 
     @bounds.waiting(TEACH_WAITING)
     def teach(archive, progress=gr.Progress()):
@@ -64,33 +61,40 @@ def tab(predictor, source: str):
         shutil.rmtree(folder)
         return report.text(taught), report.confusion_image(taught.labels, taught.confusion), str(archive_out), taught
 
-    def classify(image, taught):
+    def classify(image, taught, request: gr.Request = None):
         "A new photo labelled by the visitor's taught model."
         if taught is None:
             raise gr.Error("Teach a model first: upload a .zip of your photos above and press Teach.")
         probs = teacher.classify(taught, predictor, ui.open_photo(image, max_side=4 * predictor.size))
-        return probs, ui_pets.verdict(probs, {})
+        return probs, ui_pets.verdict(probs, {}, ui.lang(request))
 
-    gr.Markdown(ABOUT)
+    gr.Markdown(T("teach_about"))
     taught = gr.State(None, time_to_live=KEEP_SECONDS)
     with gr.Row():
         with gr.Column():
-            archive = gr.File(label="Your photos (.zip, one folder per label)", file_types=[".zip"], type="filepath",
+            archive = gr.File(label=T("zip"), file_types=[".zip"], type="filepath",
                               elem_id="teach-zip")
-            button = gr.Button("Teach", variant="primary")
-            result = gr.File(label="Your model (.zip: unzip, then PETS_MODEL=folder python spaces/pets/app.py)")
+            has_sample = sample is not None and Path(sample).is_file()
+            samples = gr.Examples([[str(sample)]], inputs=archive, label=T("sample")) if has_sample else None
+            button = gr.Button(T("teach"), variant="primary")
+            result = gr.File(label=T("model_zip"), visible=False)
         with gr.Column():
             text = gr.Markdown(elem_id="teach-report")
-            confusion = gr.Image(label="Confusion matrix (held-out photos)", format="png")
-    gr.Markdown("### Try your model on a new photo")
+            confusion = gr.Image(label=T("confusion"), format="png")
+    gr.Markdown(T("try_heading"))
     with gr.Row():
         with gr.Column():
-            photo = ui.Photo(label="New photo", elem_id="teach-photo")
-            label_it = gr.Button("Label it with your model")
+            photo = ui.Photo(label=T("new_photo"), elem_id="teach-photo")
+            label_it = gr.Button(T("label_it"))
         with gr.Column():
             verdict = gr.Markdown()
-            label = gr.Label(num_top_classes=5, label="Your labels", elem_id="teach-label")
+            label = gr.Label(num_top_classes=5, label=T("your_labels"), elem_id="teach-label")
     # one lesson at a time: the other request slot keeps answering predict while a lesson runs
-    button.click(teach, archive, [text, confusion, result, taught], api_name="teach", concurrency_limit=1,
-                 concurrency_id="teach")
+    lesson = dict(concurrency_limit=1, concurrency_id="teach")
+    taught_events = [button.click(teach, archive, [text, confusion, result, taught], api_name="teach", **lesson)]
+    if samples is not None:
+        taught_events.append(samples.load_input_event.then(teach, archive, [text, confusion, result, taught],
+                                                           api_visibility="private", scroll_to_output=True, **lesson))
+    for event in taught_events:  # the download appears once there is a model (empty, it looked like an upload box)
+        event.success(lambda: gr.File(visible=True), None, result, api_visibility="private")
     gr.on([label_it.click, photo.upload], classify, [photo, taught], [label, verdict], api_visibility="private")

@@ -48,13 +48,27 @@ def test_landing_page_links_every_space_and_escapes_text():
     for name in NAMES:
         assert f'href="{name}"' in page and f'id="card-{name}"' in page and gallery.api_name(name) in page
     assert "<script" not in page
-    assert "&lt;script&gt;" in page and "Unavailable here: &lt;b&gt;" in page
+    assert "&lt;script&gt;" in page and "Unavailable here:</span>" in page and "&lt;b&gt;" in page
+
+
+def test_landing_page_starts_with_pets_in_both_languages_with_developers_folded():
+    page = gallery.landing_page([gallery.card(n) for n in NAMES])
+    order = [page.index(f'id="card-{n}"') for n in gallery.ordered(NAMES)]
+    assert order == sorted(order) and gallery.ordered(NAMES)[0] == "pets"
+    assert page.count('class="lang-en"') == page.count('class="lang-ko"') > 0
+    lead = page[:page.index('class="grid"')]
+    assert "Is it a cat?" in lead and "고양이일까?" in lead and "API" not in lead and "MCP" not in lead
+    for name in NAMES:  # the API and MCP only inside a "for developers" fold, the embed snippets in another
+        card = page[page.index(f'id="card-{name}"'):].split("</article>")[0]
+        outside = card.split("<details>")[0]
+        assert "API" not in outside and "MCP" not in outside
+        assert card.count("<details>") == 2 and "For developers" in card and f"{gallery.embed_path(name)}" in card
 
 
 def test_embed_snippets():
-    assert gallery.embed_iframe("https://u-pets.hf.space") == \
-        ('<iframe src="https://u-pets.hf.space" frameborder="0" width="850" height="900" '
-         'allow="camera; clipboard-read; clipboard-write"></iframe>')
+    iframe = gallery.embed_iframe("https://u-pets.hf.space")
+    assert iframe.startswith('<iframe src="https://u-pets.hf.space" style="width:100%;') and "width=\"850\"" not in iframe
+    assert 'allow="camera; clipboard-read; clipboard-write"' in iframe
     snippet = gallery.embed_component("https://u-pets.hf.space")
     assert '<gradio-app src="https://u-pets.hf.space"></gradio-app>' in snippet and "/6.31.0/gradio.js" in snippet
 

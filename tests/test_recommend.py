@@ -175,10 +175,13 @@ def test_predict_ui_endpoint(client):
     summary, table = client.predict({"headers": ["movieId", "title", "rating"], "data": rows}, 5,
                                     api_name="/predict")
     assert "6 ratings" in summary
-    assert table["headers"] == ["#", "title", "why", "predicted ★", "score", "genres"]
+    assert table["headers"] == ["#", "title", "predicted ★", "because you liked", "genres"]
     assert len(table["data"]) == 5
-    assert all(row[2].startswith(("because you liked", "popular")) for row in table["data"])
-    assert all(0.5 <= row[3] <= 5 for row in table["data"])
+    titles = {t for _, t, _ in rows}
+    assert all(row[3] in titles or row[3] == "popular and well rated" for row in table["data"])
+    assert all(0.5 <= row[2] <= 5 for row in table["data"])
+    visitor = client.predict({"headers": ["title", "rating"], "data": [r[1:] for r in rows]}, 5, api_name="/predict")
+    assert visitor[1]["data"] == table["data"]  # the visitor's table: title and rating, no movieId
     summary, table = client.predict({"headers": ["movieId", "title", "rating"], "data": [[None, "Nope (1901)", 4]]},
                                     5, api_name="/predict")  # movies the model never saw are skipped and named
     assert "Skipped 1 movie" in summary and "Nope (1901)" in summary and len(table["data"]) == 5

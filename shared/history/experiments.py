@@ -54,8 +54,14 @@ def _choice(value, name: str, choices) -> str:
 
 # --- 1. the threshold neuron -----------------------------------------------------------------------------------
 
-def neuron(w1: float = 1.0, w2: float = 1.0, threshold: float = 2.0, target: str = "and"):
-    """One McCulloch-Pitts neuron: (truth-table rows, picture, words). Rows: x1, x2, sum, output, target, ok."""
+def _say(lang: str):
+    from shared.words.history import T
+    return lambda key, **values: T.text(key, lang, **values)
+
+
+def neuron(w1: float = 1.0, w2: float = 1.0, threshold: float = 2.0, target: str = "and", lang: str = "en"):
+    """One McCulloch-Pitts neuron: (truth-table rows, picture, words in `lang`). Rows: x1, x2, sum, output, target,
+    ok."""
     w1, w2 = _number(w1, "w1", -10, 10), _number(w2, "w2", -10, 10)
     threshold = _number(threshold, "threshold", -10, 10)
     target = _choice(target, "target", NEURON_TARGETS)
@@ -64,15 +70,15 @@ def neuron(w1: float = 1.0, w2: float = 1.0, threshold: float = 2.0, target: str
             for r, t in zip(neuron_mod.truth_table(w1, w2, threshold), table)]
     names = neuron_mod.computes(w1, w2, threshold)
     wrong = sum(r[5] == "✗" for r in rows)
+    say, gate = _say(lang), target.upper()
     if wrong == 0:
-        words = f"✓ This neuron computes **{target.upper()}**."
+        words = say("n_ok", gate=gate)
     elif target in ("xor", "xnor"):
-        words = (f"✗ {wrong} row(s) wrong. Keep trying, or press *Search every setting*: no setting gives "
-                 f"{target.upper()}. {neuron_mod.XOR_PROOF}")
+        words = say("n_xor", wrong=wrong, gate=gate, proof=say("xor_proof"))
     else:
-        words = f"✗ {wrong} row(s) wrong for {target.upper()}."
+        words = say("n_wrong", wrong=wrong, gate=gate)
     if names and target not in names:
-        words += f" It computes {' / '.join(n.upper() for n in names)}."
+        words += say("n_also", names=" / ".join(n.upper() for n in names))
     return rows, plots.neuron(w1, w2, threshold, table, target.upper()), words
 
 
@@ -85,15 +91,15 @@ def neuron_solution(target: str) -> tuple[float, float, float]:
     return neuron_mod.SOLUTIONS[target]
 
 
-def neuron_search(lo: float = -3.0, hi: float = 3.0, step: float = 0.25):
-    "Every (w1, w2, threshold) on a grid: (counts per function name, picture, words)."
+def neuron_search(lo: float = -3.0, hi: float = 3.0, step: float = 0.25, lang: str = "en"):
+    "Every (w1, w2, threshold) on a grid: (counts per function name, picture, words in `lang`)."
     settings = neuron_mod.grid(lo, hi, step)
     found = neuron_mod.search(settings)
     counts = {plots.FUNCTION_NAMES[t]: v["count"] for t, v in found.items()}
     missing = [plots.FUNCTION_NAMES[t] for t, v in found.items() if v["count"] == 0]
-    words = (f"Tried {len(settings):,} settings (weights and threshold from {lo:g} to {hi:g} in steps of {step:g}): "
-             f"{16 - len(missing)} of the 16 truth tables appear, never **{' or '.join(missing)}**. "
-             + neuron_mod.XOR_PROOF)
+    say = _say(lang)
+    words = say("search", n=f"{len(settings):,}", lo=f"{lo:g}", hi=f"{hi:g}", step=f"{step:g}",
+                found=16 - len(missing), missing=" or ".join(missing), proof=say("xor_proof"))
     return counts, plots.gates(found, len(settings)), words
 
 
@@ -124,8 +130,10 @@ def perceptron_points(dataset: str, points=None) -> tuple[np.ndarray, np.ndarray
     return arr[:, :2].astype(np.float32), arr[:, 2].astype(np.int64)
 
 
-def perceptron(dataset: str = "and", lr: float = 1.0, epochs: int = 30, step: int | None = None, points=None):
-    """Rosenblatt's rule on a gate or the visitor's points: (facts dict, picture at `step` updates, words)."""
+def perceptron(dataset: str = "and", lr: float = 1.0, epochs: int = 30, step: int | None = None, points=None,
+               lang: str = "en"):
+    """Rosenblatt's rule on a gate or the visitor's points: (facts dict, picture at `step` updates, words in
+    `lang`)."""
     x, y = perceptron_points(dataset, points)
     run = perceptron_mod.train(x, y, lr=_number(lr, "learning rate", 1e-4, 100),
                                epochs=_whole(epochs, "epochs", 1, 500))
@@ -134,13 +142,12 @@ def perceptron(dataset: str = "and", lr: float = 1.0, epochs: int = 30, step: in
     facts = {"converged": run.converged, "epochs": run.epochs, "updates": run.updates, "mistakes": run.mistakes,
              "accuracy": run.accuracy(), "weights": [round(float(v), 4) for v in run.weights]}
     w1, w2, b = run.weights
+    say = _say(lang)
     if run.converged:
-        words = (f"**Converged** after {run.epochs} epoch(s) and {run.updates} updates: the line "
-                 f"{w1:g}·x1 + {w2:g}·x2 + {b:g} = 0 separates the classes.")
+        words = say("p_converged", epochs=run.epochs, updates=run.updates, line=f"{w1:g}·x1 + {w2:g}·x2 + {b:g}")
     else:
-        words = (f"**Never converged**: {run.epochs} epochs, {run.updates} updates, and still "
-                 f"{run.mistakes[-1]} mistake(s) per epoch. No straight line separates these points"
-                 + (", which is what Minsky and Papert pointed out in 1969." if dataset == "xor" else "."))
+        words = say("p_never", epochs=run.epochs, updates=run.updates, mistakes=run.mistakes[-1]) + \
+            (say("p_minsky") if dataset == "xor" else "")
     return facts, plots.perceptron(run, step), words
 
 
@@ -157,7 +164,7 @@ def perceptron_frames(dataset: str = "and", lr: float = 1.0, epochs: int = 30, p
 # --- 3. two layers ---------------------------------------------------------------------------------------------
 
 def two_layers(dataset: str = "xor", hidden: int = 4, steps: int = 300, lr: float = 0.1, seed: int = 0,
-               activation: str = "tanh"):
+               activation: str = "tanh", lang: str = "en"):
     """Train inputs → hidden units → output with gradient descent: (accuracy, picture, words, details)."""
     dataset = _choice(dataset, "dataset", data.DATASETS)
     hidden = _whole(hidden, "hidden units", 1, mlp.MAX_UNITS)
@@ -168,10 +175,10 @@ def two_layers(dataset: str = "xor", hidden: int = 4, steps: int = 300, lr: floa
     x, y = data.dataset(dataset, seed=0)
     with mlp.one_thread():
         clf = mlp.classifier(x, y, hidden=hidden, steps=steps, lr=lr, activation=activation, seed=seed)
-        return _two_layers_report(dataset, hidden, steps, x, clf)
+        return _two_layers_report(dataset, hidden, steps, x, clf, lang)
 
 
-def _two_layers_report(dataset, hidden, steps, x, clf):
+def _two_layers_report(dataset, hidden, steps, x, clf, lang: str = "en"):
     acc = clf.accuracy()
     details = {"accuracy": acc, "final_loss": clf.losses[-1], "weights": clf.model.n_params}
     valid = None
@@ -179,25 +186,20 @@ def _two_layers_report(dataset, hidden, steps, x, clf):
         valid = data.dataset(dataset, seed=1)  # fresh points from the same shape: does it generalise?
         details["valid_accuracy"] = clf.accuracy(*valid)
     title = f"{dataset}: {hidden} hidden unit{'s' if hidden > 1 else ''}, {acc:.0%} right"
-    words = f"**{acc:.0%}** of the {len(x)} training points right after {steps} steps"
+    say = _say(lang)
+    words = say("t_right", acc=f"{acc:.0%}", n=len(x), steps=steps)
     if valid is not None:
-        words += f"; **{details['valid_accuracy']:.0%}** of {len(valid[0])} new points (×) from the same shape"
-    words += f" ({details['weights']} weights)."
+        words += say("t_valid", valid=f"{details['valid_accuracy']:.0%}", n=len(valid[0]))
+    words += say("t_weights", weights=details["weights"])
     if dataset == "xor":
-        if hidden == 1:
-            words += " One hidden unit is not enough: the output is still cut by a single line. Two can do it."
-        elif acc < 1:
-            words += (" Stuck? Two units can solve XOR, but gradient descent sometimes settles in a poor spot: "
-                      "try another seed, or more units (more units, fewer traps).")
-        else:
-            words += " The hidden layer bent the boundary: XOR solved, which no single perceptron can do."
+        words += say("t_one" if hidden == 1 else "t_stuck" if acc < 1 else "t_solved")
     return acc, plots.classifier(clf, title, valid), words, details
 
 
 # --- 4. approximation ------------------------------------------------------------------------------------------
 
 def approximation(function: str = "wave", units: int = 8, depth: int = 3, steps: int = 500, lr: float = 0.04,
-                  seed: int = 0, activation: str = "tanh"):
+                  seed: int = 0, activation: str = "tanh", lang: str = "en"):
     """One hidden layer of `units` units vs `depth` layers with as many weights: (facts, picture, words)."""
     units = _whole(units, "hidden units", 1, mlp.MAX_UNITS)
     depth = _whole(depth, "depth", 2, 6)
@@ -211,11 +213,10 @@ def approximation(function: str = "wave", units: int = 8, depth: int = 3, steps:
     facts = {"function": cmp.function, "shallow_error": cmp.shallow_error, "deep_error": cmp.deep_error,
              "shallow_weights": cmp.shallow.params, "deep_weights": cmp.deep.params, "depth": cmp.depth,
              "width": cmp.width}
-    better = "deeper" if cmp.deep_error < cmp.shallow_error else "shallow"
-    words = (f"1 hidden layer of {units} units ({cmp.shallow.params} weights): error **{cmp.shallow_error:.3f}**. "
-             f"{depth} layers of {cmp.width} ({cmp.deep.params} weights): error **{cmp.deep_error:.3f}**: "
-             f"the {better} net fits better here. Each thin line is one hidden unit's contribution (a smooth step "
-             "for tanh, a bent line for ReLU); the one-layer fit is their sum.")
+    say = _say(lang)
+    words = say("a_words", units=units, sw=cmp.shallow.params, se=f"{cmp.shallow_error:.3f}", depth=depth,
+                width=cmp.width, dw=cmp.deep.params, de=f"{cmp.deep_error:.3f}",
+                better=say("deeper" if cmp.deep_error < cmp.shallow_error else "shallow"))
     return facts, image, words
 
 

@@ -2,6 +2,7 @@
 import gradio as gr
 
 from shared import ui
+from shared.words.colorize import T
 from shared.tasks.colorize.colour import grey
 from shared.tasks.colorize.config import MAX_PIXELS
 from shared.tasks.colorize.serve import Predictor
@@ -37,24 +38,24 @@ def compare(image, strength, current=None):
     return (before, after), colour
 
 
-with gr.Blocks(title="Colorize old photos") as demo:
-    gr.Markdown("# Colorize: black-and-white photos in colour\nChapter 1 of *Deep Learning for Coders*: "
-                "deep learning can colourise old photos. Upload one (a colour photo is turned grey first, "
-                "so you can compare with the truth), then slide to see before and after.")
+with gr.Blocks(title=T("title")) as demo:
+    gr.Markdown(T("intro"))
     with gr.Row():
         with gr.Column():
-            image = ui.Photo(label="Photo")
-            strength = gr.Slider(0, 2, value=1, step=0.1, label="Colour strength",
-                                 info="0 = grey, 1 = the model's colours, 2 = twice as vivid")
-            button = gr.Button("Colorize", variant="primary")
-            gr.Examples(ui.examples(__file__), inputs=image)
+            image = ui.Photo(label=T("photo"))
+            strength = gr.Slider(0, 2, value=1, step=0.1, label=T("strength"), info=T("strength_info"))
+            button = gr.Button(T("colorize"), variant="primary")
+            examples = gr.Examples(ui.examples(__file__), inputs=image, label=T("examples"))
         with gr.Column():
-            slider = gr.ImageSlider(label="Before / after", type="pil", format="jpeg", interactive=False)
-            result = gr.Image(label="Colourised photo (full size, PNG: use the download button)", type="pil",
-                              format="png", interactive=False, buttons=["download"])
+            slider = gr.ImageSlider(label=T("slider"), elem_id="colorize-answer", type="pil", format="jpeg",
+                                    interactive=False)
+            result = gr.Image(label=T("result"), type="pil", format="png", interactive=False, buttons=["download"])
     # The API: one image in, one full-size PNG out. The UI's slider and strength use the same code, privately.
-    gr.on([button.click, image.upload], predict, image, result, api_name="predict").success(
-        compare, [image, strength, result], [slider, result], api_visibility="private")
+    for answer in (gr.on([button.click, image.upload], predict, image, result, api_name="predict"),
+                   examples.load_input_event.then(predict, image, result, api_visibility="private")):
+        answer.success(compare, [image, strength, result], [slider, result], api_visibility="private")
+    ui.bring_into_view(examples, slider)
+    image.change(None, None, [slider, result], js=ui.clear(slider, result))  # a new photo: no stale answer
     strength.release(compare, [image, strength], [slider, result], api_visibility="private")
 
 if __name__ == "__main__":

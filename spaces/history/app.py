@@ -5,13 +5,14 @@ import gradio as gr
 
 from shared import ui
 from shared.history import approx, data, experiments as ex, story
+from shared.words.history import T
 
 TIMELINE, PDP = story.timeline_image(), story.pdp_image()  # drawn once at start
 REPLAY_FRAMES = 12  # a picture costs up to ~0.3 s of CPU (100 epochs): a replay at most ~3.5 s, was 11 s at 30
 
 
 def predict(dataset: str = "xor", hidden: int = 4, steps: int = 300, lr: float = 0.1, seed: int = 0,
-            activation: str = "tanh"):
+            activation: str = "tanh", request: gr.Request = None):
     """Train a two-layer neural network (2 inputs -> hidden units -> 1 output) with gradient descent written out in numpy.
 
     Args:
@@ -26,11 +27,11 @@ def predict(dataset: str = "xor", hidden: int = 4, steps: int = 300, lr: float =
         the training accuracy (0 to 1), a picture of the decision regions and the loss curve, a summary.
     """
     with ex.as_messages():
-        acc, image, words, _ = ex.two_layers(dataset, hidden, steps, lr, seed, activation)
+        acc, image, words, _ = ex.two_layers(dataset, hidden, steps, lr, seed, activation, ui.lang(request))
     return acc, image, words
 
 
-def neuron(w1: float, w2: float, threshold: float, target: str):
+def neuron(w1: float, w2: float, threshold: float, target: str, request: gr.Request = None):
     """A McCulloch-Pitts threshold neuron: fires 1 when w1*x1 + w2*x2 >= threshold.
 
     Args:
@@ -41,26 +42,27 @@ def neuron(w1: float, w2: float, threshold: float, target: str):
         the truth table (x1, x2, sum, output, target, ok), a picture, a verdict.
     """
     with ex.as_messages():
-        return ex.neuron(w1, w2, threshold, target)
+        return ex.neuron(w1, w2, threshold, target, ui.lang(request))
 
 
-def neuron_set(target: str):
+def neuron_set(target: str, request: gr.Request = None):
     "Sliders set to a known solution for the target gate, and the result."
     with ex.as_messages():
         w1, w2, threshold = ex.neuron_solution(target)
-    return w1, w2, threshold, target, *neuron(w1, w2, threshold, target)
+    return w1, w2, threshold, target, *neuron(w1, w2, threshold, target, request)
 
 
-def neuron_search():
+def neuron_search(request: gr.Request = None):
     """Try every threshold-neuron setting on a grid and report which of the 16 two-input truth tables appear.
 
     Returns:
         the number of settings computing each function (XOR and XNOR: 0), a picture, a summary.
     """
-    return ex.neuron_search()
+    return ex.neuron_search(lang=ui.lang(request))
 
 
-def perceptron(dataset: str = "and", lr: float = 1.0, epochs: int = 30, points=None, step=None):
+def perceptron(dataset: str = "and", lr: float = 1.0, epochs: int = 30, points=None, step=None,
+               request: gr.Request = None):
     """Train Rosenblatt's perceptron on a logic gate or on your own points, and say whether it converged.
 
     Args:
@@ -73,7 +75,7 @@ def perceptron(dataset: str = "and", lr: float = 1.0, epochs: int = 30, points=N
         facts (converged, epochs, updates, mistakes per epoch, accuracy, weights), a picture, a summary.
     """
     with ex.as_messages():
-        return ex.perceptron(dataset, lr, epochs, step, points)
+        return ex.perceptron(dataset, lr, epochs, step, points, ui.lang(request))
 
 
 def perceptron_replay(dataset, lr, epochs, points):
@@ -99,7 +101,7 @@ def add_point(points, label, evt: gr.SelectData):
 
 
 def approximate(function: str = "sin(2*x)", units: int = 8, depth: int = 3, steps: int = 500, seed: int = 0,
-                activation: str = "tanh"):
+                activation: str = "tanh", request: gr.Request = None):
     """Fit a function of x on [-3, 3] with one hidden layer of `units` units, and with a deeper network of
     `depth` hidden layers holding about as many weights; compare their errors.
 
@@ -113,25 +115,24 @@ def approximate(function: str = "sin(2*x)", units: int = 8, depth: int = 3, step
         facts (errors and weight counts of both networks), a picture, a summary.
     """
     with ex.as_messages():
-        return ex.approximation(function, units, depth, steps, seed=seed, activation=activation)
+        return ex.approximation(function, units, depth, steps, seed=seed, activation=activation, lang=ui.lang(request))
 
 
-with gr.Blocks(title="From a threshold neuron to deep learning") as demo:
-    gr.Markdown("# From a threshold neuron to deep learning\nChapter 1 of *Deep Learning for Coders*: eighty "
-                "years of neural networks as small experiments you can play with. Each answers in well under a second.")
+with gr.Blocks(title=T("title")) as demo:
+    gr.Markdown(T("intro"))
     gr.Image(TIMELINE, show_label=False, interactive=False, buttons=["download", "fullscreen"])
-    with gr.Tab("1943 · Threshold neuron"):
-        gr.Markdown("McCulloch and Pitts' neuron adds up its weighted inputs and **fires (1) when the sum reaches "
-                    "the threshold**. Move the sliders to make it compute AND, OR or NOT; then try XOR.")
+    with gr.Tab(T("tab_neuron")):
+        gr.Markdown(T("neuron_about"))
         with gr.Row():
             with gr.Column():
-                w1 = gr.Slider(-3, 3, 1, step=0.25, label="weight w1")
-                w2 = gr.Slider(-3, 3, 1, step=0.25, label="weight w2")
-                threshold = gr.Slider(-3, 3, 2, step=0.25, label="threshold θ")
-                target = gr.Dropdown(list(ex.NEURON_TARGETS), value="and", label="compare with")
+                w1 = gr.Slider(-3, 3, 1, step=0.25, label=T("w1"))
+                w2 = gr.Slider(-3, 3, 1, step=0.25, label=T("w2"))
+                threshold = gr.Slider(-3, 3, 2, step=0.25, label=T("threshold"))
+                target = gr.Dropdown(list(ex.NEURON_TARGETS), value="and", label=T("compare"))
                 with gr.Row():
-                    sets = {g: gr.Button(f"Set {g.upper()}", size="sm") for g in ("and", "or", "not x1")}
-                search = gr.Button("Search every setting for XOR", variant="secondary")
+                    sets = {g: gr.Button(T(key), size="sm") for g, key in (("and", "set_and"), ("or", "set_or"),
+                                                                            ("not x1", "set_not"))}
+                search = gr.Button(T("search"), variant="secondary")
             with gr.Column():
                 neuron_image = gr.Image(show_label=False, type="pil", format="png", buttons=["download", "fullscreen"])
                 neuron_verdict = gr.Markdown()
@@ -146,26 +147,26 @@ with gr.Blocks(title="From a threshold neuron to deep learning") as demo:
                          api_visibility="private")
         search.click(neuron_search, None, [search_counts, search_image, search_words], api_name="neuron_search")
 
-    with gr.Tab("1958 · Perceptron"):
-        gr.Markdown("Rosenblatt's perceptron **learns** the weights: after each mistake it moves the line toward "
-                    "the right answer. On AND and OR it stops making mistakes; on XOR it never does. "
-                    "Choose *my points* and click on the picture to add your own.")
+    with gr.Tab(T("tab_perceptron")):
+        gr.Markdown(T("perceptron_about"))
         with gr.Row():
             with gr.Column(scale=1):
-                p_dataset = gr.Radio(list(ex.PERCEPTRON_DATASETS), value="and", label="data")
-                p_lr = gr.Slider(0.1, 2, 1, step=0.1, label="learning rate")
-                p_epochs = gr.Slider(1, 100, 30, step=1, label="at most this many epochs")
+                p_data = [(str(T("my_points")) if d == ex.MY_POINTS else d, d) for d in ex.PERCEPTRON_DATASETS]
+                p_dataset = gr.Radio(p_data, value="and", label=T("data"))
+                p_lr = gr.Slider(0.1, 2, 1, step=0.1, label=T("lr"))
+                p_epochs = gr.Slider(1, 100, 30, step=1, label=T("epochs"))
                 with gr.Row():
-                    p_train = gr.Button("Train the perceptron", variant="primary")
-                    p_replay = gr.Button("▶ Replay step by step")
-                p_step = gr.Slider(0, 200, 0, step=1, label="show the line after this many updates")
-                p_label = gr.Radio([("blue (0)", 0), ("orange (1)", 1)], value=1, label="a click adds a point of class")
+                    p_train = gr.Button(T("train_perceptron"), variant="primary")
+                    p_replay = gr.Button(T("replay"))
+                p_step = gr.Slider(0, 200, 0, step=1, label=T("step"))
+                p_label = gr.Radio([("blue (0)", 0), ("orange (1)", 1)], value=1, label=T("click_class"))
                 p_points = gr.Dataframe(ex.EXAMPLE_POINTS, headers=["x1", "x2", "label"], datatype="number",
-                                        column_count=3, type="array", label="my points", interactive=True)
+                                        column_count=3, type="array", label=T("points"), interactive=True)
             with gr.Column(scale=2):
                 p_image = gr.Image(show_label=False, type="pil", format="png", buttons=["download", "fullscreen"])
                 p_words = gr.Markdown()
-                p_facts = gr.JSON(label="facts")
+                with gr.Accordion(T("facts"), open=False):
+                    p_facts = gr.JSON(show_label=False)
         p_in = [p_dataset, p_lr, p_epochs, p_points]
         trained = gr.on([p_train.click, p_dataset.change, demo.load], perceptron, p_in, [p_facts, p_image, p_words],
                         api_name="perceptron")
@@ -180,58 +181,59 @@ with gr.Blocks(title="From a threshold neuron to deep learning") as demo:
             perceptron, p_in, [p_facts, p_image, p_words], api_visibility="private").then(
             step_slider, p_facts, p_step, api_visibility="private")
 
-    with gr.Tab("1986 · Two layers"):
-        gr.Markdown("Add a **hidden layer** and train it with gradient descent: the forward pass, the backward pass "
-                    "(backpropagation) and the Adam optimizer, written out in numpy. Two hidden units are enough "
-                    "for XOR; circles and spirals want more. The right panel is the loss going down.")
+    with gr.Tab(T("tab_layers")):
+        gr.Markdown(T("layers_about"))
         with gr.Row():
             with gr.Column(scale=1):
-                t_dataset = gr.Radio(list(data.DATASETS), value="xor", label="data")
-                t_hidden = gr.Slider(1, 64, 4, step=1, label="hidden units")
-                t_steps = gr.Slider(10, 1000, 300, step=10, label="gradient descent steps")
-                t_lr = gr.Slider(0.005, 0.5, 0.1, step=0.005, label="learning rate")
-                t_activation = gr.Radio(["tanh", "relu", "sigmoid"], value="tanh", label="activation")
-                t_seed = gr.Number(0, precision=0, minimum=0, label="seed (initial weights)")
-                t_train = gr.Button("Train the network", variant="primary")
+                t_dataset = gr.Radio(list(data.DATASETS), value="xor", label=T("data"))
+                t_hidden = gr.Slider(1, 64, 4, step=1, label=T("hidden"))
+                t_steps = gr.Slider(10, 1000, 300, step=10, label=T("steps"))
+                t_lr = gr.Slider(0.005, 0.5, 0.1, step=0.005, label=T("lr"))
+                t_activation = gr.Radio(["tanh", "relu", "sigmoid"], value="tanh", label=T("activation"))
+                t_seed = gr.Number(0, precision=0, minimum=0, label=T("seed"))
+                t_train = gr.Button(T("train_net"), variant="primary")
             with gr.Column(scale=2):
-                t_image = gr.Image(show_label=False, type="pil", format="png", buttons=["download", "fullscreen"])
-                t_acc = gr.Number(label="accuracy on the training points")
+                t_image = gr.Image(elem_id="history-answer", show_label=False, type="pil", format="png",
+                                   buttons=["download", "fullscreen"])
+                t_acc = gr.Number(label=T("accuracy"))
                 t_words = gr.Markdown()
         t_in = [t_dataset, t_hidden, t_steps, t_lr, t_seed, t_activation]
-        gr.Examples([["xor", 1, 300, 0.1, 0, "tanh"], ["xor", 2, 300, 0.1, 0, "tanh"], ["xor", 2, 300, 0.1, 1, "tanh"],
-                     ["circles", 3, 300, 0.1, 0, "tanh"], ["spirals", 4, 300, 0.1, 0, "tanh"],
-                     ["spirals", 32, 500, 0.05, 0, "relu"]], t_in, label="try these")
+        examples = gr.Examples([["xor", 1, 300, 0.1, 0, "tanh"], ["xor", 2, 300, 0.1, 0, "tanh"],
+                                ["xor", 2, 300, 0.1, 1, "tanh"], ["circles", 3, 300, 0.1, 0, "tanh"],
+                                ["spirals", 4, 300, 0.1, 0, "tanh"], ["spirals", 32, 500, 0.05, 0, "relu"]],
+                               t_in, label=T("try_these"))
         gr.on([t_train.click, t_dataset.change, demo.load], predict, t_in, [t_acc, t_image, t_words],
               api_name="predict")
+        examples.load_input_event.then(predict, t_in, [t_acc, t_image, t_words], api_visibility="private")
+        ui.bring_into_view(examples, t_image)
 
-    with gr.Tab("1989 · Approximation"):
-        gr.Markdown("One hidden layer can approximate **any** function, given enough units: each tanh unit adds "
-                    "one smooth step (a ReLU unit, one bent line), and the fit is their sum. More units, closer fit. "
-                    "Then the same number of weights spent on a **deeper** network. Type your own function of x.")
+    with gr.Tab(T("tab_approx")):
+        gr.Markdown(T("approx_about"))
         with gr.Row():
             with gr.Column(scale=1):
                 a_function = ui.free_text(gr.Dropdown(
                     [(f"{k}: {v}", v) for k, v in approx.PRESETS.items()], value="sin(2*x)", allow_custom_value=True,
-                    label="function of x on [-3, 3]"), "a formula in x, e.g. sin(2*x), abs(x), exp(-2*x**2)")
-                a_units = gr.Slider(1, 64, 8, step=1, label="hidden units (one layer)")
-                a_depth = gr.Slider(2, 5, 3, step=1, label="layers of the deeper network")
-                a_steps = gr.Slider(100, 1000, 500, step=100, label="gradient descent steps")
-                a_activation = gr.Radio(["tanh", "relu"], value="tanh", label="activation")
-                a_seed = gr.Number(0, precision=0, minimum=0, label="seed")
-                a_fit = gr.Button("Fit", variant="primary")
+                    label=T("function")), "a formula in x, e.g. sin(2*x), abs(x), exp(-2*x**2)")
+                a_units = gr.Slider(1, 64, 8, step=1, label=T("units"))
+                a_depth = gr.Slider(2, 5, 3, step=1, label=T("depth"))
+                a_steps = gr.Slider(100, 1000, 500, step=100, label=T("steps"))
+                a_activation = gr.Radio(["tanh", "relu"], value="tanh", label=T("activation"))
+                a_seed = gr.Number(0, precision=0, minimum=0, label=T("seed"))
+                a_fit = gr.Button(T("fit"), variant="primary")
             with gr.Column(scale=3):
                 a_image = gr.Image(show_label=False, type="pil", format="png", buttons=["download", "fullscreen"])
                 a_words = gr.Markdown()
-                a_facts = gr.JSON(label="facts")
+                with gr.Accordion(T("facts"), open=False):
+                    a_facts = gr.JSON(show_label=False)
         gr.on([a_fit.click, a_function.change, demo.load], approximate,
               [a_function, a_units, a_depth, a_steps, a_seed, a_activation], [a_facts, a_image, a_words],
               api_name="approximate")
 
-    with gr.Tab("PDP checklist"):
+    with gr.Tab(T("tab_pdp")):
         gr.Image(PDP, show_label=False, interactive=False, buttons=["download", "fullscreen"])
-        gr.Markdown(story.pdp_markdown())
-        with gr.Accordion("The story in six dates", open=False):
-            gr.Markdown(story.timeline_markdown())
+        gr.Markdown(T("pdp"))
+        with gr.Accordion(T("six_dates"), open=False):
+            gr.Markdown(T("timeline"))
 
 if __name__ == "__main__":
     ui.launch(demo)

@@ -1,7 +1,10 @@
 """Is it a cat? Which breed? Chapter 1's first model, with where it looked."""
+from pathlib import Path
+
 import gradio as gr
 
 from shared import ui, ui_pets, ui_teach
+from shared.words.pets import T
 from shared.images import heatmap_overlay
 from shared.tasks.pets.serve import Predictor
 
@@ -9,7 +12,7 @@ source = ui.model_source("PETS_MODEL", __file__)
 predictor = Predictor.load(source)
 
 
-def predict(image):
+def predict(image, request: gr.Request = None):
     """Classify a pet photo into the 37 Oxford-IIIT Pet breeds and cat-or-dog.
 
     Args:
@@ -20,7 +23,7 @@ def predict(image):
     """
     photo = ui.open_photo(image, max_side=4 * predictor.size)
     breeds, species = predictor.predict([photo])[0]
-    return breeds, species or None, ui_pets.verdict(breeds, species)
+    return breeds, species or None, ui_pets.verdict(breeds, species, ui.lang(request))
 
 
 def explain(image):
@@ -29,23 +32,27 @@ def explain(image):
     return heatmap_overlay(photo, predictor.heatmap(photo))
 
 
-with gr.Blocks(title="Is it a cat? Pet breeds") as demo:
-    gr.Markdown("# Is it a cat? Which breed?\nChapter 1 of *Deep Learning for Coders*: an ImageNet-pretrained "
-                "network fine-tuned with fastai. Upload, paste or snap a photo of a cat or a dog.")
-    with gr.Tab("Classify"), gr.Row():
+with gr.Blocks(title=T("title")) as demo:
+    gr.Markdown(T("intro"))
+    with gr.Tab(T("tab_classify")), gr.Row():
         with gr.Column():
-            image = ui.Photo(label="Photo")
-            button = gr.Button("Classify", variant="primary")
-            gr.Examples(ui.examples(__file__), inputs=image)
+            image = ui.Photo(label=T("photo"))
+            button = gr.Button(T("classify"), variant="primary")
+            examples = gr.Examples(ui.examples(__file__), inputs=image, label=T("examples"))
         with gr.Column():
-            verdict = gr.Markdown()
-            breeds = gr.Label(num_top_classes=5, label="Breed" if predictor.species else "Label")
-            species = gr.Label(label="Cat or dog?", visible=bool(predictor.species))
-            heat = gr.Image(label="Where the model looked (class activation map)")
-    with gr.Tab("Teach it your own labels"):
-        ui_teach.tab(predictor, source)
-    answer = gr.on([button.click, image.upload], predict, image, [breeds, species, verdict], api_name="predict")
-    answer.success(explain, image, heat, api_visibility="private")
+            verdict = gr.Markdown(elem_id="pets-answer")
+            breeds = gr.Label(num_top_classes=5, label=T("breed") if predictor.species else T("label"))
+            species = gr.Label(label=T("species"), visible=bool(predictor.species))
+            heat = gr.Image(label=T("heat"))
+            gr.Markdown(T("heat_key"), elem_classes="key-note")
+    with gr.Tab(T("tab_teach")):
+        ui_teach.tab(predictor, source, sample=Path(__file__).parent / "teach_sample.zip")
+    answers = [breeds, species, verdict]
+    for answer in (gr.on([button.click, image.upload], predict, image, answers, api_name="predict"),
+                   examples.load_input_event.then(predict, image, answers, api_visibility="private")):
+        answer.success(explain, image, heat, api_visibility="private")
+    ui.bring_into_view(examples, verdict)
+    image.change(None, None, [*answers, heat], js=ui.clear(*answers, heat))  # a new photo: no stale answer
 
 if __name__ == "__main__":
     ui.launch(demo)

@@ -6,14 +6,14 @@ import gradio as gr
 import pandas as pd
 
 from shared import ui, ui_recommend as show
+from shared.words.recommend import T
 from shared.tasks.recommend.config import MAX_K
 from shared.tasks.recommend.serve import BadRatings, Predictor
 
 predictor = Predictor.load(ui.model_source("RECOMMEND_MODEL", __file__))
 PROFILES = json.loads((Path(__file__).parent / "examples" / "profiles.json").read_text())
-RATED = ["movieId", "title", "rating"]
-RECS = ["#", "title", "why", "predicted ★", "score", "genres"]
-ALIKE = ["title", "genres", "similarity"]
+RATED = ["title", "rating"]  # the visitor's table; the API also takes movieId, title, rating (show.rows_to_ratings)
+RECS, ALIKE = ["#", "title", "predicted ★", "because you liked", "genres"], ["title", "genres", "similarity"]
 MOVIES = show.movie_choices(predictor)
 MOVIE_HELP = "a MovieLens movieId (as a string) or an exact title"
 MAP = show.embedding_map(predictor, 600)
@@ -26,22 +26,25 @@ def checked(fn, *args):
         raise gr.Error(str(e)) from e
 
 
-def predict(ratings: pd.DataFrame, k: int = 10):
+def predict(ratings: pd.DataFrame, k: int = 10, request: gr.Request = None):
     """Recommend movies for a visitor from their ratings of a few movies (MovieLens, fastai collab_learner).
 
     Args:
-        ratings: a table with columns movieId, title, rating (0.5 to 5); movieId or an exact title is enough.
+        ratings: a table with columns title, rating (0.5 to 5), or movieId, title, rating (movieId or an exact
+            title is enough).
             Movies the model never saw are skipped; the summary names them.
         k: how many movies to recommend (1 to 100).
 
     Returns:
-        a short summary and a table of recommendations: title, genres, predicted rating, score and why.
+        a short summary and a table of recommendations: rank, title, predicted rating, the liked movie it is
+        most like, genres.
     """
+    lang = ui.lang(request)
     recs = checked(predictor.recommend, show.rows_to_ratings(ratings), k)
     warn_skipped(show.rows_to_ratings(ratings))
-    table = pd.DataFrame([[n + 1, r["title"], r["because"], r["predicted_rating"], round(r["score"], 2),
+    table = pd.DataFrame([[n + 1, r["title"], r["predicted_rating"], show.because(r["because"], lang),
                            r["genres"].replace("|", ", ")] for n, r in enumerate(recs)], columns=RECS)
-    return show.summary(predictor, show.rows_to_ratings(ratings)), table
+    return show.summary(predictor, show.rows_to_ratings(ratings), lang), table
 
 
 def recommend(ratings: dict[str, float], k: int = 10) -> list[dict]:
@@ -94,46 +97,49 @@ def add(rated: pd.DataFrame, movie: str, stars: float):
     i = predictor.lookup(movie)
     if i is None:
         raise gr.Error(f"Unknown movie {str(movie)[:60]!r}: pick one from the list.")
-    rows = [r for r in show.table_rows(rated) if str(r[0]) != str(predictor.movie_ids[i])]
-    return pd.DataFrame(rows + [[predictor.movie_ids[i], predictor.titles[i], float(stars)]], columns=RATED)
+    rows = [r[-2:] for r in show.table_rows(rated) if predictor.lookup(r[-2]) != i]
+    return pd.DataFrame(rows + [[predictor.titles[i], float(stars)]], columns=RATED)
 
 
-with gr.Blocks(title="Movie recommendations") as demo:
-    gr.Markdown("# 🎬 What should I watch next?\nChapter 1 of *Deep Learning for Coders*: collaborative filtering. "
-                "Rate a few movies (or pick a taste profile): the model places you among 500 MovieLens users "
-                "without retraining and recommends what you have not seen.")
-    with gr.Tab("Recommend"):
+with gr.Blocks(title=T("title")) as demo:
+    gr.Markdown(T("intro"))
+    with gr.Tab(T("tab_recommend")):
         with gr.Row():
             with gr.Column(scale=2):
-                movie = ui.free_text(gr.Dropdown(MOVIES, value=None, label="Search a movie by title", filterable=True,
+                movie = ui.free_text(gr.Dropdown(MOVIES, value=None, label=T("search"), filterable=True,
                                                  allow_custom_value=True), MOVIE_HELP)
-                stars = gr.Slider(0.5, 5, value=4, step=0.5, label="Your rating (★)")
+                stars = gr.Slider(0.5, 5, value=4, step=0.5, label=T("stars"))
                 with gr.Row():
-                    add_btn = gr.Button("Add my rating")
-                    like_btn = gr.Button("Movies like this one")
-                rated = gr.Dataframe(pd.DataFrame(columns=RATED), headers=RATED, label="Your ratings",
-                                     datatype=["number", "str", "number"], interactive=True, wrap=True,
-                                     column_widths=["18%", "64%", "18%"])
-                k = gr.Slider(1, MAX_K, value=10, step=1, label="How many recommendations")
+                    add_btn = gr.Button(T("add"))
+                    like_btn = gr.Button(T("like"))
+                rated = gr.Dataframe(pd.DataFrame(columns=RATED), headers=RATED, label=T("rated"),
+                                     datatype=["str", "number"], interactive=True, wrap=True,
+                                     column_widths=["74%", "26%"])
+                examples = gr.Examples([[pd.DataFrame([r[1:] for r in rows], columns=RATED)]
+                                        for rows in PROFILES.values()], inputs=rated,
+                                       example_labels=list(PROFILES), label=T("profiles"))
+                k = gr.Slider(1, MAX_K, value=10, step=1, label=T("k"))
                 with gr.Row():
-                    clear = gr.Button("Clear my ratings")
-                    go = gr.Button("Recommend", variant="primary")
-                gr.Examples([[pd.DataFrame(rows, columns=RATED)] for rows in PROFILES.values()], inputs=rated,
-                            example_labels=list(PROFILES), label="Taste profiles")
+                    clear = gr.Button(T("clear"))
+                    go = gr.Button(T("go"), variant="primary")
             with gr.Column(scale=3):
-                summary = gr.Markdown()
-                recs = gr.Dataframe(pd.DataFrame(columns=RECS), label="Recommended for you", wrap=True,
-                                    column_widths=["5%", "32%", "31%", "10%", "8%", "14%"])
-                alike = gr.Dataframe(pd.DataFrame(columns=ALIKE), label="Movies like this one", wrap=True,
+                summary = gr.Markdown(elem_id="recommend-answer")
+                recs = gr.Dataframe(pd.DataFrame(columns=RECS), label=T("recs"), wrap=True, elem_id="recs",
+                                    column_widths=["6%", "36%", "12%", "28%", "18%"])
+                gr.Markdown(T("recs_key"), elem_classes="key-note")
+                alike = gr.Dataframe(pd.DataFrame(columns=ALIKE), label=T("alike"), wrap=True, elem_id="alike",
                                      column_widths=["50%", "35%", "15%"])
-    with gr.Tab("Map of movies"):
-        gr.Markdown("The chapter's picture: the first two principal components of the movie vectors the model "
-                    "learned (the 600 most rated movies). Nobody told it about genres; hover to see titles.")
-        gr.ScatterPlot(MAP, x="x", y="y", color="genre", tooltip=["title", "genre", "ratings"], height=600,
-                       x_title="principal component 1", y_title="principal component 2", label="Movie embeddings")
+    with gr.Tab(T("tab_map")):
+        gr.Markdown(T("map_about"))
+        gr.ScatterPlot(MAP, x="x", y="y", color="genre", tooltip=["title", "genre", "ratings"], height=480,
+                       x_title="PC 1", y_title="PC 2", label=T("map"))
     go.click(predict, [rated, k], [summary, recs], api_name="predict")
+    examples.load_input_event.then(predict, [rated, k], [summary, recs], api_visibility="private")
+    ui.bring_into_view(examples, summary)
+    gr.on([rated.input, clear.click], None, None, [summary, recs], js=ui.clear(summary, recs))  # no stale list
     like_btn.click(similar, [movie, k], alike, api_name="similar")
-    add_btn.click(add, [rated, movie, stars], rated, api_visibility="private")
+    add_btn.click(add, [rated, movie, stars], rated, api_visibility="private").success(  # the list follows
+        predict, [rated, k], [summary, recs], api_visibility="private")
     clear.click(lambda: pd.DataFrame(columns=RATED), None, rated, api_visibility="private")
     gr.api(recommend, api_name="recommend")
 

@@ -5,13 +5,14 @@ from pathlib import Path
 import gradio as gr
 
 from shared import ui, ui_sentiment as show
+from shared.words.sentiment import T
 from shared.tasks.sentiment.serve import BadText, Predictor
 
 predictor = Predictor.load(ui.model_source("SENTIMENT_MODEL", __file__))
 EXAMPLES = [[Path(p).read_text(encoding="utf-8").strip()] for p in ui.examples(__file__, exts=(".txt",))]
 
 
-def predict(review: str):
+def predict(review: str, request: gr.Request = None):
     """Classify an English movie review as positive or negative.
 
     Args:
@@ -22,7 +23,7 @@ def predict(review: str):
         in the n-gram baseline, a one-paragraph verdict, then the transformer's and the baseline's own answers.
     """
     try:
-        return show.answer(predictor, review)
+        return show.answer(predictor, review, ui.lang(request))
     except BadText as e:
         raise gr.Error(str(e)) from e
 
@@ -35,30 +36,29 @@ def explain(review: str):
         raise gr.Error(str(e)) from e
 
 
-with gr.Blocks(title="Movie review sentiment") as demo:
-    gr.Markdown("# Positive or negative?\nChapter 1 of *Deep Learning for Coders*: transfer learning for text. A "
-                "transformer pretrained on a billion sentences (all-MiniLM-L6-v2), fine-tuned with fastai on IMDB "
-                "reviews, beside an n-gram model trained from scratch; the verdict combines both.")
+with gr.Blocks(title=T("title")) as demo:
+    gr.Markdown(T("intro"))
     with gr.Row():
         with gr.Column():
-            review = gr.Textbox(label="Movie review", lines=8, max_lines=20,
-                                placeholder="The acting was wonderful, but the plot...")
-            button = gr.Button("Classify", variant="primary")
+            review = gr.Textbox(label=T("review"), lines=6, max_lines=20, placeholder=T("placeholder"))
+            button = gr.Button(T("classify"), variant="primary")
+            examples = gr.Examples(EXAMPLES, inputs=review, label=T("examples"))
         with gr.Column():
-            label = gr.Label(label="Verdict (both models)")
+            label = gr.Label(label=T("verdict"), elem_id="sentiment-answer")
             verdict = gr.Markdown()
-    with gr.Row():
-        transformer = gr.Label(label=show.TRANSFORMER, num_top_classes=2)
-        baseline = gr.Label(label=show.BASELINE, num_top_classes=2)
-    words = gr.HighlightedText(label="The baseline's words: each one's exact share of its decision (+ positive, - negative)",
-                               show_legend=False, show_inline_category=False)
-    with gr.Accordion("The transformer's sentences (slower: one pass per sentence)", open=False):
-        why = gr.Button("Which sentences moved the transformer?")
-        sentences = gr.HighlightedText(label="Each sentence's push (+ positive, - negative)", show_legend=False,
-                                       show_inline_category=False)
-    gr.Examples(EXAMPLES, inputs=review, label="Real IMDB reviews (Maas et al., 2011), never seen in training")
-    gr.on([button.click, review.submit], predict, review, [label, words, verdict, transformer, baseline],
-          api_name="predict")
+            with gr.Accordion(T("each_model"), open=False), gr.Row():  # the headline is the verdict alone
+                transformer = gr.Label(label=T("transformer"), num_top_classes=2)
+                baseline = gr.Label(label=T("baseline"), num_top_classes=2)
+    words = gr.HighlightedText(label=T("words"), show_legend=False, show_inline_category=False)
+    gr.Markdown(T("words_key"), elem_classes="key-note")
+    with gr.Accordion(T("sentences_fold"), open=False):
+        why = gr.Button(T("why"))
+        sentences = gr.HighlightedText(label=T("sentences"), show_legend=False, show_inline_category=False)
+    answers = [label, words, verdict, transformer, baseline]
+    gr.on([button.click, review.submit], predict, review, answers, api_name="predict")
+    examples.load_input_event.then(predict, review, answers, api_visibility="private")
+    ui.bring_into_view(examples, label)
+    review.input(None, None, [*answers, sentences], js=ui.clear(*answers, sentences))  # edited: no stale answer
     why.click(explain, review, sentences, api_name="explain")
 
 if __name__ == "__main__":

@@ -1,0 +1,91 @@
+"The pets Space's words (the answer's own sentences are in shared.ui_pets)."
+from shared.i18n import Words
+from shared.teach.photos import Limits
+
+_L = Limits()
+
+EN = {
+    "title": "Is it a cat? Pet breeds",
+    "intro": "# Is it a cat? Which breed?\nChapter 1 of *Deep Learning for Coders* starts here: a network pretrained "
+             "on ImageNet, fine-tuned with fastai on 37 breeds of cats and dogs (transfer learning). "
+             "**Tap an example photo**, or upload, paste or snap your own cat or dog.",
+    "tab_classify": "Classify",
+    "tab_teach": "Teach it your own labels",
+    "photo": "Photo",
+    "classify": "Classify",
+    "examples": "Try an example (tap it)",
+    "breed": "Breed",
+    "label": "Label",
+    "species": "Cat or dog?",
+    "heat": "Where the model looked",
+    "heat_key": "**How to read the picture:** red and yellow = the parts that pushed the model most towards its "
+                "answer; blue = little push; no colour = ignored (a class activation map, Grad-CAM).",
+    # the teach tab
+    "teach_about": "Teach the network **your own labels** from a few photos. No photos at hand? **Tap the sample "
+                   "below**: it teaches three breeds from a few photos each. Your own: a .zip with one folder of "
+                   f"photos per label (`bears/grizzly/1.jpg`, `bears/black/1.jpg`, ...; 2 to {_L.max_labels} "
+                   f"labels, at least {_L.min_per_label} photos each, {_L.max_photos} at most). The pretrained "
+                   "body stays as it is; a new head learns your labels from its features in seconds on a CPU "
+                   "(chapter 1: no big data, no GPU). You get an honest held-out estimate, the confusion matrix, a "
+                   "box to try the model, and the model itself to download.",
+    "zip": "Your photos (.zip, one folder per label)",
+    "sample": "Sample: 3 breeds, a few photos each (tap it, then Teach)",
+    "teach": "Teach",
+    "model_zip": "Your taught model, to download (.zip; appears after teaching)",
+    "confusion": "Confusion matrix (held-out photos)",
+    "try_heading": "### Try your model on a new photo",
+    "new_photo": "New photo",
+    "label_it": "Label it with your model",
+    "your_labels": "Your labels",
+    # the answer (shared.ui_pets.verdict)
+    "cat": "cat", "dog": "dog",
+    "looks_like": "Looks like **{label}** ({p}).",
+    "not_sure_label": "**Not sure.** Best guess: *{label}* ({p}).",
+    "not_sure_species": "**Not sure.** This doesn't look clearly like a cat or a dog to the model: it may not be a "
+                        "pet photo, or the animal is hard to see. (Best guess: {kind}, {p}.)",
+    "breed_guess": "Looks like a **{kind}** ({p}). The breed is a guess: maybe *{name}* ({pb}).",
+    "breed_sure": "Looks like a **{kind}** ({p}), most likely a **{name}** ({pb}).",
+}
+
+KO = {
+    "title": "고양이일까? 반려동물 품종 맞히기",
+    "intro": "# 고양이일까? 어떤 품종일까?\n*Deep Learning for Coders* 1장은 여기서 시작합니다. ImageNet으로 사전 학습한 "
+             "신경망을 fastai로 고양이와 개 37개 품종에 맞게 미세 조정했습니다(전이 학습). "
+             "**아래 예시 사진을 눌러 보세요.** 직접 찍거나 올리거나 붙여 넣은 고양이·개 사진도 됩니다.",
+    "tab_classify": "분류하기",
+    "tab_teach": "내 라벨 가르치기",
+    "photo": "사진",
+    "classify": "분류하기",
+    "examples": "예시 사진 (눌러 보세요)",
+    "breed": "품종",
+    "label": "라벨",
+    "species": "고양이일까, 개일까?",
+    "heat": "모델이 주목한 곳",
+    "heat_key": "**그림 읽는 법:** 빨강·노랑은 모델이 답을 고를 때 가장 크게 작용한 부분, 파랑은 조금 작용한 부분, "
+                "색이 없는 곳은 거의 보지 않은 부분입니다(클래스 활성화 맵, Grad-CAM).",
+    "teach_about": "사진 몇 장으로 신경망에게 **나만의 라벨**을 가르쳐 보세요. 사진이 없다면 **아래 샘플을 누르세요**: "
+                   "세 품종을 품종당 몇 장씩으로 가르칩니다. 내 사진으로 하려면 라벨마다 폴더 하나씩 담은 .zip을 올리면 "
+                   f"됩니다(`bears/grizzly/1.jpg`, `bears/black/1.jpg`, ...; 라벨 2~{_L.max_labels}개, 라벨당 "
+                   f"{_L.min_per_label}장 이상, 모두 {_L.max_photos}장까지). 사전 학습한 몸통은 그대로 두고, 새 "
+                   "머리(head)가 그 특징으로 여러분의 라벨을 CPU에서 몇 초 만에 배웁니다(1장의 교훈: 큰 데이터도 GPU도 "
+                   "필요 없습니다). 검증 데이터로 잰 정직한 정확도, 혼동 행렬, 새 사진을 시험할 칸, 그리고 내려받을 "
+                   "수 있는 모델을 드립니다.",
+    "zip": "내 사진 (.zip, 라벨마다 폴더 하나)",
+    "sample": "샘플: 세 품종, 품종당 몇 장 (누른 다음 ‘가르치기’)",
+    "teach": "가르치기",
+    "model_zip": "가르친 모델 내려받기 (.zip, 가르치고 나면 나타납니다)",
+    "confusion": "혼동 행렬 (검증용으로 남겨 둔 사진)",
+    "try_heading": "### 새 사진으로 내 모델 시험하기",
+    "new_photo": "새 사진",
+    "label_it": "내 모델로 라벨 붙이기",
+    "your_labels": "내 라벨",
+    "cat": "고양이", "dog": "개",
+    "looks_like": "**{label}** 같습니다 ({p}).",
+    "not_sure_label": "**잘 모르겠습니다.** 가장 가까운 답: *{label}* ({p}).",
+    "not_sure_species": "**잘 모르겠습니다.** 모델이 보기에 고양이나 개가 뚜렷하지 않습니다. 반려동물 사진이 아니거나 "
+                        "동물이 잘 보이지 않는 사진일 수 있습니다. (가장 가까운 답: {kind}, {p})",
+    "breed_guess": "**{kind}** 같습니다 ({p}). 품종은 추측입니다: *{name}*일지도 모릅니다 ({pb}).",
+    "breed_sure": "**{kind}** 같습니다 ({p}). 품종은 아마 **{name}**입니다 ({pb}).",
+}
+
+T = Words("pets", EN, KO)

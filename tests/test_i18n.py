@@ -1,0 +1,77 @@
+"""English and Korean: every Space's words in both (same keys, same placeholders, Korean really Korean), the
+visitor's language read from the request, and the answers' words in it, through a real server."""
+import importlib
+import re
+import string
+
+import pytest
+
+from shared import gallery, i18n
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+MODULES = ["gallery", *gallery.space_names()]
+
+
+def words(name):
+    return importlib.import_module(f"shared.words.{name}").T
+
+
+def fields(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_every_string_in_both_languages_with_the_same_placeholders(name):
+    T = words(name)
+    assert T.by_lang["en"].keys() == T.by_lang["ko"].keys()
+    for key in T.keys():
+        en, ko = T.by_lang["en"][key], T.by_lang["ko"][key]
+        # the same values filled in (English may take a ready-made plural where Korean counts: recommend's n)
+        assert bool(fields(en)) == bool(fields(ko)), (name, key)
+        if en != ko and re.search(r"[A-Za-z]{4}", re.sub(r"\{\w+\}", "", en)) and not key.startswith("col_"):
+            assert HANGUL.search(ko), (name, key, ko)  # translated, not copied
+        assert ko.count("**") % 2 == 0 and en.count("**") % 2 == 0, (name, key)
+
+
+def test_a_words_module_with_a_missing_translation_is_refused():
+    with pytest.raises(ValueError, match="not in both"):
+        i18n.Words("broken", {"a": "x", "b": "y"}, {"a": "엑스"})
+
+
+def test_the_page_language_comes_from_accept_language():
+    class Request:
+        def __init__(self, header):
+            self.headers = {"accept-language": header} if header is not None else {}
+
+    assert i18n.lang(Request("ko-KR,ko;q=0.9,en-US;q=0.8")) == "ko"
+    assert i18n.lang(Request("ko")) == "ko"
+    assert i18n.lang(Request("en-US,en;q=0.9,ko;q=0.8")) == "en"
+    assert i18n.lang(Request("")) == "en" and i18n.lang(Request(None)) == "en" and i18n.lang(None) == "en"
+
+
+def test_answers_in_korean():
+    from shared import ui_pets
+    en = ui_pets.verdict({"Abyssinian": 0.9, "pug": 0.1}, {"cat": 0.97, "dog": 0.03})
+    ko = ui_pets.verdict({"Abyssinian": 0.9, "pug": 0.1}, {"cat": 0.97, "dog": 0.03}, "ko")
+    assert en.startswith("Looks like a **cat** (97%)") and "**고양이**" in ko and "Abyssinian" in ko
+    assert "잘 모르겠습니다" in ui_pets.verdict({"Abyssinian": 0.9}, {"cat": 0.55, "dog": 0.45}, "ko")
+
+
+def test_i18n_markers_read_back_as_the_words_a_visitor_sees():
+    T = words("pets")
+    marker = str(T("classify"))
+    assert "__i18n__" in marker
+    assert i18n.text_of(marker, "en") == "Classify" and i18n.text_of(marker, "ko") == "분류하기"
+    assert i18n.text_of("plain", "ko") == "plain"
+
+
+@pytest.mark.slow
+def test_a_korean_browser_gets_korean_answers_and_the_api_stays_english(gallery_server, tmp_path):
+    from gradio_client import Client
+    sample = gallery.sample_request(gallery_server, gallery.api_name("sentiment"), page="sentiment")
+    args = gallery.client_args(sample, tmp_path)
+    english = Client(gallery_server, verbose=False).predict(*args, api_name="/sentiment_predict")
+    korean = Client(gallery_server, verbose=False, headers={"Accept-Language": "ko-KR,ko;q=0.9"}).predict(
+        *args, api_name="/sentiment_predict")
+    assert english[0] == korean[0]  # the same verdict, the same API values
+    assert not HANGUL.search(english[2]) and HANGUL.search(korean[2]), (english[2], korean[2])
