@@ -107,6 +107,13 @@ def join(url: str, api_name: str, data: list, session: str | None = None) -> htt
         "trigger_id": None})
 
 
+def drained(url: str, timeout: float = 180) -> None:
+    "Wait until nothing waits in the queue, so the session's next tests find their places free."
+    deadline = time.time() + timeout
+    while httpx.get(url + "gradio_api/queue/status", timeout=10).json()["queue_size"] and time.time() < deadline:
+        time.sleep(1)
+
+
 def test_a_flood_of_teach_cannot_refuse_the_other_spaces(gallery_server, data, tmp_path):
     """66 /teach requests in 3.6 s made sentiment, recommend and pets answer "Queue is full" (503). Now /teach keeps
     at most 4 waiting (one lesson runs): the flood is refused there, and every other Space answers meanwhile."""
@@ -118,6 +125,7 @@ def test_a_flood_of_teach_cannot_refuse_the_other_spaces(gallery_server, data, t
     refused = [r for r in flood if r.status_code == 503]
     assert len(refused) >= 16 - 2 - 4 and all("Queue is full for pets_teach" in r.json()["detail"] for r in refused)
     answered(gallery_server)  # while the lessons that got in still run or wait
+    drained(gallery_server)
 
 
 def test_one_visitor_cannot_take_every_place_in_the_queue(gallery_server):
@@ -130,3 +138,4 @@ def test_one_visitor_cannot_take_every_place_in_the_queue(gallery_server):
     assert 20 - bounds.PER_VISITOR - 2 <= len(refused) < 20
     assert all("Queue is full for you" in r.json()["detail"] for r in refused)
     assert len(Client(gallery_server, verbose=False).predict(*args, api_name="/history_predict")) == 3
+    drained(gallery_server)
