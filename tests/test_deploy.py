@@ -15,7 +15,7 @@ import yaml
 from gradio_client import Client
 
 import standins
-from conftest import ARTIFACTS, REPO, free_port
+from conftest import ARTIFACTS, REPO, free_port, load_image
 from shared import deploy, gallery
 
 NAMES = gallery.space_names()
@@ -363,8 +363,7 @@ def assert_same_answer(a, b):
         for k in a:
             assert_same_answer(a[k], b[k])
     elif isinstance(a, str) and isinstance(b, str) and os.path.isfile(a) and os.path.isfile(b):
-        from PIL import Image
-        assert np.array_equal(np.asarray(Image.open(a)), np.asarray(Image.open(b)))
+        assert np.array_equal(np.asarray(load_image(a)), np.asarray(load_image(b)))
     elif isinstance(a, float) or isinstance(b, float):
         assert a == pytest.approx(b, abs=1e-6)
     else:
