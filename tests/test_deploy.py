@@ -486,12 +486,15 @@ def test_every_space_answers_its_first_example_on_zero_gpu_without_asking_for_a_
 
 def test_only_functions_that_use_a_gpu_are_decorated_and_each_says_its_duration():
     """No Space function asks ZeroGPU for a GPU (all serve on the CPU); `ui.gpu` demands a duration."""
-    import inspect
     import re
     from shared import ui
     for path in [*(REPO / "spaces").glob("*/app.py"), *(REPO / "shared").glob("ui*.py")]:
         assert not re.search(r"^\s*@(ui\.gpu|spaces\.GPU)", path.read_text(), re.M), path
-    assert inspect.signature(ui.gpu).parameters["duration"].default is inspect.Parameter.empty
+    with pytest.raises(TypeError, match="duration"):
+        ui.gpu(lambda: None)  # a bare @ui.gpu
+    with pytest.raises(TypeError, match="duration"):
+        ui.gpu()
+    assert callable(ui.gpu(duration=30)(lambda: None))
 
 
 def test_zero_gpu_start_up_registers_one_gpu_function_with_a_duration():
