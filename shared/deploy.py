@@ -2,7 +2,7 @@
 Space, what a free account can host; single Spaces on request.
 
     python -m shared.deploy --dry-run                       # bundles/chapter-one-spaces/: every Space as one app
-    python -m shared.deploy --user you                      # ... created (or updated) as you/chapter-one-spaces on ZeroGPU
+    python -m shared.deploy --user you                      # ... created (or updated): you/chapter-one-spaces, ZeroGPU
     python -m shared.deploy --push-models --user you        # ... serving models pushed to you/<space>
     python -m shared.deploy --dry-run --space pets          # only bundles/pets/: one Space alone
     python -m shared.deploy --space pets --model pets=you/my-bears --user you   # one Space, a model of yours
@@ -243,8 +243,8 @@ def space_bundle(name: str, out: Path, user: str | None, hub_model: str | None, 
         meta["suggested_hardware"] = hardware
     if hub_model:
         meta["models"] = [hub_model.split("@")[0]]
-    body = (local_links(body, dest) + mcp_section(name, [name], combined=False) + model_section({name: (var, hub_model)})
-            + licence_notes)
+    body = (local_links(body, dest) + mcp_section(name, [name], combined=False)
+            + model_section({name: (var, hub_model)}) + licence_notes)
     (dest / "README.md").write_text(personalise(render_readme(meta, body), user))
     (dest / "requirements.txt").write_text(requirements_text(pins, hardware))
     return dest
@@ -313,13 +313,13 @@ each endpoint named after its demo.
 ## Hardware: ZeroGPU
 
 A free Hugging Face account can no longer create CPU Gradio Spaces and may host at most two ZeroGPU Spaces, so
-this one Space hosts the whole suite. `python -m shared.deploy --combined` creates it on ZeroGPU (`zero-a10g`)
+this one Space hosts the whole suite. `python -m shared.deploy` (its default) creates it on ZeroGPU (`zero-a10g`)
 and sets the hardware again on every redeploy; by hand: *Settings → Space hardware → ZeroGPU*
 (`suggested_hardware` is only a hint for people who duplicate the Space). Every demo serves on the Space's CPU
 (ONNX Runtime, numpy), so no demo function asks ZeroGPU for a GPU and a visitor's click spends none of their
-daily GPU quota; ZeroGPU starts a Space only once one `spaces.GPU` function is registered, so one that no endpoint
-calls is (`shared.ui.zero_gpu_startup`, 5 s). The requirements pin Python {python}, a version ZeroGPU builds, and no torch: no demo
-imports it (ZeroGPU's `spaces` package runs without it).
+daily GPU quota; ZeroGPU starts a Space only once one `spaces.GPU` function is registered, so one that no
+endpoint calls is (`shared.ui.zero_gpu_startup`, 5 s). The requirements pin Python {python}, a version ZeroGPU
+builds, and no torch: no demo imports it (ZeroGPU's `spaces` package runs without it).
 
 ## API and MCP
 

@@ -3,7 +3,8 @@
     python -m shared.readme           # rewrite every generated block of README.md and spaces/*/README.md
     python -m shared.readme --check   # exit 1 when a block is not what the cards say (a test runs this)
 
-A block is `<!-- generated:NAME -->` ... `<!-- /generated -->` in a README (indented as its marker); NAME is a function of `BLOCKS`. The
+A block is `<!-- generated:NAME -->` ... `<!-- /generated -->` in a README (indented as its marker); NAME is a
+function of `BLOCKS`. The
 numbers are each committed model's metrics from its config.json, the very numbers its card (README.md beside it,
 written from them by `python -m shared.card`) shows; `tests/test_cards.py` checks that the cards agree with them.
 """
@@ -43,8 +44,9 @@ def colorize_results() -> str:
     return (f"on {m['pets_photos']} held-out Oxford pet photos the colour output is **{m['pets_psnr_gain']:+.2f} dB** "
             f"PSNR closer to the truth than the grey input, {m['pets_closer_than_grey']:.0%} of the photos come out "
             f"closer than grey, with {m['pets_colourfulness_ratio']:.0%} of the truth's colourfulness; on "
-            f"{m['scenes_photos']} COCO scenes (streets, rooms, food: few in training) {m['scenes_psnr_gain']:+.2f} dB, "
-            f"{m['scenes_closer_than_grey']:.0%} closer, {m['scenes_colourfulness_ratio']:.0%} of the colourfulness; on "
+            f"{m['scenes_photos']} COCO scenes (streets, rooms, food: few in training) "
+            f"{m['scenes_psnr_gain']:+.2f} dB, {m['scenes_closer_than_grey']:.0%} closer, "
+            f"{m['scenes_colourfulness_ratio']:.0%} of the colourfulness; on "
             f"{m['cats_vs_dogs_photos']} Kaggle cats and dogs {m['cats_vs_dogs_psnr_gain']:+.2f} dB, "
             f"{m['cats_vs_dogs_closer_than_grey']:.0%} closer, {m['cats_vs_dogs_colourfulness_ratio']:.0%} of the "
             "colourfulness.\n")

@@ -66,11 +66,15 @@ def device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def gpu(*, duration: int):
-    """For a function that USES a GPU: ZeroGPU's `spaces.GPU(duration=...)` on ZeroGPU hardware (each call asks for
-    `duration` seconds of the visitor's daily GPU quota up front, so say what it needs); the function itself
-    anywhere else. Every Space here serves on the CPU (ONNX Runtime, numpy), so none of their functions is
-    decorated: a click spends no quota."""
+def gpu(fn=None, *, duration: int | None = None):
+    """For a function that USES a GPU: `@ui.gpu(duration=SECONDS)` is ZeroGPU's `spaces.GPU(duration=...)` on ZeroGPU
+    hardware (each call asks for `duration` seconds of the visitor's daily GPU quota up front, so say what it
+    needs); the function itself anywhere else. Every Space here serves on the CPU (ONNX Runtime, numpy), so none of
+    their functions is decorated: a click spends no quota. A bare `@ui.gpu` is refused with that said."""
+    if fn is not None or not duration:
+        raise TypeError("ui.gpu is for a function that uses a GPU, with its duration: @ui.gpu(duration=SECONDS). "
+                        "Serving on the CPU needs no decorator (it would spend the visitor's ZeroGPU quota).")
+
     def decorate(fn):
         if os.environ.get("SPACES_ZERO_GPU"):
             import spaces

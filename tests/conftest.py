@@ -97,6 +97,14 @@ def tiny_pets(tmp_path_factory, data):
     return out
 
 
+def load_image(path):
+    "A PIL image read in full, its file closed (Image.open alone keeps it open until garbage collection)."
+    from PIL import Image
+    img = Image.open(path)
+    img.load()  # a single-frame file is closed once decoded; `format` is kept
+    return img
+
+
 def make_image_battery(folder: Path, photo: Path) -> dict[str, Path]:
     """The bad-input battery every image Space must survive, made from one real photo.
 

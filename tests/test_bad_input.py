@@ -16,7 +16,7 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from PIL import Image
 
-from conftest import REPO, serve
+from conftest import REPO, load_image, serve
 
 pytestmark = pytest.mark.slow
 NOT_RECEIVED = "No image was received with this request"
@@ -88,14 +88,14 @@ def upload(url: str, path) -> dict:
 def images(tmp_path_factory):
     "A grey photo in 8 and 16 bits, an RGBA one whose transparent half hides black, and two decompression bombs."
     folder = tmp_path_factory.mktemp("bad-input")
-    grey = Image.open(PHOTO).convert("L")
+    grey = load_image(PHOTO).convert("L")
     grey.thumbnail((256, 256))
     out = {"grey8": folder / "grey8.png", "grey16": folder / "grey16.png", "rgba": folder / "rgba.png",
            "flat": folder / "flat.png", "bomb": folder / "bomb.png", "big": folder / "big.png"}
     grey.save(out["grey8"])
     Image.fromarray(np.asarray(grey, dtype=np.uint16) * 257).save(out["grey16"])
-    assert Image.open(out["grey16"]).mode == "I;16"
-    rgb = Image.open(PHOTO).convert("RGB")
+    assert load_image(out["grey16"]).mode == "I;16"
+    rgb = load_image(PHOTO).convert("RGB")
     rgb.thumbnail((256, 256))
     arr = np.asarray(rgb).copy()
     alpha = np.full(arr.shape[:2], 255, np.uint8)
@@ -166,7 +166,7 @@ class TestPets:
     def test_mcp(self, url, images):
         error, text = mcp(url, "predict", {"image": "/etc/passwd"})
         assert error and "root:" not in text  # Gradio's MCP refuses strings that are not URLs
-        error, text = mcp(url, "predict", {"image": data_url(Image.open(images["grey16"]))})
+        error, text = mcp(url, "predict", {"image": data_url(load_image(images["grey16"]))})
         assert not error and text
         self.normal(url)
 
@@ -186,7 +186,7 @@ class TestColorize:
 
     def normal(self, url):
         kind, out = call(url, "predict", [upload(url, PHOTO)])
-        assert kind == "complete" and Image.open(out[0]["path"]).size == Image.open(PHOTO).size
+        assert kind == "complete" and load_image(out[0]["path"]).size == load_image(PHOTO).size
 
     def test_server_files_are_refused_by_every_image_input(self, url, tmp_path_factory):
         photo = upload(url, PHOTO)
@@ -205,22 +205,22 @@ class TestColorize:
             refused(url, "compare", [photo, strength, None], "strength must be a number from 0 to 2")
         refused(url, "compare", [photo], "strength, current missing")
         kind, out = call(url, "compare", [photo, 0.5, None])
-        assert kind == "complete" and Image.open(out[1]["path"]).size == Image.open(PHOTO).size
+        assert kind == "complete" and load_image(out[1]["path"]).size == load_image(PHOTO).size
         self.normal(url)
 
     def test_16_bit_grey_colorizes_to_its_own_lightness(self, url, images):
         client = Client(url, verbose=False)
-        src = lightness(Image.open(images["grey8"]))
+        src = lightness(load_image(images["grey8"]))
         for name in ("grey8", "grey16"):
-            out = Image.open(client.predict(handle_file(str(images[name])), api_name="/predict"))
-            assert out.size == Image.open(images["grey8"]).size
+            out = load_image(client.predict(handle_file(str(images[name])), api_name="/predict"))
+            assert out.size == load_image(images["grey8"]).size
             assert np.abs(lightness(out) - src).mean() < 1.5, name  # not the all-white picture of before
-        kind, out = call(url, "predict", [{"url": data_url(Image.open(images["grey16"]))}])  # a data: URL too
-        assert kind == "complete" and np.abs(lightness(Image.open(out[0]["path"])) - src).mean() < 1.5
+        kind, out = call(url, "predict", [{"url": data_url(load_image(images["grey16"]))}])  # a data: URL too
+        assert kind == "complete" and np.abs(lightness(load_image(out[0]["path"])) - src).mean() < 1.5
 
     def test_transparency_is_white_not_the_hidden_pixels(self, url, images):
         client = Client(url, verbose=False)
-        rgba, flat = (np.asarray(Image.open(client.predict(handle_file(str(images[n])), api_name="/predict")),
+        rgba, flat = (np.asarray(load_image(client.predict(handle_file(str(images[n])), api_name="/predict")),
                                  dtype=int) for n in ("rgba", "flat"))
         half = rgba.shape[1] // 2
         assert np.abs(rgba - flat).mean() < 1.0
@@ -233,7 +233,7 @@ class TestColorize:
     def test_mcp(self, url, images):
         error, _ = mcp(url, "predict", {"image": "/etc/passwd"})
         assert error
-        error, text = mcp(url, "predict", {"image": data_url(Image.open(images["grey8"]))})
+        error, text = mcp(url, "predict", {"image": data_url(load_image(images["grey8"]))})
         assert not error and text
         self.normal(url)
 

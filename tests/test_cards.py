@@ -2,7 +2,6 @@
 checked offline by its own card classes and the Hub's rules (shared.card_check) and, where the Hub is reachable,
 by `RepoCard.validate` itself; the committed cards are what the card code writes from each config.json."""
 import os
-from pathlib import Path
 
 import pytest
 

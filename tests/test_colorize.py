@@ -7,6 +7,7 @@ import pytest
 import torch
 from PIL import Image
 
+from conftest import load_image
 from shared import artifact
 from shared.images import open_image
 from shared.tasks.colorize import colour, data as d, evaluate as e, train as c
@@ -177,7 +178,7 @@ def test_examples_are_grey_validation_photos(data):
     assert len(examples) >= 3
     for p in examples:
         assert d.is_valid(p, cfg)
-        assert e.colourfulness(np.asarray(Image.open(p).convert("RGB"))) < 1
+        assert e.colourfulness(np.asarray(load_image(p).convert("RGB"))) < 1
 
 
 # ---------------------------------------------------------------- training and artifact

@@ -7,7 +7,7 @@ import pytest
 from gradio_client import Client, handle_file
 from PIL import Image
 
-from conftest import REPO, serve
+from conftest import REPO, load_image, serve
 from shared.tasks.colorize.colour import grey, image_to_array, rgb_to_lab
 from shared.tasks.colorize.evaluate import colourfulness
 
@@ -31,9 +31,9 @@ def test_api_has_one_endpoint_with_one_output(client):
 def test_predict_returns_a_colour_png_of_the_input_size(client):
     example = EXAMPLES[0]
     path = Path(client.predict(handle_file(str(example)), api_name="/predict"))
-    out = Image.open(path)
+    out = load_image(path)
     assert out.format == "PNG" and out.mode == "RGB"
-    src = Image.open(example).convert("RGB")
+    src = load_image(example).convert("RGB")
     assert out.size == src.size
     assert colourfulness(np.asarray(out)) > 5 > colourfulness(np.asarray(src))  # colour where there was none
     assert np.abs(lightness(out) - lightness(src)).mean() < 1.5                  # and the same photo underneath
@@ -44,9 +44,9 @@ def test_colour_photos_are_turned_grey_first(client, data):
     photo = data / "pets" / "images" / "Abyssinian_101.jpg"
     grey_path = REPO / "tests" / "artifacts" / "colorize-grey-input.png"
     grey_path.parent.mkdir(exist_ok=True)
-    grey(Image.open(photo).convert("RGB")).save(grey_path)
-    a = np.asarray(Image.open(client.predict(handle_file(str(photo)), api_name="/predict")), dtype=int)
-    b = np.asarray(Image.open(client.predict(handle_file(str(grey_path)), api_name="/predict")), dtype=int)
+    grey(load_image(photo).convert("RGB")).save(grey_path)
+    a = np.asarray(load_image(client.predict(handle_file(str(photo)), api_name="/predict")), dtype=int)
+    b = np.asarray(load_image(client.predict(handle_file(str(grey_path)), api_name="/predict")), dtype=int)
     assert np.abs(a - b).mean() < 1.5
 
 
@@ -65,7 +65,7 @@ def test_odd_but_real_images_get_the_right_answer(client, image_battery, name):
     "Right answer: a colour PNG at the size the photo is displayed at (EXIF rotation applied)."
     from shared.images import open_image
     expected = open_image(image_battery[name]).size
-    out = Image.open(client.predict(handle_file(str(image_battery[name])), api_name="/predict"))
+    out = load_image(client.predict(handle_file(str(image_battery[name])), api_name="/predict"))
     assert out.format == "PNG" and out.mode == "RGB" and out.size == expected
 
 
@@ -79,8 +79,8 @@ def test_server_still_serves_after_the_battery(client, image_battery):
     for name in UNREADABLE:
         with pytest.raises(Exception):
             client.predict(handle_file(str(image_battery[name])), api_name="/predict")
-    out = Image.open(client.predict(handle_file(str(EXAMPLES[-1])), api_name="/predict"))
-    assert out.size == Image.open(EXAMPLES[-1]).size
+    out = load_image(client.predict(handle_file(str(EXAMPLES[-1])), api_name="/predict"))
+    assert out.size == load_image(EXAMPLES[-1]).size
 
 
 def test_mcp_server_lists_predict_as_its_only_tool(server):
@@ -99,9 +99,9 @@ def test_model_source_from_environment(client, tmp_path):
     config["temperature"] = 1.0  # the plain mean of the colour distribution: duller colours
     (other / "config.json").write_text(json.dumps(config))
     photo = handle_file(str(EXAMPLES[0]))
-    default = np.asarray(Image.open(client.predict(photo, api_name="/predict")))
+    default = np.asarray(load_image(client.predict(photo, api_name="/predict")))
     with serve(APP, {"COLORIZE_MODEL": str(other)}) as url:
-        mean = np.asarray(Image.open(Client(url, verbose=False).predict(photo, api_name="/predict")))
+        mean = np.asarray(load_image(Client(url, verbose=False).predict(photo, api_name="/predict")))
     assert mean.shape == default.shape and colourfulness(mean) < colourfulness(default)
 
 
@@ -113,6 +113,6 @@ def test_predict_over_http_is_the_evaluated_serving_path(client, data):
     from shared.tasks.colorize.data import valid_photos
     from shared.tasks.colorize.serve import Predictor
     photo = valid_photos(Config(folders="pets/images"))[0]
-    got = np.asarray(Image.open(client.predict(handle_file(photo), api_name="/predict")), dtype=int)
+    got = np.asarray(load_image(client.predict(handle_file(photo), api_name="/predict")), dtype=int)
     want = np.asarray(Predictor.load(REPO / "spaces/colorize/model").colorize(open_image(photo)), dtype=int)
     assert got.shape == want.shape and np.abs(got - want).max() <= 1

@@ -15,7 +15,7 @@ import yaml
 from gradio_client import Client
 
 import standins
-from conftest import ARTIFACTS, REPO, free_port
+from conftest import ARTIFACTS, REPO, free_port, load_image
 from shared import deploy, gallery
 
 NAMES = gallery.space_names()
@@ -43,7 +43,8 @@ def test_dry_run_writes_a_bundle_per_space_and_one_for_the_suite(bundles):
 def test_the_default_plans_one_combined_zero_gpu_space(tmp_path):
     "No flags: the free path, the whole suite as ONE ZeroGPU Space; single Spaces only on request."
     run = subprocess.run([sys.executable, "-m", "shared.deploy", "--user", "you", "--dry-run", "--out", str(tmp_path)],
-                         cwd=REPO, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO)})
+                         cwd=REPO, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(REPO)})
     assert run.returncode == 0, run.stderr[-2000:]
     plan = json.loads(run.stdout.strip().splitlines()[-1])
     assert plan["spaces"] == [f"you/{deploy.COMBINED}"] and plan["hardware"] == "zero-a10g"
@@ -284,7 +285,8 @@ def test_redeploy_updates_the_model_variable_and_the_hardware(tmp_path):
     on ZeroGPU sets the variable and requests the hardware before uploading (create_repo(exist_ok) ignores both)."""
     def existing(method, path, body):
         if path.startswith("/api/spaces?"):  # alice/pets exists on CPU: redeploying it on ZeroGPU fits
-            return 200, {}, [{"id": "alice/pets", "runtime": {"stage": "RUNNING", "hardware": {"current": "cpu-basic"}}}]
+            return 200, {}, [{"id": "alice/pets", "runtime": {"stage": "RUNNING",
+                                                              "hardware": {"current": "cpu-basic"}}}]
         if path.startswith("/api/models/alice/pets-v2"):
             return 200, {}, {"id": "alice/pets-v2", "sha": "0" * 40, "siblings": []}
         if path == "/api/repos/create":
@@ -361,8 +363,7 @@ def assert_same_answer(a, b):
         for k in a:
             assert_same_answer(a[k], b[k])
     elif isinstance(a, str) and isinstance(b, str) and os.path.isfile(a) and os.path.isfile(b):
-        from PIL import Image
-        assert np.array_equal(np.asarray(Image.open(a)), np.asarray(Image.open(b)))
+        assert np.array_equal(np.asarray(load_image(a)), np.asarray(load_image(b)))
     elif isinstance(a, float) or isinstance(b, float):
         assert a == pytest.approx(b, abs=1e-6)
     else:
@@ -485,12 +486,15 @@ def test_every_space_answers_its_first_example_on_zero_gpu_without_asking_for_a_
 
 def test_only_functions_that_use_a_gpu_are_decorated_and_each_says_its_duration():
     """No Space function asks ZeroGPU for a GPU (all serve on the CPU); `ui.gpu` demands a duration."""
-    import inspect
     import re
     from shared import ui
     for path in [*(REPO / "spaces").glob("*/app.py"), *(REPO / "shared").glob("ui*.py")]:
         assert not re.search(r"^\s*@(ui\.gpu|spaces\.GPU)", path.read_text(), re.M), path
-    assert inspect.signature(ui.gpu).parameters["duration"].default is inspect.Parameter.empty
+    with pytest.raises(TypeError, match="duration"):
+        ui.gpu(lambda: None)  # a bare @ui.gpu
+    with pytest.raises(TypeError, match="duration"):
+        ui.gpu()
+    assert callable(ui.gpu(duration=30)(lambda: None))
 
 
 def test_zero_gpu_start_up_registers_one_gpu_function_with_a_duration():
@@ -506,8 +510,8 @@ def test_zero_gpu_start_up_registers_one_gpu_function_with_a_duration():
 
 @pytest.mark.slow
 def test_combined_bundle_answers_every_first_example_on_cpu(bundles, tmp_path_factory, tmp_path, gallery_server):
-    """The combined bundle, copied outside the repo and run from its folder with SSR on (no ZeroGPU), answers every Space's first example under its documented name, exactly
-    as the repo's own suite answers it."""
+    """The combined bundle, copied outside the repo and run from its folder with SSR on (no ZeroGPU), answers every
+    Space's first example under its documented name, exactly as the repo's own suite answers it."""
     outside = tempfile_outside_repo(tmp_path_factory) / deploy.COMBINED
     shutil.copytree(bundles / deploy.COMBINED, outside)
     ARTIFACTS.mkdir(exist_ok=True)

@@ -2,6 +2,7 @@
 import pytest
 from PIL import Image
 
+from conftest import load_image
 from shared.images import BadImage, heatmap_overlay, open_image
 
 UNREADABLE = ["corrupt", "not_an_image", "empty"]
@@ -33,7 +34,7 @@ def test_sixteen_bit_is_scaled_not_clipped(image_battery):
 
 
 def test_transparent_pixels_become_white(image_battery):
-    rgba = Image.open(image_battery["rgba.png"])
+    rgba = load_image(image_battery["rgba.png"])
     img = open_image(image_battery["rgba.png"])
     x = 0  # the alpha gradient runs top (transparent) to bottom (opaque)
     assert rgba.getpixel((x, 0))[3] == 0 and img.getpixel((x, 0)) == (255, 255, 255)
