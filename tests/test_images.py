@@ -143,7 +143,8 @@ def test_a_float_tiff_in_0_to_1_is_not_black(tmp_path):
     from shared.benchmarks import hostile
     path = tmp_path / "float.tif"
     path.write_bytes(hostile.float_tiff())
-    assert Image.open(path).mode == "F"
+    with Image.open(path) as img:
+        assert img.mode == "F"
     lo, hi = open_image(path).convert("L").getextrema()
     assert lo == 0 and hi == 255  # the 0..1 ramp spans black to white (it was all black: 0..1 of 255)
 
@@ -167,6 +168,6 @@ def test_a_webp_canvas_is_budgeted_with_its_decoders_two_canvases(tmp_path):
         open_image(path, max_side=1040)
     assert peak_growth_mb(path, "open_image(sys.argv[1], max_side=1040)") < 50
     path.write_bytes(hostile.webp_canvas(2000, 2000))
-    img = Image.open(path)
     measured = peak_growth_mb(path, "open_image(sys.argv[1], max_side=1040)")
-    assert measured <= decode_cost(img, 4_000_000, reduced=True) / 2**20 + 20  # the estimate holds (4 MP: ~61 MB)
+    with Image.open(path) as img:
+        assert measured <= decode_cost(img, 4_000_000, reduced=True) / 2**20 + 20  # the estimate holds (4 MP: ~61 MB)
