@@ -3,7 +3,8 @@
     python -m shared.bench colorize [--quick]
 
 Rows: the whole `Predictor.colorize` (network at working resolution + full-resolution Lab recombination),
-the network alone (ONNX Runtime), and the lossless PNG encoding the Space adds (Gradio's, PIL's default level).
+the network alone (ONNX Runtime), the lossless PNG encoding the Space adds (Gradio's, PIL's default level),
+and a 512 px photo through the Space itself (its own process, over HTTP: upload, /predict, the PNG back).
 ONNX Runtime runs on the Space's threads a request (`runtime.serving_threads()`: 1 on 2 cores).
 """
 from __future__ import annotations
@@ -46,4 +47,46 @@ def run(args) -> list[dict]:
                      **summary(timings(lambda: out.save(io.BytesIO(), "png"), reps, warm))})
     for r in rows:
         r["threads"] = runtime.serving_threads()  # as the Space runs it: its cores shared by two requests
+    rows.append(through_the_space(512, n, warm))
     return rows
+
+
+def through_the_space(side: int, n: int, warm: int) -> dict:
+    """A visitor's whole request to the Space itself (spaces/colorize/app.py in its own process): upload a
+    `side` px photo, /predict, its full-size PNG back, over HTTP (shared.benchmarks.http_api)."""
+    import socket
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    import httpx
+
+    from shared.benchmarks.http_api import predict_file
+    repo = Path(__file__).resolve().parents[2]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_SERVER_NAME": "127.0.0.1",
+           "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(repo)}
+    url = f"http://127.0.0.1:{port}/"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"photo-{side}.jpg"
+        photo(side).save(path, quality=90)
+        proc = subprocess.Popen([sys.executable, str(repo / "spaces/colorize/app.py")], cwd=repo, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            with httpx.Client(timeout=120) as http:
+                for _ in range(600):
+                    try:
+                        if http.get(url).status_code == 200:
+                            break
+                    except httpx.HTTPError:
+                        pass
+                    time.sleep(0.5)
+                row = summary(timings(lambda: predict_file(http, url, path), n, warm))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return {"what": "through the Space (HTTP: upload, /predict, PNG)", "input": f"{side}x{side}", **row,
+            "threads": "Space"}

@@ -1,11 +1,13 @@
 """Colorize: black-and-white photos in colour, with a fastai U-Net. Before/after, strength, full-size PNG."""
 import gradio as gr
+from gradio.processing_utils import encode_pil_to_bytes, save_bytes_to_cache
+from gradio.utils import get_upload_folder
 
 from shared import ui
 from shared.words.colorize import T
 from shared.tasks.colorize.colour import grey
 from shared.tasks.colorize.config import MAX_PIXELS
-from shared.tasks.colorize.serve import Predictor
+from shared.tasks.colorize.serve import Predictor, download_name, too_large
 
 predictor = Predictor.load(ui.model_source("COLORIZE_MODEL", __file__))
 PREVIEW = 1024  # the before/after slider shows at most this many pixels a side; the PNG keeps them all
@@ -15,6 +17,11 @@ def open_upload(image):
     return ui.open_photo(image, max_pixels=MAX_PIXELS)  # refused from the header, before decoding
 
 
+def named_png(colour, image):
+    "The full-size PNG as a file named after the upload (`<name>-colour.png`): what the download button saves."
+    return save_bytes_to_cache(encode_pil_to_bytes(colour, "png"), download_name(image), get_upload_folder())
+
+
 def predict(image):
     """Colourise a black-and-white photo (a colour photo is turned grey first).
 
@@ -22,9 +29,9 @@ def predict(image):
         image: a photo (file path or URL), black-and-white or colour.
 
     Returns:
-        the colourised photo at the input's size, as a lossless PNG.
+        the colourised photo at the input's size, as a lossless PNG named after the input (`<name>-colour.png`).
     """
-    return predictor.colorize(open_upload(image))
+    return named_png(predictor.colorize(open_upload(image)), image)
 
 
 def compare(image, strength, current=None):
@@ -35,7 +42,7 @@ def compare(image, strength, current=None):
     before, after = grey(photo), colour.copy()
     before.thumbnail((PREVIEW, PREVIEW))
     after.thumbnail((PREVIEW, PREVIEW))
-    return (before, after), colour
+    return (before, after), named_png(colour, image)
 
 
 with gr.Blocks(title=T("title")) as demo:

@@ -26,11 +26,12 @@ cross-entropy against the true colour softly spread over the four nearest bins. 
 ambiguous (a grey car may be red or blue) and L2 regression answers with the average, a grey-brown mush;
 classification keeps the answers apart, and rebalancing (inverse bin frequency mixed with uniform, lambda
 {rebalance}) keeps rare saturated colours from being drowned by greys and browns. The colour shown is the
-*annealed mean* of the distribution at temperature **{temperature}**, chosen on the tuning photos (not the
-held-out ones): the most accurate temperature whose output keeps at least {min_colourfulness:.0%} of the
-truth's colourfulness in every kind of photo, or, when none does, the most accurate of the most colourful
-ones (within {tolerance} of the best ratio; config.json has the table it was chosen from). Lower is more
-vivid, higher safer and duller. A strength control scales the colour afterwards.
+*annealed mean* of the distribution at temperature **{temperature}**{confidence}. Both were chosen on the
+tuning photos of every kind (pets, Kaggle's cats and dogs, scenes, COCO; not the held-out ones): the most
+accurate setting (the best PSNR gain over the grey input in the kind of photo where it does worst) whose
+output keeps at least {min_colourfulness:.0%} of the truth's colourfulness in every kind, or, when none does,
+the most accurate of the most colourful ones (within {tolerance} of the best ratio; config.json has the table
+it was chosen from). A strength control scales the colour afterwards.
 
 **Training ({preset} preset).** {recipe}
 """
@@ -69,15 +70,32 @@ def card(cfg: Config, metrics: dict, command: str) -> str:
                   "epoch, so that a kind with few photos is not drowned by the many)." if cfg.oversample else "")
     recipe = RECIPES[cfg.cached_features].format(freeze_epochs=cfg.freeze_epochs, epochs=cfg.epochs, then=then,
                                                  views=views, oversample=oversample)
+    if not (cfg.freeze_epochs or cfg.epochs):  # `--init-from ... --freeze-epochs 0`: the serving rules chosen again
+        first = RECIPES[cfg.cached_features].format(freeze_epochs=Config.freeze_epochs, epochs=0, then="",
+                                                    views=views, oversample=oversample)
+        recipe = (f"The first command (the preset's own): {first} The last command trains nothing: it takes those "
+                  "weights and chooses the temperature and the confidence rule again on the tuning photos.")
+    conf = metrics.pop("confidence", None)
+    confidence = ("" if not conf else f""", **scaled by the model's confidence**: where the predicted colour
+distribution is wide (its standard deviation `spread`, in Lab units) the model does not know the colour, and
+each pixel's colour is multiplied by gain / (1 + (spread / sigma0)^4), with sigma0 = {conf['sigma0']:g} and
+gain = {conf['gain']:g}: full colour where it is sure, fading to grey where it is not, so that an unfamiliar
+photo comes out nearly grey rather than wrongly coloured""")
+    crops = f" Extra views: `{cfg.crops}` (crops of each training photo of that kind at several scales)." if cfg.crops else ""
+    recipe += crops
     about = ABOUT.format(size=cfg.size, arch=cfg.arch, grid=cfg.grid, rebalance=cfg.rebalance, preset=cfg.preset, recipe=recipe,
+                         confidence=confidence,
                          temperature=metrics.get("temperature", cfg.temperature),
                          min_colourfulness=cfg.min_colourfulness, tolerance=COLOUR_TOLERANCE)
     extra = f"""
-Measured on the held-out photos (a fixed {cfg.valid_pct:.0%} of every folder by file name, never trained on
-and not used to choose the temperature; at most {EVAL_SIDE} px) through the shipped serving path, turned grey
-by the model itself (it reads L only). The baseline is the grey input. `pets` = Oxford-IIIT Pet photos,
-`cats_vs_dogs` = Kaggle's small photos, `scenes` = COCO photos (streets, rooms, people: the fewest in
-training). PSNR gain: mean over photos of PSNR(output) - PSNR(grey); closer than grey: the share of photos
+Measured on the held-out photos (a fixed {cfg.valid_pct:.0%} of every folder by file name, more of the smaller
+ones: `{cfg.split_pcts}` as held-out:tuning shares; never trained on and not used to choose the temperature or
+the strength; at most {EVAL_SIDE} px) through the shipped serving path, turned grey by the model itself (it
+reads L only). The baseline is the grey input. `pets` = Oxford-IIIT Pet photos, `cats_vs_dogs` = Kaggle's
+small photos, `scenes` = varied photos (monuments, streets, landscapes, plants, animals, objects; the GCompris
+photos of one subject kept on one side of the split), `streets` = the scenes' streets and buildings by file
+name (Scratch's outdoor backdrops, GCompris's monuments: fewer than 50 photos, a check rather than a claim),
+`coco` = COCO photos (128 px). PSNR gain: mean over photos of PSNR(output) - PSNR(grey); closer than grey: the share of photos
 whose output has the higher PSNR; colourfulness: Hasler & Suesstrunk's M (2003), mean over the photos, the
 output's over the truth's. Reproduce with
 
@@ -100,7 +118,7 @@ The Space's strength control scales the predicted colour (0 is the grey input):
 
 The network sees each photo at {cfg.size} px and paints the colour at a quarter of that, so thin coloured
 details (a red collar, a traffic light) get their colour spread or missed. Where the colour is truly
-ambiguous (a car, a shirt) it picks a likely one or leaves it muted. Old photos differ from greyed modern
+ambiguous (a car, a shirt) it leaves it muted or grey: the confidence rule trades colour for accuracy. Old photos differ from greyed modern
 ones (grain, fading, scratches); the model has seen none of those.
 """
     return model_card(
@@ -110,10 +128,14 @@ ones (grain, fading, scratches); the model has seen none of those.
                       "pets_closer_than_grey": "pets photos closer to the truth than grey",
                       "pets_colourfulness_ratio": "colourfulness ratio, pets (output / truth)",
                       "scenes_psnr_gain": "PSNR gain over grey, scenes (dB)",
+                      "scenes_closer_than_grey": "scene photos closer to the truth than grey",
                       "scenes_colourfulness_ratio": "colourfulness ratio, scenes (output / truth)",
+                      "coco_psnr_gain": "PSNR gain over grey, COCO (dB)",
+                      "coco_colourfulness_ratio": "colourfulness ratio, COCO (output / truth)",
                       "psnr": "PSNR (dB)", "grey_psnr": "PSNR of the grey input (dB)", "ssim": "SSIM",
                       "colourfulness_ratio": "colourfulness ratio (output / truth)"},
-        metric_datasets={"scenes_psnr_gain": COCO, "scenes_colourfulness_ratio": COCO,
+        metric_datasets={"scenes_psnr_gain": None, "scenes_closer_than_grey": None,  # no Hub dataset: table only
+                         "scenes_colourfulness_ratio": None, "coco_psnr_gain": COCO, "coco_colourfulness_ratio": COCO,
                          "psnr": None, "grey_psnr": None, "ssim": None, "colourfulness_ratio": None},  # all kinds
         about=about, data_note=DATA_NOTE + "\n\n" + weights_note(cfg), extra=extra, base_model=base_model(cfg))
 
@@ -122,7 +144,9 @@ COCO = "detection-datasets/coco"  # the Hub's copy of COCO (the Space's README n
 
 DATA_NOTE = """Colour photos of Kaggle's "Dogs vs. Cats" (Asirra, Microsoft Research / Petfinder; 12,000 photos
 at 144 px; research and non-commercial terms), Oxford-IIIT Pet (Parkhi et al., "Cats and Dogs", CVPR 2012;
-CC BY-SA 4.0, photos (c) their owners) and fastai's COCO_TINY sample of COCO (Lin et al. 2014; images under
-their Flickr licences). Near-greyscale photos (mean Lab chroma below `min_chroma`) are skipped; config.json
+CC BY-SA 4.0, photos (c) their owners), fastai's COCO_TINY sample of COCO (Lin et al. 2014; images under
+their Flickr licences) and 420 varied scene photos shipped by free-software packages (GCompris: Public Domain,
+CC0 or CC BY-SA; Scratch 1.4 backdrops: CC BY-SA 3.0; tabler-ui, caer: MIT; OpenCV, scikit-image: BSD-3;
+Lomiri wallpapers: CC BY(-SA) 4.0; MATE, Plasma, Tux Paint: GPL-2+). Near-greyscale photos (mean Lab chroma below `min_chroma`) are skipped; config.json
 lists them. Split by file name: held out (`valid_pct`), tuning (`tune_pct`: fastai's validation set and the
 temperature's choice), training (the rest)."""

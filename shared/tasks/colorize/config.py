@@ -22,18 +22,24 @@ class Config:
     lr: float = 3e-3
     bs: int = 64
     wd: float = 1e-2
-    folders: str = "cats-vs-dogs/images,pets/images,pets-extra/images,coco_tiny/images"  # under the data dir, or absolute
+    folders: str = "cats-vs-dogs/images,pets/images,pets-extra/images,coco_tiny/images,scenes/images"  # under the data dir, or absolute
     min_chroma: float = 1.5       # skip near-greyscale photos: mean Lab chroma (sqrt(a^2+b^2)) below this
     valid_pct: float = 0.15       # held out, fixed by file name: never trained on, never tuned on (the card's numbers)
     tune_pct: float = 0.05        # the next slice by file name: fastai's validation set and the temperature's choice
+    split_pcts: str = "scenes=0.2:0.2,coco=0.27:0.13"  # 'kind=held_out:tuning,...': other shares for the kinds with
+                                  # few photos (at least 50 held out; enough tuning photos to choose the strength on)
     grid: int = 10                # a/b bin width (Lab units)
     oversample: str = ""          # 'kind=times,...': each training photo of that kind (data.GROUPS) seen this many times
-                                  # an epoch, e.g. 'scenes=4' (the cpu preset's)
+                                  # an epoch, e.g. 'coco=4'
+    crops: str = ""               # cached_features: 'kind=n,...': n more views of each training photo of that kind,
+                                  # crops at several scales (random resized crops of the larger photos), e.g. 'scenes=6'
     rebalance: float = 0.75       # lambda of Zhang et al.: 0 = full inverse-frequency weights, 1 = no rebalancing
-    temperature: float = 0.0      # annealed-mean temperature at serving (1 = mean, -> 0 = mode); 0 = choose it:
-    min_colourfulness: float = 0.7  # the most accurate temperature whose colourfulness is at least this share of the truth's
+    temperature: float = 0.0      # annealed-mean temperature at serving (1 = mean, -> 0 = mode); 0 = choose it (and the
+                                  # confidence rule below) on the tuning photos:
+    min_colourfulness: float = 0.63  # the most accurate setting whose colourfulness is at least this share of the truth's
                                     # (if none: the most accurate within COLOUR_TOLERANCE of the most colourful)
-    tune_photos: int = 200        # at most this many tuning photos of each kind (pets, cats_vs_dogs, scenes) for that choice
+    confidence: bool = True       # also choose a colour strength from the model's confidence (serve.strength_map)
+    tune_photos: int = 100        # at most this many tuning photos of each kind (pets, cats_vs_dogs, scenes, coco)
     eval_photos: int = 300        # the card's numbers: at most this many held-out photos of each kind (0 = all)
     max_train_samples: int = 0    # >0: a tiny run for tests and laptops
     mixed_precision: bool = False
@@ -42,16 +48,17 @@ class Config:
 
 
 PRESETS = {
-    "cpu": dict(oversample="scenes=4"),  # the ~150 COCO scenes seen 4x an epoch beside ~9,600 cats and dogs
+    "cpu": dict(oversample="coco=4,scenes=2", crops="scenes=6"),  # the few scenes beside ~9,600 cats and dogs
     "gpu": dict(size=224, decoder="256,192,128", cached_features=False, freeze_epochs=2, epochs=10, lr=2e-3, bs=64,
                 mixed_precision=True, workers=8,
                 folders="cats-vs-dogs/images,pets/images,pets-extra/images,coco_tiny/images,coco_sample/train_sample"),
     "tiny": dict(size=64, decoder="16,16,16", views=1, freeze_epochs=1, epochs=1, bs=8, max_train_samples=32,
-                 workers=0),
+                 workers=0, confidence=False),
 }
 
 # The kinds of photo the metrics are reported for, by words in their folder's path.
-GROUPS = {"pets": ("pets", "oxford-iiit-pet"), "cats_vs_dogs": ("cats-vs-dogs",), "scenes": ("coco",)}
+GROUPS = {"pets": ("pets", "oxford-iiit-pet"), "cats_vs_dogs": ("cats-vs-dogs",), "scenes": ("scenes",),
+          "coco": ("coco",)}
 
 # Folders that fastai can download when they are not under the data dir (the gpu preset, online).
 DOWNLOADS = {"coco_sample/train_sample": ("COCO_SAMPLE", "train_sample"),
@@ -67,22 +74,26 @@ def train_config(d: dict) -> Config:
 @dataclass
 class ServingConfig:
     """What serving reads from config.json (format_version 2; format 1 had the same keys): the working size,
-    the colour bins' centres, the annealed-mean temperature and the lightness normalisation."""
+    the colour bins' centres, the annealed-mean temperature, the lightness normalisation and, optionally, the
+    confidence rule (`serve.strength_map`: {"sigma0": Lab units, "gain": ...}; absent: the colour as predicted)."""
     size: int
     ab_centres: list
     temperature: float
     l_mean: float = L_MEAN
     l_std: float = L_STD
+    confidence: dict | None = None
 
     @classmethod
     def from_dict(cls, d: dict) -> "ServingConfig":
         from shared.artifact import ArtifactError
         try:
+            conf = d.get("confidence")
+            conf = None if conf is None else {"sigma0": float(conf["sigma0"]), "gain": float(conf["gain"])}
             return cls(size=int(d["size"]), ab_centres=list(d["ab_centres"]), temperature=float(d["temperature"]),
-                       l_mean=float(d["l_mean"]), l_std=float(d["l_std"]))
+                       l_mean=float(d["l_mean"]), l_std=float(d["l_std"]), confidence=conf)
         except (KeyError, TypeError, ValueError) as e:
             raise ArtifactError(f"colorize config.json lacks or mistypes {e}") from e
 
     def to_dict(self) -> dict:
         return {"size": self.size, "ab_centres": self.ab_centres, "temperature": self.temperature,
-                "l_mean": self.l_mean, "l_std": self.l_std}
+                "l_mean": self.l_mean, "l_std": self.l_std, "confidence": self.confidence}

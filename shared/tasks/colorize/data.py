@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import zlib
 from pathlib import Path
 
@@ -39,31 +40,84 @@ def photo_files(cfg: Config) -> list[Path]:
     return sorted(p for d in photo_folders(cfg) for p in d.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES)
 
 
+# Photos of one subject under several names (GCompris ships the same monument or animal in several activities):
+# `split_key` gives them one key, so that near-duplicates stay on one side of the split.
+ALIASES = {"toureiffel": "eiffeltower", "gizahpyramids": "greatpyramid", "greatpyramidofgiza": "greatpyramid",
+           "kutubminar": "qutubminar", "chamaeleon": "chameleon", "lemusee": "louvre"}
+
+
+def split_key(path) -> str:
+    "What the split is drawn from: the file name, or for a GCompris photo its subject (`ALIASES`)."
+    stem = Path(path).stem
+    if not stem.startswith("gcompris__"):
+        return Path(path).name
+    subject = re.split(r"_resource_(?:images?_)?", stem)[-1].removesuffix("_background")
+    subject = re.sub(r"^(monuments|egypt|france|germany|india|usa|wonders|animals|fishes|renewable|tools|others)_",
+                     "", subject)
+    subject = re.sub(r"[^a-z0-9]", "", subject.lower())
+    subject = "louvre" if subject.startswith("louvre") else subject
+    return "gcompris:" + ALIASES.get(subject, subject)
+
+
+def shares(path, cfg: Config) -> tuple[float, float]:
+    "The held-out and tuning shares for this photo's kind (`split_pcts`, else `valid_pct` and `tune_pct`)."
+    for kv in cfg.split_pcts.split(","):
+        kind, _, pcts = kv.partition("=")
+        if kind.strip() and kind.strip() == group_of(path):
+            valid, _, tune = pcts.partition(":")
+            return float(valid), float(tune)
+    return cfg.valid_pct, cfg.tune_pct
+
+
 def is_valid(path: Path, cfg: Config) -> bool:
     "Held out: never trained on, never used to choose anything; the card's numbers are measured on these."
-    return stable_fraction(path.name) < cfg.valid_pct
+    return split_of(path, cfg) == "test"
 
 
 def split_of(path: Path, cfg: Config) -> str:
-    """'test' (held out, `is_valid`), 'tune' (the next `tune_pct` by file name: fastai's validation set while
-    training and the photos the annealed-mean temperature is chosen on) or 'train'."""
-    f = stable_fraction(path.name)
-    return "test" if f < cfg.valid_pct else "tune" if f < cfg.valid_pct + cfg.tune_pct else "train"
+    """'test' (held out, `is_valid`), 'tune' (the next share by `split_key`: fastai's validation set while
+    training and the photos the temperature and colour strength are chosen on) or 'train'."""
+    f = stable_fraction(split_key(path))
+    valid, tune = shares(path, cfg)
+    return "test" if f < valid else "tune" if f < valid + tune else "train"
+
+
+STREETS = ("scenes/images/scratch__Outdoors_", "scenes/images/gcompris__categorization_resource_images_monuments_",
+           "scenes/images/gcompris__explore_monuments_", "scenes/images/opencv-doc__building",
+           "scenes/images/opencv-doc__leuven")
+
+
+def is_street(path) -> bool:
+    "Streets and buildings among the scenes, by file name (Scratch's outdoor backdrops, GCompris's monuments)."
+    return any(k in str(path).replace("\\", "/") for k in STREETS)
 
 
 def group_of(path) -> str:
-    "The kind of photo, for the metrics: 'pets' (Oxford-IIIT Pet), 'cats_vs_dogs' (Kaggle), 'scenes' (COCO), 'other'."
+    """The kind of photo, for the metrics: 'pets' (Oxford-IIIT Pet), 'cats_vs_dogs' (Kaggle), 'scenes' (the varied
+    scenes folder), 'coco' (COCO), 'other'."""
     folder = str(Path(path).parent).lower()
     return next((g for g, keys in GROUPS.items() if any(k in folder for k in keys)), "other")
 
 
+def per_kind(text: str, name: str, least: int = 1) -> dict:
+    "'kind=n,...' -> {kind: n}, kinds of `GROUPS`, n at least `least`."
+    pairs = [kv.partition("=") for kv in text.split(",") if kv.strip()]
+    times = {k.strip(): int(v) if v.strip().isdigit() else -1 for k, _, v in pairs}
+    if set(times) - set(GROUPS) or any(t < least for t in times.values()):
+        raise ValueError(f"{name} {text!r}: KIND=TIMES,... with kinds {sorted(GROUPS)}, times at least {least}")
+    return times
+
+
 def repeats(paths, oversample: str) -> np.ndarray:
     "How many times an epoch each photo is seen: `oversample` ('scenes=10,pets=2') by kind of photo, else once."
-    pairs = [kv.partition("=") for kv in oversample.split(",") if kv.strip()]
-    times = {k.strip(): int(v) if v.strip().isdigit() else 0 for k, _, v in pairs}
-    if set(times) - set(GROUPS) or any(t < 1 for t in times.values()):
-        raise ValueError(f"oversample {oversample!r}: KIND=TIMES,... with kinds {sorted(GROUPS)}, times at least 1")
+    times = per_kind(oversample, "oversample")
     return np.array([times.get(group_of(p), 1) for p in paths], dtype=np.int64)
+
+
+def crop_items(paths, crops: str) -> list[str]:
+    "The extra training views of `crops` ('scenes=6'): 'PATH#k' for the k-th crop of each photo of those kinds."
+    n = per_kind(crops, "crops", least=0)
+    return [f"{p}#{k}" for p in paths for k in range(n.get(group_of(p), 0))]
 
 
 def thumbnail_lab(path, side: int = 64) -> np.ndarray | None:
@@ -126,9 +180,28 @@ def valid_photos(cfg: Config) -> list[str]:
     return per_group([p for p in held_out if has_colour(thumbnail_lab(p), cfg)], cfg.eval_photos)
 
 
+CROP_SCALES = (0.8, 0.6, 0.45)  # the crops' sides, as shares of the photo's short side
+
+
+def crop_box(item: str, width: int, height: int) -> tuple[int, int, int, int]:
+    "The k-th crop of 'PATH#k': a square of side CROP_SCALES[k % 3] of the short side, at a place fixed by the name."
+    path, _, k = item.rpartition("#")
+    side = round(CROP_SCALES[int(k) % len(CROP_SCALES)] * min(width, height))
+    fx, fy = stable_fraction("x" + item), stable_fraction("y" + item)
+    left, top = round(fx * (width - side)), round(fy * (height - side))
+    return left, top, left + side, top + side
+
+
 def square_view(path, size: int) -> np.ndarray:
     """A photo as the cached-features training sees it: short side scaled to `size` (the serving path's working
-    scale), the centre square cut out; RGB (3, size, size) in [0, 1]."""
+    scale), the centre square cut out; RGB (3, size, size) in [0, 1]. 'PATH#k' (`crop_items`): the k-th crop of
+    the photo (`crop_box`) at full resolution, scaled to `size`, mirrored for odd k."""
+    if "#" in str(path) and not Path(str(path)).exists():
+        img = open_image(str(path).rpartition("#")[0], max_side=4 * size)
+        crop = img.crop(crop_box(str(path), *img.size)).resize((size, size), Image.BILINEAR)
+        if int(str(path).rpartition("#")[2]) % 2:
+            crop = crop.transpose(Image.FLIP_LEFT_RIGHT)
+        return image_to_array(crop)
     img = open_image(path, max_side=2 * size)
     scale = size / min(img.size)
     w, h = max(size, round(img.width * scale)), max(size, round(img.height * scale))

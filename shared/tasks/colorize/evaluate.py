@@ -10,7 +10,7 @@ from PIL import Image
 from shared.images import open_image
 
 from .config import Config, train_config
-from .data import group_of, valid_photos
+from .data import group_of, is_street, valid_photos
 
 
 def evaluate(predictor, limit: int = 0, data: str | None = None, paths=None) -> dict:
@@ -55,6 +55,7 @@ def colourfulness(img: np.ndarray) -> float:
 SWEEP = (0.5, 1.0, 1.5)
 EVAL_SIDE = 512
 TEMPERATURES = (0.15, 0.2, 0.25, 0.3, 0.38, 0.5, 0.7, 1.0)
+RULE_TEMPERATURES = (0.3, 0.38, 0.5, 0.7)
 
 
 def truth_photo(path, side: int = EVAL_SIDE) -> tuple[Image.Image, np.ndarray]:
@@ -98,11 +99,58 @@ def evaluate_predictor(predictor, paths, strengths=SWEEP, side: int = EVAL_SIDE)
                "ssim": round(ssims[1.0], 4), "grey_ssim": round(ssims[0.0], 4),
                "colourfulness": round(one[1], 2), "colourfulness_truth": round(one[2], 2),
                "colourfulness_ratio": round(one[1] / one[2], 3), "n_valid_photos": len(paths),
-               "temperature": predictor.temperature,
+               "temperature": predictor.temperature, "confidence": predictor.confidence,
                **group_metrics(rows, [group_of(p) for p in paths])}
+    streets = np.array([is_street(p) for p in paths], dtype=bool)
+    if streets.any():  # streets and buildings among the scenes, by file name: reported apart as well
+        metrics.update(group_metrics({s: [r for r, keep in zip(v, streets) if keep] for s, v in rows.items()},
+                                     ["streets"] * int(streets.sum())))
     metrics["sweep"] = [{"strength": s, "psnr": round(v[0], 2), "colourfulness_ratio": round(v[1] / v[2], 3)}
                         for s, v in stats.items()]
     return metrics
+
+
+SIGMAS = (0.0, 20.0, 25.0, 30.0, 35.0, 40.0, 50.0)  # the confidence rule's sigma0 (0: no rule, the colour as predicted)
+GAINS = (1.0, 1.1, 1.2, 1.3, 1.5)
+TUNE_SIDE = 320  # the strength's choice compares photos at most this large (the network sees 128 px; 4x faster)
+
+
+def rule_table(predictor, paths, temperatures=RULE_TEMPERATURES, sigmas=SIGMAS, gains=GAINS, side: int = TUNE_SIDE) -> list[dict]:
+    """For each temperature and confidence rule (`serve.strength_map`: sigma0, gain), on `paths` (never the
+    held-out photos), through the serving Predictor's network and its recombination: the PSNR gain over the grey
+    input, the share closer than grey and the colourfulness ratio, each in the kind of photo where it is worst.
+    The colour is the network's times the strength map, upsampled and put on the photo's lightness, as served."""
+    from .colour import lab_to_rgb, rgb_to_lab
+    from .serve import strength_map
+    keys = [(t, s, g) for t in temperatures for s in sigmas for g in gains if s or g == 1.0]
+    rows = {k: {0.0: [], 1.0: []} for k in keys}
+    for path in paths:
+        truth_img, truth = truth_photo(path, side)
+        H, W = truth.shape[:2]
+        L = rgb_to_lab(truth.transpose(2, 0, 1).astype(np.float32) / 255)[:1]
+        grey = (lab_to_rgb(np.concatenate([L, np.zeros((2, H, W), np.float32)])) * 255 + 0.5).astype(np.uint8)
+        base = (psnr(grey.transpose(1, 2, 0), truth), np.nan, 0.0, colourfulness(truth))
+        for t in temperatures:
+            ab, spread = predictor.predict_raw(truth_img, temperature=t)
+            for sigma in sigmas:
+                scaled = ab if not sigma or spread is None else ab * strength_map(spread, sigma, 1.0)
+                up = np.stack([np.asarray(Image.fromarray(np.ascontiguousarray(c, dtype=np.float32), "F")
+                                          .resize((W, H), Image.BILINEAR)) for c in scaled[0]])
+                for g in gains:
+                    if (t, sigma, g) not in rows:
+                        continue
+                    out = (lab_to_rgb(np.concatenate([L, up * np.float32(g)])) * 255 + 0.5).astype(np.uint8)
+                    out = out.transpose(1, 2, 0)
+                    rows[(t, sigma, g)][0.0].append(base)
+                    rows[(t, sigma, g)][1.0].append((psnr(out, truth), np.nan, colourfulness(out), base[3]))
+    groups = [group_of(p) for p in paths]
+    table = []
+    for (t, sigma, g), r in rows.items():
+        m = group_metrics(r, groups)
+        worst = {k: min(v for key, v in m.items() if key.endswith(k)) for k in
+                 ("_psnr_gain", "_closer_than_grey", "_colourfulness_ratio")}
+        table.append({"temperature": t, "sigma0": sigma, "gain": g, **{k[1:]: v for k, v in worst.items()}})
+    return table
 
 
 def temperature_table(predictor, paths, temperatures=TEMPERATURES, side: int = EVAL_SIDE) -> list[dict]:

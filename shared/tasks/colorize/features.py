@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 
 from .colour import lightness
-from .data import repeats, square_view
+from .data import crop_items, repeats, square_view
 
 NAMES = ("f4", "f8", "f16", "f32")
 
@@ -89,13 +89,17 @@ def fit_decoder(learn, cfg, df):
     from fastai.data.load import DataLoader
     from fastai.learner import Learner
     paths = list(df.path)
-    arrays = encoder_features(learn.model.encoder, paths, cfg.size, max(1, cfg.views),
-                              (learn.model.encoder.l_mean, learn.model.encoder.l_std), bs=max(cfg.bs, 8))
+    l_norm = (learn.model.encoder.l_mean, learn.model.encoder.l_std)
+    arrays = encoder_features(learn.model.encoder, paths, cfg.size, max(1, cfg.views), l_norm, bs=max(cfg.bs, 8))
     rows = np.arange(len(paths))
     valid = df.is_valid.to_numpy()
     train = np.repeat(rows[~valid], repeats(np.array(paths)[~valid], cfg.oversample))
-    train_dl = DataLoader(FeatureSet(arrays, train), bs=cfg.bs, shuffle=True, drop_last=True,
-                          num_workers=0)
+    train_set = FeatureSet(arrays, train)
+    crops = crop_items(np.array(paths)[~valid], cfg.crops)
+    if crops:  # crops at several scales of the larger photos of the kinds with few photos: more views of them
+        crop_arrays = encoder_features(learn.model.encoder, crops, cfg.size, 1, l_norm, bs=max(cfg.bs, 8))
+        train_set = torch.utils.data.ConcatDataset([train_set, FeatureSet(crop_arrays, np.arange(len(crops)))])
+    train_dl = DataLoader(train_set, bs=cfg.bs, shuffle=True, drop_last=True, num_workers=0)
     valid_dl = DataLoader(FeatureSet(arrays, rows[valid]), bs=cfg.bs, num_workers=0)
     inner = Learner(DataLoaders(train_dl, valid_dl), learn.model.decoder, loss_func=learn.loss_func,
                     metrics=learn.metrics, wd=cfg.wd)

@@ -3,11 +3,12 @@
     python -m shared.tasks.colorize.grid spaces/colorize/model spaces/colorize/held_out.jpg
 
 Serving side (the Predictor, numpy and PIL). The photos are held-out ones of the model's own folders (never
-trained on, never tuned on) from the folders that may be shown: Oxford-IIIT Pet and COCO, not Kaggle's.
+trained on, never tuned on) from the folders that may be shown: Oxford-IIIT Pet, COCO and some scenes, not Kaggle's.
 """
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from PIL import Image, ImageDraw
 
@@ -16,14 +17,20 @@ from .config import Config, train_config
 from .data import group_of, stable_fraction, valid_photos
 from .evaluate import truth_photo
 
-SHOWABLE = "pets/images,pets-extra/images,coco_tiny/images"  # Kaggle's photos may be trained on, not shipped
+SHOWABLE = "pets/images,pets-extra/images,coco_tiny/images,scenes/images"  # Kaggle's photos may be trained on, not shipped
+# Scenes shown only from sources whose licence lets the Space ship them, attributed in its README: Scratch's
+# backdrops (CC BY-SA 3.0) and GCompris's photos of French and Indian monuments (Wikimedia Commons, Public Domain
+# as GCompris's explore_monuments/resource/README lists them).
+SHOWABLE_SCENES = ("scratch__", "gcompris__explore_monuments_resource_france_", "gcompris__explore_monuments_resource_india_")
 
 
-def pick(config: dict, pets: int = 4, scenes: int = 2) -> list[str]:
+def pick(config: dict, pets: int = 3, scenes: int = 2, coco: int = 1) -> list[str]:
     "A fixed few held-out photos of each kind (chosen by a hash of the name, not by how well they came out)."
     cfg = Config(**{**train_config(config.get("train_config", {})).__dict__, "folders": SHOWABLE})
     photos = sorted(valid_photos(cfg), key=lambda p: stable_fraction("grid" + p[::-1]))
-    return ([p for p in photos if group_of(p) == "pets"][:pets] + [p for p in photos if group_of(p) == "scenes"][:scenes])
+    showable = [p for p in photos if group_of(p) != "scenes" or Path(p).name.startswith(SHOWABLE_SCENES)]
+    return [p for kind, n in (("pets", pets), ("scenes", scenes), ("coco", coco))
+            for p in [p for p in showable if group_of(p) == kind][:n]]
 
 
 def square(img: Image.Image, side: int) -> Image.Image:

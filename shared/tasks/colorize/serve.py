@@ -2,6 +2,7 @@
 lightness in numpy and PIL. No torch, no fastai, no timm."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ class Predictor:
         serving = ServingConfig.from_dict(config)
         self.size, self.temperature = serving.size, serving.temperature
         self.l_mean, self.l_std = serving.l_mean, serving.l_std
+        self.confidence = serving.confidence
         self.model = runtime.OnnxModel(onnx)
 
     @classmethod
@@ -37,12 +39,21 @@ class Predictor:
         n_short = max(32, round(self.size / 32) * 32)
         return (n_short, n_long) if width <= height else (n_long, n_short)
 
-    def predict_ab(self, image: Image.Image) -> np.ndarray:
-        "The predicted colour (1, 2, h, w) (a quarter of the working size), from the photo's lightness alone."
+    def predict_raw(self, image: Image.Image, temperature: float | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+        """The network's colour (1, 2, h, w) (a quarter of the working size, annealed mean) and its spread (1, 1, h, w)
+        (None for a model.onnx without it), from the photo's lightness alone."""
         small = image.convert("RGB").resize(self.working_size(*image.size), Image.BILINEAR)
         x, _ = lightness(image_to_array(small)[None], self.l_mean, self.l_std)
-        return self.model.run(l=np.ascontiguousarray(x, dtype=np.float32),
-                              temperature=np.array(self.temperature, dtype=np.float32))["ab"]
+        t = self.temperature if temperature is None else temperature
+        out = self.model.run(l=np.ascontiguousarray(x, dtype=np.float32), temperature=np.array(t, dtype=np.float32))
+        return out["ab"], out.get("spread")
+
+    def predict_ab(self, image: Image.Image) -> np.ndarray:
+        "The colour to paint (1, 2, h, w): the network's, scaled toward grey where it is unsure (`strength_map`)."
+        ab, spread = self.predict_raw(image)
+        if self.confidence is None or spread is None:
+            return ab
+        return ab * strength_map(spread, **self.confidence)
 
     def compose(self, image: Image.Image, ab: np.ndarray, strength: float = 1.0) -> Image.Image:
         "The photo's own full-resolution lightness + the predicted colour (upsampled bilinearly, times `strength`)."
@@ -63,6 +74,19 @@ class Predictor:
         if image.width * image.height > MAX_PIXELS:
             raise ValueError(too_large(image))
         return self.compose(image, self.predict_ab(image), strength)
+
+
+def strength_map(spread: np.ndarray, sigma0: float, gain: float) -> np.ndarray:
+    """Colour that knows when it does not know: each pixel's colour strength from the spread of its predicted colour
+    distribution (Lab units): `gain` where the model is sure, falling smoothly to 0 (grey) where the spread is far
+    above `sigma0` (half strength at sigma0). An unfamiliar photo, unsure everywhere, comes out nearly grey."""
+    return (gain / (1 + (spread / sigma0) ** 4)).astype(np.float32)
+
+
+def download_name(source) -> str:
+    "The colour photo's file name, after the upload's: 'old photo.jpg' -> 'old_photo-colour.png' ('photo-colour.png')."
+    stem = re.sub(r"[^\w.-]+", "_", Path(str(source or "")).stem).strip("._-")[:80]
+    return f"{stem or 'photo'}-colour.png"
 
 
 def too_large(image: Image.Image) -> str:

@@ -197,7 +197,8 @@ def fit(learn, cfg: Config):
     it, the annealed-mean temperature is chosen on the tuning photos through the serving path."""
     if cfg.cached_features:
         from .features import fit_decoder
-        fit_decoder(learn, cfg, learn.colour["fit_df"])
+        if cfg.freeze_epochs:  # 0 (with --init-from): the weights as they are, the serving rules chosen again
+            fit_decoder(learn, cfg, learn.colour["fit_df"])
         if cfg.epochs:
             learn.unfreeze()
             learn.fit_one_cycle(cfg.epochs, slice(cfg.lr / 100, cfg.lr / 10))
@@ -213,15 +214,17 @@ def choose_temperature(learn, cfg: Config) -> float:
     path: the most accurate one (the best PSNR gain over the grey input in its worst kind of photo) among those
     whose colourfulness is at least `min_colourfulness` of the truth's in every kind (`pick_temperature`)."""
     from shared.evaluate import serving_predictor
-    from .evaluate import temperature_table
+    from .evaluate import rule_table, temperature_table
     df = learn.colour["fit_df"]
     state, config = export(learn, cfg)
     few = per_group(df.path[df.is_valid], cfg.tune_photos)
-    table = temperature_table(serving_predictor("colorize", state, config), few)
+    predictor = serving_predictor("colorize", state, config)
+    table = rule_table(predictor, few) if cfg.confidence else temperature_table(predictor, few)
     best = pick_temperature(table, cfg.min_colourfulness)
-    print("temperature on the tuning photos (worst kind of photo):", *table, f"chosen: {best['temperature']}",
+    print("temperature and strength on the tuning photos (worst kind of photo):", *table, f"chosen: {best}",
           sep="\n  ", flush=True)
-    learn.colour.update(temperature=best["temperature"], temperature_table=table)
+    confidence = {"sigma0": best["sigma0"], "gain": best["gain"]} if best.get("sigma0") else None
+    learn.colour.update(temperature=best["temperature"], temperature_table=table, confidence=confidence)
     learn.loss_func.temperature = best["temperature"]
     return best["temperature"]
 
@@ -250,7 +253,7 @@ def export(learn, cfg: Config) -> tuple[dict, dict]:
     from shared.export import half_rounded
     c = learn.colour
     serving = ServingConfig(size=cfg.size, ab_centres=c["centres"].tolist(),
-                            temperature=c["temperature"] or learn.loss_func.temperature)
+                            temperature=c["temperature"] or learn.loss_func.temperature, confidence=c.get("confidence"))
     config = {"task": "colorize", "arch": cfg.arch, "decoder": cfg.decoder, **serving.to_dict(),
               **norms(cfg.arch), "n_out": len(c["centres"]), "grid": cfg.grid, "output_stride": 4,
               "colour_space": "CIE Lab D65, sRGB", "base_model": base_model(cfg),
@@ -272,8 +275,19 @@ def build_model(config: dict) -> torch.nn.Module:
     return Net(encoder, Decoder(encoder.channels, widths(config["decoder"]), config["n_out"]))
 
 
+def colour_spread(logits: torch.Tensor, centres: torch.Tensor) -> torch.Tensor:
+    """How unsure the model is of each pixel's colour: the standard deviation (Lab units) of its predicted colour
+    distribution at temperature 1 (B, 1, H, W): small where one colour is likely, large where many are."""
+    p = logits.float().softmax(1)
+    c = centres.to(p)
+    mean = torch.einsum("bqhw,qc->bchw", p, c)
+    second = torch.einsum("bqhw,q->bhw", p, (c ** 2).sum(1))[:, None]
+    return (second - (mean ** 2).sum(1, keepdim=True)).clamp(min=0).sqrt()
+
+
 class Colourer(torch.nn.Module):
-    "What model.onnx holds: the U-Net and the annealed-mean decoding; normalised L and a temperature in, a/b out."
+    """What model.onnx holds: the U-Net, the annealed-mean decoding and the colour's spread (the model's doubt);
+    normalised L and a temperature in, a/b and spread out."""
 
     def __init__(self, net: torch.nn.Module, centres: torch.Tensor):
         super().__init__()
@@ -281,16 +295,19 @@ class Colourer(torch.nn.Module):
         self.register_buffer("centres", centres)
 
     def forward(self, l, temperature):
-        return decode_ab(self.net(l), self.centres, temperature)
+        logits = self.net(l)
+        return decode_ab(logits, self.centres, temperature), colour_spread(logits, self.centres)
 
 
 def to_onnx(model: torch.nn.Module, config: dict) -> bytes:
-    """model.onnx: l (batch, 1, h, w), temperature (scalar) -> ab (batch, 2, h/4, w/4); any batch, h and w
-    (multiples of 32). Weights stored as float16 (cast to float32 when the session starts): half the size."""
+    """model.onnx: l (batch, 1, h, w), temperature (scalar) -> ab (batch, 2, h/4, w/4) and spread (batch, 1, h/4,
+    w/4); any batch, h and w (multiples of 32). Weights stored as float16 (cast to float32 when the session
+    starts): half the size."""
     from shared.export import float16_weights, onnx_bytes
     colourer = Colourer(model.float().eval(), torch.tensor(config["ab_centres"], dtype=torch.float32))
     h, w = config["size"], config["size"] + 32  # not square: nothing in the graph may assume h == w
     return float16_weights(onnx_bytes(colourer, (torch.zeros(1, 1, h, w), torch.tensor(config["temperature"])),
-                                      ["l", "temperature"], ["ab"],
+                                      ["l", "temperature"], ["ab", "spread"],
                                       {"l": {0: "batch", 2: "height", 3: "width"},
-                                       "ab": {0: "batch", 2: "height", 3: "width"}}, fold_constants=False))
+                                       "ab": {0: "batch", 2: "height", 3: "width"},
+                                       "spread": {0: "batch", 2: "height", 3: "width"}}, fold_constants=False))
