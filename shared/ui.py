@@ -165,8 +165,9 @@ HEAD = f"<style>{CSS}</style>"
 
 
 def head() -> str:
-    "What every page's <head> gets: the CSS above, and the tables' column names in the page's language."
-    return HEAD + i18n.columns_script()
+    """What every page's <head> gets: the CSS above, the tables' column names in the page's language, and that
+    language told to the server (answers in it)."""
+    return HEAD + i18n.columns_script() + i18n.language_script()
 
 
 def bring_into_view(examples: gr.Examples, answer: gr.components.Component):

@@ -47,6 +47,9 @@ def test_the_page_language_comes_from_accept_language():
     assert i18n.lang(Request("ko")) == "ko"
     assert i18n.lang(Request("en-US,en;q=0.9,ko;q=0.8")) == "en"
     assert i18n.lang(Request("")) == "en" and i18n.lang(Request(None)) == "en" and i18n.lang(None) == "en"
+    switched = Request("en-US,en;q=0.9")  # Gradio's Settings switched the page to Korean: the cookie wins
+    switched.headers["cookie"] = f"other=1; {i18n.COOKIE}=ko"
+    assert i18n.lang(switched) == "ko"
 
 
 def test_answers_in_korean():
