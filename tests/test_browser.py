@@ -279,6 +279,22 @@ def test_with_a_korean_browser_every_page_speaks_korean(browser, gallery_server,
     context.close()
 
 
+def test_gradio_settings_switch_turns_the_page_and_its_answers_korean(browser, gallery_server):
+    "An English browser, switched to 한국어 in Gradio's Settings: the page's words and the next answer are Korean."
+    context, page = new_page(browser, "desktop")
+    page.goto(f"{gallery_server}sentiment")
+    page.get_by_text("Settings", exact=True).last.click()
+    page.locator("input[aria-label=Language]").click()
+    page.get_by_role("option", name=re.compile("한국어")).first.click()
+    page.locator(".backdrop").first.click(position={"x": 5, "y": 5})  # close the dialog
+    page.wait_for_function("() => document.documentElement.lang === 'ko'")
+    assert "판정하기" in page.locator("body").inner_text()  # the button, now Korean
+    page.locator("button.gallery-item, tr.tr-body").locator("visible=true").first.click()
+    page.wait_for_function("() => document.body.innerText.includes('트랜스포머의 판단')")  # the answer, Korean
+    assert not page.errors, page.errors
+    context.close()
+
+
 @pytest.fixture(scope="module")
 def embed_page_server():
     "tests/embed/ on its own port: another origin than the Space, as a real embedding page."
