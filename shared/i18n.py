@@ -50,17 +50,17 @@ def translations():
 
 
 def columns_script() -> str:
-    """A <head> script: a table's column names (Gradio's Dataframe headers are data, which gr.I18n does not
-    translate) shown in the page's language: every registered `col_*` word, English -> Korean, on screen only
-    (the API's tables keep their English columns)."""
+    """A <head> script: a table's column names and the examples' labels (data to Gradio, which gr.I18n does not
+    translate) shown in the page's language: every registered `col_*` and `ex_*` word, English -> Korean, on
+    screen only (the API's tables keep their English columns)."""
     import json
     pairs = {w.by_lang["en"][k]: w.by_lang["ko"][k] for w in _REGISTRY.values() for k in w.keys()
-             if k.startswith("col_") and w.by_lang["en"][k] != w.by_lang["ko"][k]}
+             if k.startswith(("col_", "ex_")) and w.by_lang["en"][k] != w.by_lang["ko"][k]}
     return """<script>(() => {
   const ko = %s;
   setInterval(() => {
     if (!(document.documentElement.lang || "").toLowerCase().startsWith("ko")) return;
-    for (const cell of document.querySelectorAll("th .header-content span, th span.header")) {
+    for (const cell of document.querySelectorAll("th .header-content span, th span.header, button.gallery-item")) {
       const words = ko[cell.textContent.trim()];
       if (words && cell.textContent !== words) cell.textContent = words;
     }

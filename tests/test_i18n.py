@@ -33,6 +33,13 @@ def test_every_string_in_both_languages_with_the_same_placeholders(name):
         assert ko.count("**") % 2 == 0 and en.count("**") % 2 == 0, (name, key)
 
 
+def test_every_taste_profile_has_korean_words():
+    import json
+    profiles = json.loads((gallery.SPACES / "recommend" / "examples" / "profiles.json").read_text())
+    T = words("recommend")
+    assert set(profiles) == {T.text(k) for k in T.keys() if k.startswith("ex_")}
+
+
 def test_a_words_module_with_a_missing_translation_is_refused():
     with pytest.raises(ValueError, match="not in both"):
         i18n.Words("broken", {"a": "x", "b": "y"}, {"a": "엑스"})
