@@ -150,7 +150,8 @@ html:not([lang^="ko"]) .lang-ko,html[lang^="ko"] .lang-en{display:none}
 .key-note .key.pos{background:rgba(239,68,68,.45)} .key-note .key.neg{background:rgba(96,165,250,.45)}
 @media (max-width: 640px){
   .gradio-container{padding-left:6px!important;padding-right:6px!important}
-  .nav-holder nav{flex-direction:row!important;flex-wrap:nowrap!important;overflow-x:auto;white-space:nowrap;
+  .nav-holder nav{flex-direction:row!important;flex-wrap:nowrap!important;justify-content:flex-start!important;
+    overflow-x:auto;white-space:nowrap;
     gap:.2rem;padding:.2rem 0!important;scrollbar-width:none}
   .nav-holder nav a{flex:0 0 auto;padding:.25rem .55rem!important;font-size:.85rem}
   .hide-on-phone{display:none!important}

@@ -232,6 +232,11 @@ def test_example_tap_answers_on_screen_within_3_s(browser, gallery_server, name,
     settle(body)
     from shared.words.gallery import T
     assert page.title() == f"{T.text(name + '_title')} · Chapter One Spaces"
+    nav = page.locator(".nav-holder nav")  # the nav: one strip, this page's link on screen, the first reachable
+    assert nav.bounding_box()["height"] < 80
+    page.evaluate("window.scrollTo(0, 0)")
+    assert on_screen(page, T.text(f"nav_{name}"))
+    assert nav.evaluate("n => n.scrollWidth <= n.clientWidth || getComputedStyle(n).overflowX === 'auto'")
     assert not too_wide(page), too_wide(page)
     page.wait_for_timeout(500)  # let the last outputs paint before the screenshot
     suffix = "" if viewport == "desktop" else f"-{viewport}"
