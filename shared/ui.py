@@ -155,8 +155,12 @@ html:not([lang^="ko"]) .lang-ko,html[lang^="ko"] .lang-en{display:none}
     gap:.2rem;padding:.2rem 0!important;scrollbar-width:none}
   .nav-holder nav a{flex:0 0 auto;padding:.25rem .55rem!important;font-size:.85rem}
   .hide-on-phone{display:none!important}
-  #recs th:nth-child(4),#recs td:nth-child(4),#recs th:nth-child(5),#recs td:nth-child(5),
-  #alike th:nth-child(2),#alike td:nth-child(2){display:none}
+  #recs th:nth-child(n+4),#recs td:nth-child(n+4),#recs .virtual-row>:nth-child(n+4),
+  #alike th:nth-child(2),#alike td:nth-child(2),#alike .virtual-row>:nth-child(2){display:none}
+  #recs th:nth-child(1),#recs .virtual-row>:nth-child(1){width:34px!important;min-width:34px!important;max-width:34px!important}
+  #recs th:nth-child(2),#recs .virtual-row>:nth-child(2){width:calc(100% - 120px)!important;min-width:calc(100% - 120px)!important;
+    max-width:calc(100% - 120px)!important}
+  #recs th:nth-child(3),#recs .virtual-row>:nth-child(3){width:86px!important;min-width:86px!important;max-width:86px!important}
 }
 """
 
