@@ -50,17 +50,18 @@ def translations():
 
 
 def columns_script() -> str:
-    """A <head> script: a table's column names and the examples' labels (data to Gradio, which gr.I18n does not
-    translate) shown in the page's language: every registered `col_*` and `ex_*` word, English -> Korean, on
-    screen only (the API's tables keep their English columns)."""
+    """A <head> script: a table's column names, the examples' labels and a gr.Label's class names (data to Gradio,
+    which gr.I18n does not translate) shown in the page's language: every registered `col_*`, `ex_*` and `lbl_*`
+    word, English -> Korean, on screen only (the API keeps its English values)."""
     import json
     pairs = {w.by_lang["en"][k]: w.by_lang["ko"][k] for w in _REGISTRY.values() for k in w.keys()
-             if k.startswith(("col_", "ex_")) and w.by_lang["en"][k] != w.by_lang["ko"][k]}
+             if k.startswith(("col_", "ex_", "lbl_")) and w.by_lang["en"][k] != w.by_lang["ko"][k]}
     return """<script>(() => {
   const ko = %s;
   setInterval(() => {
     if (!(document.documentElement.lang || "").toLowerCase().startsWith("ko")) return;
-    for (const cell of document.querySelectorAll("th .header-content span, th span.header, button.gallery-item")) {
+    const shown = "th .header-content span, th span.header, button.gallery-item, h2.output-class, dt.text";
+    for (const cell of document.querySelectorAll(shown)) {
       const words = ko[cell.textContent.trim()];
       if (words && cell.textContent !== words) cell.textContent = words;
     }
@@ -74,11 +75,12 @@ COOKIE = "chapter_one_lang"
 def language_script() -> str:
     "A <head> script: the language the page shows (Gradio sets <html lang>) as a cookie, for `lang` on the server."
     return """<script>(() => {
-  let last = null;
-  setInterval(() => {
+  const tell = () => {
     const shown = document.documentElement.lang;
-    if (shown && shown !== last) { last = shown; document.cookie = `%s=${shown}; path=/; SameSite=Lax`; }
-  }, 300);
+    if (shown) document.cookie = `%s=${shown}; path=/; SameSite=Lax`;
+  };
+  tell();  // at once, and whenever Gradio changes <html lang> (before the visitor's next click can ask)
+  new MutationObserver(tell).observe(document.documentElement, {attributes: true, attributeFilter: ["lang"]});
 })();</script>""" % COOKIE
 
 

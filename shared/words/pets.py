@@ -39,6 +39,7 @@ EN = {
     "your_labels": "Your labels",
     # the answer (shared.ui_pets.verdict)
     "cat": "cat", "dog": "dog",
+    "lbl_cat": "cat", "lbl_dog": "dog",  # the cat-or-dog Label's class names, on screen
     "looks_like": "Looks like **{label}** ({p}).",
     "not_sure_label": "**Not sure.** Best guess: *{label}* ({p}).",
     "not_sure_species": "**Not sure.** This doesn't look clearly like a cat or a dog to the model: it may not be a "
@@ -89,6 +90,7 @@ KO = {
     "label_it": "내 모델로 라벨 붙이기",
     "your_labels": "내 라벨",
     "cat": "고양이", "dog": "개",
+    "lbl_cat": "고양이", "lbl_dog": "개",
     "looks_like": "**{label}** 같습니다 ({p}).",
     "not_sure_label": "**잘 모르겠습니다.** 가장 가까운 답: *{label}* ({p}).",
     "not_sure_species": "**잘 모르겠습니다.** 모델이 보기에 고양이나 개가 뚜렷하지 않습니다. 반려동물 사진이 아니거나 "
