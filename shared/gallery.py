@@ -265,6 +265,11 @@ def page_titles(cards: list[dict]) -> str:
       const name = a.href.startsWith(location.origin) ? last(new URL(a.href).pathname) : null;
       const label = name !== null && navs[name] ? navs[name][lang] : null;
       if (label && a.textContent !== label) a.textContent = label;
+      if (a.classList.contains("active") && !a.dataset.shown) {  // a phone's nav strip shows the page it is on
+        a.dataset.shown = "1";
+        const strip = a.parentElement;
+        strip.scrollLeft = a.offsetLeft - (strip.clientWidth - a.offsetWidth) / 2;
+      }
     }
   };
   setInterval(update, 300);

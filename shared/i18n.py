@@ -3,8 +3,9 @@ with the same keys, and `T = Words("<space>", EN, KO)`.
 
 - What the page shows before any answer (titles, labels, buttons, explanations) is `T("key")`: Gradio's
   `gr.I18n` key, translated in the browser into its language (or the one picked in Gradio's Settings).
-- What an answer says (a verdict, a summary) is `T.text("key", lang(request), **values)`: the request's
-  Accept-Language picks it on the server.
+- What an answer says (a verdict, a summary) is `T.text("key", lang(request), **values)`: the language the
+  page shows (a cookie that `language_script` keeps equal to it, so Gradio's Settings switch counts too), else
+  the request's Accept-Language, picks it on the server.
 
 `translations()` is every registered Space's words as one `gr.I18n` (keys `<space>.<key>`): `ui.launch` hands it
 to Gradio, for a Space alone and for the gallery alike. API names, MCP tools and docstrings stay English.
@@ -49,17 +50,18 @@ def translations():
 
 
 def columns_script() -> str:
-    """A <head> script: a table's column names (Gradio's Dataframe headers are data, which gr.I18n does not
-    translate) shown in the page's language: every registered `col_*` word, English -> Korean, on screen only
-    (the API's tables keep their English columns)."""
+    """A <head> script: a table's column names, the examples' labels and a gr.Label's class names (data to Gradio,
+    which gr.I18n does not translate) shown in the page's language: every registered `col_*`, `ex_*` and `lbl_*`
+    word, English -> Korean, on screen only (the API keeps its English values)."""
     import json
     pairs = {w.by_lang["en"][k]: w.by_lang["ko"][k] for w in _REGISTRY.values() for k in w.keys()
-             if k.startswith("col_") and w.by_lang["en"][k] != w.by_lang["ko"][k]}
+             if k.startswith(("col_", "ex_", "lbl_")) and w.by_lang["en"][k] != w.by_lang["ko"][k]}
     return """<script>(() => {
   const ko = %s;
   setInterval(() => {
     if (!(document.documentElement.lang || "").toLowerCase().startsWith("ko")) return;
-    for (const cell of document.querySelectorAll("th .header-content span, th span.header")) {
+    const shown = "th .header-content span, th span.header, button.gallery-item, h2.output-class, dt.text";
+    for (const cell of document.querySelectorAll(shown)) {
       const words = ko[cell.textContent.trim()];
       if (words && cell.textContent !== words) cell.textContent = words;
     }
@@ -67,16 +69,32 @@ def columns_script() -> str:
 })();</script>""" % json.dumps(pairs, ensure_ascii=False)
 
 
+COOKIE = "chapter_one_lang"
+
+
+def language_script() -> str:
+    "A <head> script: the language the page shows (Gradio sets <html lang>) as a cookie, for `lang` on the server."
+    return """<script>(() => {
+  const tell = () => {
+    const shown = document.documentElement.lang;
+    if (shown) document.cookie = `%s=${shown}; path=/; SameSite=Lax`;
+  };
+  tell();  // at once, and whenever Gradio changes <html lang> (before the visitor's next click can ask)
+  new MutationObserver(tell).observe(document.documentElement, {attributes: true, attributeFilter: ["lang"]});
+})();</script>""" % COOKIE
+
+
 def lang(request=None) -> str:
-    """'ko' when the visitor's browser asks Korean first (Accept-Language), else 'en'. `request`: gr.Request,
-    or None (an API call without one: English)."""
-    header = ""
+    """'ko' or 'en': the language the visitor's page shows (its cookie), else the one the browser asks first
+    (Accept-Language), else English. `request`: gr.Request, or None (an API call without one: English)."""
+    headers = {}
     try:
-        header = request.headers.get("accept-language", "") if request is not None else ""
+        headers = request.headers if request is not None else {}
     except AttributeError:
         pass
-    first = re.split(r"[,;]", header or "en", maxsplit=1)[0].strip().lower()
-    return "ko" if first.startswith("ko") else "en"
+    cookie = re.search(rf"(?:^|;\s*){COOKIE}=([A-Za-z-]+)", headers.get("cookie", "") or "")
+    first = cookie.group(1) if cookie else re.split(r"[,;]", headers.get("accept-language", "") or "en", maxsplit=1)[0]
+    return "ko" if first.strip().lower().startswith("ko") else "en"
 
 
 def text_of(value, lang: str = "en", translations_dict: dict | None = None) -> str:

@@ -179,12 +179,17 @@ html:not([lang^="ko"]) .lang-ko,html[lang^="ko"] .lang-en{display:none}
 .key-note .key.pos{background:rgba(239,68,68,.45)} .key-note .key.neg{background:rgba(96,165,250,.45)}
 @media (max-width: 640px){
   .gradio-container{padding-left:6px!important;padding-right:6px!important}
-  .nav-holder nav{flex-direction:row!important;flex-wrap:nowrap!important;overflow-x:auto;white-space:nowrap;
+  .nav-holder nav{flex-direction:row!important;flex-wrap:nowrap!important;justify-content:flex-start!important;
+    overflow-x:auto;white-space:nowrap;
     gap:.2rem;padding:.2rem 0!important;scrollbar-width:none}
   .nav-holder nav a{flex:0 0 auto;padding:.25rem .55rem!important;font-size:.85rem}
   .hide-on-phone{display:none!important}
-  #recs th:nth-child(4),#recs td:nth-child(4),#recs th:nth-child(5),#recs td:nth-child(5),
-  #alike th:nth-child(2),#alike td:nth-child(2){display:none}
+  #recs th:nth-child(n+4),#recs td:nth-child(n+4),#recs .virtual-row>:nth-child(n+4),
+  #alike th:nth-child(2),#alike td:nth-child(2),#alike .virtual-row>:nth-child(2){display:none}
+  #recs th:nth-child(1),#recs .virtual-row>:nth-child(1){width:34px!important;min-width:34px!important;max-width:34px!important}
+  #recs th:nth-child(2),#recs .virtual-row>:nth-child(2){width:calc(100% - 120px)!important;min-width:calc(100% - 120px)!important;
+    max-width:calc(100% - 120px)!important}
+  #recs th:nth-child(3),#recs .virtual-row>:nth-child(3){width:86px!important;min-width:86px!important;max-width:86px!important}
 }
 """
 
@@ -194,8 +199,9 @@ HEAD = f"<style>{CSS}</style>"
 
 
 def head() -> str:
-    "What every page's <head> gets: the CSS above, and the tables' column names in the page's language."
-    return HEAD + i18n.columns_script()
+    """What every page's <head> gets: the CSS above, the tables' column names in the page's language, and that
+    language told to the server (answers in it)."""
+    return HEAD + i18n.columns_script() + i18n.language_script()
 
 
 def bring_into_view(examples: gr.Examples, answer: gr.components.Component):

@@ -41,7 +41,7 @@ def tab(predictor, source: str, sample: str | Path | None = None):
     tap loads and teaches (so a visitor without photos at hand, on a phone, can try it)."""
 
     @bounds.waiting(TEACH_WAITING)
-    def teach(archive, progress=gr.Progress()):
+    def teach(archive, progress=gr.Progress(), request: gr.Request = None):
         """Teach the pets network new labels from a .zip of photos (one folder per label, at least 2 photos each).
 
         Args:
@@ -59,7 +59,8 @@ def tab(predictor, source: str, sample: str | Path | None = None):
         folder = model.write(taught, source, work / "taught-model", Path(archive).name)
         archive_out = model.zip_folder(folder, work / "taught-model.zip")
         shutil.rmtree(folder)
-        return report.text(taught), report.confusion_image(taught.labels, taught.confusion), str(archive_out), taught
+        words = report.text(taught, ui.lang(request))
+        return words, report.confusion_image(taught.labels, taught.confusion), str(archive_out), taught
 
     def classify(image, taught, request: gr.Request = None):
         "A new photo labelled by the visitor's taught model."

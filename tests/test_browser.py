@@ -121,6 +121,40 @@ def on_screen(page, text: str) -> bool:
       return false; }""", text)
 
 
+def overlapping_text(page) -> list[str]:
+    """Pairs of texts drawn over each other: each visible text line's box (clipped by the boxes that clip it; a
+    closed fold's text is not drawn) against every other. Icons (no letter or digit) are left out."""
+    return page.evaluate("""() => {
+  const clipOf = el => { let c = [-1e9, -1e9, 1e9, 1e9];
+    for (let a = el; a && a !== document.documentElement; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.opacity === "0" || s.visibility === "hidden" || s.display === "none") return null;
+      if (a.tagName === "DETAILS" && !a.open && !el.closest("summary")) return null;
+      if (s.overflowX !== "visible" || s.overflowY !== "visible") { const r = a.getBoundingClientRect();
+        c = [Math.max(c[0], r.left), Math.max(c[1], r.top), Math.min(c[2], r.right), Math.min(c[3], r.bottom)]; }
+    }
+    return c; };
+  const rects = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    if (!/[\\p{L}\\p{N}]/u.test(n.textContent)) continue;  // words, not icons (the slider's ◢ handles)
+    const clip = clipOf(n.parentElement); if (!clip) continue;
+    const range = document.createRange(); range.selectNodeContents(n);
+    for (const r of range.getClientRects()) {
+      const x0 = Math.max(r.left, clip[0]), y0 = Math.max(r.top, clip[1]), x1 = Math.min(r.right, clip[2]), y1 = Math.min(r.bottom, clip[3]);
+      if (x1 - x0 > 1 && y1 - y0 > 1) rects.push([x0, y0, x1, y1, n.textContent.trim().slice(0, 30)]);
+    }
+  }
+  const out = [];
+  for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) {
+    const a = rects[i], b = rects[j];
+    const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]), h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+    if (w > 3 && h > 3) out.push(`${a[4]} / ${b[4]}`);
+  }
+  return out.slice(0, 10);
+}""")
+
+
 def too_wide(page) -> list[str]:
     """Elements wider than the viewport (unless an ancestor that fits clips them: a plot's inner drawing, a
     scrolling strip), and whether the page scrolls sideways: what a phone visitor would have to pan to."""
@@ -194,6 +228,7 @@ def test_landing_page_starts_with_pets_and_fits_the_screen(browser, gallery_serv
             page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
     assert page.title() == "Chapter One Spaces"
     assert not too_wide(page), too_wide(page)
+    assert not overlapping_text(page), overlapping_text(page)
     page.screenshot(path=str(ARTIFACTS / f"browser-gallery-{viewport}.png"), full_page=True)
     assert not page.errors
     context.close()
@@ -232,7 +267,13 @@ def test_example_tap_answers_on_screen_within_3_s(browser, gallery_server, name,
     settle(body)
     from shared.words.gallery import T
     assert page.title() == f"{T.text(name + '_title')} · Chapter One Spaces"
+    nav = page.locator(".nav-holder nav")  # the nav: one strip, this page's link on screen, the first reachable
+    assert nav.bounding_box()["height"] < 80
+    page.evaluate("window.scrollTo(0, 0)")
+    assert on_screen(page, T.text(f"nav_{name}"))
+    assert nav.evaluate("n => n.scrollWidth <= n.clientWidth || getComputedStyle(n).overflowX === 'auto'")
     assert not too_wide(page), too_wide(page)
+    assert not overlapping_text(page), overlapping_text(page)
     page.wait_for_timeout(500)  # let the last outputs paint before the screenshot
     suffix = "" if viewport == "desktop" else f"-{viewport}"
     page.screenshot(path=str(ARTIFACTS / f"browser-{name}{suffix}.png"), full_page=True)
@@ -275,6 +316,23 @@ def test_with_a_korean_browser_every_page_speaks_korean(browser, gallery_server,
     for nav in ["Home", "Is it a cat?", "What to watch"]:
         assert nav not in shown
     assert not too_wide(page), too_wide(page)
+    assert not overlapping_text(page), overlapping_text(page)
+    assert not page.errors, page.errors
+    context.close()
+
+
+def test_gradio_settings_switch_turns_the_page_and_its_answers_korean(browser, gallery_server):
+    "An English browser, switched to 한국어 in Gradio's Settings: the page's words and the next answer are Korean."
+    context, page = new_page(browser, "desktop")
+    page.goto(f"{gallery_server}sentiment")
+    page.get_by_text("Settings", exact=True).last.click()
+    page.locator("input[aria-label=Language]").click()
+    page.get_by_role("option", name=re.compile("한국어")).first.click()
+    page.locator(".backdrop").first.click(position={"x": 5, "y": 5})  # close the dialog
+    page.wait_for_function("() => document.documentElement.lang === 'ko'")
+    assert "판정하기" in page.locator("body").inner_text()  # the button, now Korean
+    page.locator("button.gallery-item, tr.tr-body").locator("visible=true").first.click()
+    page.wait_for_function("() => document.body.innerText.includes('트랜스포머의 판단')")  # the answer, Korean
     assert not page.errors, page.errors
     context.close()
 

@@ -85,7 +85,10 @@ def test_gallery_serves_landing_page_every_space_and_the_web_component_script(ga
     config = httpx.get(gallery_server + "config", timeout=30).json()
     landing = next(c["props"]["value"] for c in config["components"] if c["props"].get("elem_id") == "landing")
     assert landing.count('class="card"') == len(NAMES)
-    assert [p[0] for p in config["pages"]] == ["", *NAMES]  # one app, a page per Space
+    assert [p[0] for p in config["pages"]] == ["", *gallery.ordered(NAMES)]  # one app, a page per Space, pets first
+    embedded = httpx.get(f"{gallery_server}{gallery.embed_path('pets')}config", timeout=60).json()  # pets alone
+    assert [p[0] for p in embedded["pages"]] == [""] and any(d.get("api_name") == "predict"
+                                                             for d in embedded["dependencies"])
     for name in NAMES:
         assert httpx.get(f"{gallery_server}{name}", timeout=30).status_code == 200
         thumb = httpx.get(f"{extra}/thumbnails/{name}", timeout=10)

@@ -33,6 +33,13 @@ def test_every_string_in_both_languages_with_the_same_placeholders(name):
         assert ko.count("**") % 2 == 0 and en.count("**") % 2 == 0, (name, key)
 
 
+def test_every_taste_profile_has_korean_words():
+    import json
+    profiles = json.loads((gallery.SPACES / "recommend" / "examples" / "profiles.json").read_text())
+    T = words("recommend")
+    assert set(profiles) == {T.text(k) for k in T.keys() if k.startswith("ex_")}
+
+
 def test_a_words_module_with_a_missing_translation_is_refused():
     with pytest.raises(ValueError, match="not in both"):
         i18n.Words("broken", {"a": "x", "b": "y"}, {"a": "엑스"})
@@ -47,6 +54,9 @@ def test_the_page_language_comes_from_accept_language():
     assert i18n.lang(Request("ko")) == "ko"
     assert i18n.lang(Request("en-US,en;q=0.9,ko;q=0.8")) == "en"
     assert i18n.lang(Request("")) == "en" and i18n.lang(Request(None)) == "en" and i18n.lang(None) == "en"
+    switched = Request("en-US,en;q=0.9")  # Gradio's Settings switched the page to Korean: the cookie wins
+    switched.headers["cookie"] = f"other=1; {i18n.COOKIE}=ko"
+    assert i18n.lang(switched) == "ko"
 
 
 def test_answers_in_korean():

@@ -8,26 +8,21 @@ from PIL import Image, ImageDraw, ImageFont
 from .teacher import Taught
 
 
-def text(taught: Taught) -> str:
-    "Markdown: labels and counts, the held-out estimate and how it was measured, skipped files, the time taken."
+def text(taught: Taught, lang: str = "en") -> str:
+    """Markdown, in `lang` ('en' or 'ko'): labels and counts, the held-out estimate and how it was measured,
+    skipped files, the time taken."""
+    from shared.words.pets import T
+    say = lambda key, **values: T.text(key, lang, **values)
     n = sum(taught.counts.values())
     rows = "\n".join(f"| {cell(label)} | {count} | {taught.confusion[i, i]} / {taught.confusion[i].sum()} |"
                      for i, (label, count) in enumerate(taught.counts.items()))
-    skipped = "".join(f"\n- {count} file(s) skipped: {reason}" for reason, count in taught.skipped.items())
+    skipped = "".join("\n" + say("r_skipped", count=count, reason=reason) for reason, count in taught.skipped.items())
     chance = 1 / len(taught.labels)
-    return f"""### Taught {len(taught.labels)} labels from {n} photos in {taught.seconds['total']:.1f} s
-
-**Held-out estimate: {taught.accuracy:.0%}** of the photos labelled right (chance: {chance:.0%}), by
-{taught.folds}-fold cross-validation: each photo was labelled by a model trained without it (nor its mirror image).
-
-| label | photos | right when held out |
-|---|---|---|
-{rows}
-{skipped}
-
-How: the pets network's pretrained body is kept; each photo and its mirror image become {taught.weight.shape[1]}
-features, and a new linear head (logistic regression) learns your labels from them. Download the model below, or
-try it on new photos right here."""
+    return "\n\n".join([
+        say("r_title", labels=len(taught.labels), photos=n, seconds=f"{taught.seconds['total']:.1f}"),
+        say("r_estimate", acc=f"{taught.accuracy:.0%}", chance=f"{chance:.0%}", folds=taught.folds),
+        f"{say('r_header')}\n|---|---|---|\n{rows}\n{skipped}",
+        say("r_how", features=taught.weight.shape[1])])
 
 
 def cell(label: str) -> str:

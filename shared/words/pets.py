@@ -39,12 +39,22 @@ EN = {
     "your_labels": "Your labels",
     # the answer (shared.ui_pets.verdict)
     "cat": "cat", "dog": "dog",
+    "lbl_cat": "cat", "lbl_dog": "dog",  # the cat-or-dog Label's class names, on screen
     "looks_like": "Looks like **{label}** ({p}).",
     "not_sure_label": "**Not sure.** Best guess: *{label}* ({p}).",
     "not_sure_species": "**Not sure.** This doesn't look clearly like a cat or a dog to the model: it may not be a "
                         "pet photo, or the animal is hard to see. (Best guess: {kind}, {p}.)",
     "breed_guess": "Looks like a **{kind}** ({p}). The breed is a guess: maybe *{name}* ({pb}).",
     "breed_sure": "Looks like a **{kind}** ({p}), most likely a **{name}** ({pb}).",
+    # the teach tab's report (shared.teach.report.text)
+    "r_title": "### Taught {labels} labels from {photos} photos in {seconds} s",
+    "r_estimate": "**Held-out estimate: {acc}** of the photos labelled right (chance: {chance}), by {folds}-fold "
+                  "cross-validation: each photo was labelled by a model trained without it (nor its mirror image).",
+    "r_header": "| label | photos | right when held out |",
+    "r_skipped": "- {count} file(s) skipped: {reason}",
+    "r_how": "How: the pets network's pretrained body is kept; each photo and its mirror image become {features} "
+             "features, and a new linear head (logistic regression) learns your labels from them. Download the model "
+             "below, or try it on new photos right here.",
 }
 
 KO = {
@@ -80,12 +90,21 @@ KO = {
     "label_it": "내 모델로 라벨 붙이기",
     "your_labels": "내 라벨",
     "cat": "고양이", "dog": "개",
+    "lbl_cat": "고양이", "lbl_dog": "개",
     "looks_like": "**{label}** 같습니다 ({p}).",
     "not_sure_label": "**잘 모르겠습니다.** 가장 가까운 답: *{label}* ({p}).",
     "not_sure_species": "**잘 모르겠습니다.** 모델이 보기에 고양이나 개가 뚜렷하지 않습니다. 반려동물 사진이 아니거나 "
                         "동물이 잘 보이지 않는 사진일 수 있습니다. (가장 가까운 답: {kind}, {p})",
     "breed_guess": "**{kind}** 같습니다 ({p}). 품종은 추측입니다: *{name}*일지도 모릅니다 ({pb}).",
     "breed_sure": "**{kind}** 같습니다 ({p}). 품종은 아마 **{name}**입니다 ({pb}).",
+    "r_title": "### 사진 {photos}장으로 라벨 {labels}개를 {seconds}초 만에 가르쳤습니다",
+    "r_estimate": "**검증 정확도 추정: {acc}** (찍어서 맞힐 확률: {chance}). {folds}겹 교차 검증으로 쟀습니다. 사진마다 "
+                  "그 사진(과 좌우 반전한 사진)을 빼고 학습한 모델이 라벨을 붙였습니다.",
+    "r_header": "| 라벨 | 사진 수 | 검증에서 맞힌 수 |",
+    "r_skipped": "- 건너뛴 파일 {count}개: {reason}",
+    "r_how": "방법: 반려동물 신경망의 사전 학습한 몸통은 그대로 두고, 사진과 좌우 반전한 사진을 각각 특징 {features}개로 "
+             "바꾼 뒤, 새 선형 머리(로지스틱 회귀)가 그 특징으로 여러분의 라벨을 배웁니다. 아래에서 모델을 내려받거나, "
+             "여기서 바로 새 사진으로 시험해 보세요.",
 }
 
 T = Words("pets", EN, KO)

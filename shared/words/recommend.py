@@ -29,6 +29,9 @@ EN = {
     "col_title": "title", "col_rating": "rating", "col_rank": "#", "col_predicted": "predicted ★",
     "col_why": "because you liked", "col_genres": "genres", "col_similarity": "similarity",
     "popular": "popular and well rated",
+    # the taste profiles (examples/profiles.json)
+    "ex_scifi": "Space opera and sci-fi", "ex_family": "Family animation", "ex_crime": "Crime and dark drama",
+    "ex_romance": "Romance and feel-good", "ex_horror": "Horror nights",
     "more": " and {n} more",
     # the summary
     "cold": "**No ratings of movies this model knows yet**: here are movies that are popular and well rated "
@@ -64,6 +67,8 @@ KO = {
     "col_title": "제목", "col_rating": "별점", "col_rank": "#", "col_predicted": "예상 별점",
     "col_why": "좋아한 영화", "col_genres": "장르", "col_similarity": "유사도",
     "popular": "인기 있고 평이 좋은 영화",
+    "ex_scifi": "스페이스 오페라와 SF", "ex_family": "가족 애니메이션", "ex_crime": "범죄와 어두운 드라마",
+    "ex_romance": "로맨스와 기분 좋은 영화", "ex_horror": "공포 영화의 밤",
     "more": " 외 {n}편",
     "cold": "**아직 이 모델이 아는 영화에 매긴 별점이 없습니다.** 그래서 인기 있고 평이 좋은 영화를 보여 드립니다"
             "(콜드 스타트 목록). 영화 몇 편에 별점을 매기거나 취향 프로필을 누르면 나만의 목록이 됩니다.",

@@ -24,6 +24,7 @@ EN = {
     "examples": "Real IMDB reviews (Maas et al., 2011), never seen in training: tap one",
     # the answer
     "positive": "positive", "negative": "negative",
+    "lbl_positive": "positive", "lbl_negative": "negative",  # the Labels' class names, on screen
     "fairly_sure": "fairly sure", "leaning": "leaning", "unsure": "unsure, slightly",
     "headline": "**{label}** ({p}; {sure}).",
     "both_said": "The pretrained transformer says {t}, the n-gram baseline says {b}",
@@ -55,6 +56,7 @@ KO = {
     "sentences": "문장별 영향 (빨강: 긍정, 파랑: 부정)",
     "examples": "학습에 쓰지 않은 실제 IMDB 리뷰 (Maas 외, 2011): 눌러 보세요",
     "positive": "긍정", "negative": "부정",
+    "lbl_positive": "긍정", "lbl_negative": "부정",
     "fairly_sure": "꽤 확신", "leaning": "약간 기울어짐", "unsure": "확신 없음, 아주 조금 기울어짐",
     "headline": "**{label}** ({p}, {sure}).",
     "both_said": "사전 학습한 트랜스포머의 판단은 {t}, n-gram 베이스라인의 판단은 {b}입니다",
