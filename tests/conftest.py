@@ -18,6 +18,7 @@ sys.path.insert(0, str(REPO))
 from shared.data import data_dir  # noqa: E402
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # as `make test` runs: no test reaches the Hub (none can here)
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 
