@@ -11,17 +11,24 @@ predictor = Predictor.load(source)
 
 @ui.gpu
 def predict(image):
-    """Classify a pet photo into the 37 Oxford-IIIT Pet breeds and cat-or-dog.
+    """Classify a pet photo into the 37 Oxford-IIIT Pet breeds and cat, dog or neither.
 
     Args:
         image: a photo of a cat or a dog (file path or URL).
 
     Returns:
-        breed probabilities, cat-or-dog probabilities, and a one-sentence verdict that says how sure it is.
+        breed probabilities (keyed by the Oxford-IIIT Pet dataset's names: `american_pit_bull_terrier`,
+        `British_Shorthair`), cat / dog / neither probabilities ('neither': no cat and no dog in the photo), and a
+        one-sentence verdict that says how sure it is (breeds named as people write them).
     """
     photo = ui.open_photo(image, max_side=4 * predictor.size)
-    breeds, species = predictor.predict([photo])[0]
-    return breeds, species or None, ui_pets.verdict(breeds, species)
+    breeds, species, looks_like = predictor.classify([photo])[0]
+    return breeds, species or None, ui_pets.verdict(breeds, species, looks_like)
+
+
+def shown(breeds: dict, species: dict | None):
+    "The UI's boxes: the API's answer with the names people write, and no breed list for a photo of neither."
+    return ui_pets.breeds_shown(breeds, species), ui_pets.shown(species)
 
 
 @ui.gpu
@@ -43,10 +50,13 @@ with gr.Blocks(title="Is it a cat? Pet breeds") as demo:
             verdict = gr.Markdown()
             breeds = gr.Label(num_top_classes=5, label="Breed" if predictor.species else "Label")
             species = gr.Label(label="Cat or dog?", visible=bool(predictor.species))
+            breed_keys, species_keys = gr.Label(visible=False), gr.Label(visible=False)  # the API's answer
             heat = gr.Image(label="Where the model looked (class activation map)")
     with gr.Tab("Teach it your own labels"):
         ui_teach.tab(predictor, source)
-    answer = gr.on([button.click, image.upload], predict, image, [breeds, species, verdict], api_name="predict")
+    answer = gr.on([button.click, image.upload], predict, image, [breed_keys, species_keys, verdict],
+                   api_name="predict")
+    answer.success(shown, [breed_keys, species_keys], [breeds, species], api_visibility="private", queue=False)
     answer.success(explain, image, heat, api_visibility="private")
 
 if __name__ == "__main__":
