@@ -13,7 +13,7 @@ from shared.tasks.pets import train
 from shared.tasks.pets.config import Config, breed_of, is_cat_breed, train_config
 from shared.tasks.pets.data import items, oxford_files
 from shared.tasks.pets.evaluate import evaluate
-from shared.tasks.pets.serve import Predictor
+from shared.tasks.pets.serve import Predictor, answer
 from shared.train import parse
 from shared.ui_pets import verdict
 
@@ -120,9 +120,13 @@ def test_served_model_gives_the_learners_probabilities(tiny_learner, tiny_served
     assert tiny_served.species == ["cat", "dog", "neither"]  # cat and dog share what "neither" leaves
     cat_dog = served[:, n:n + 2] / (1 - served[:, n + 2:])
     assert np.allclose(np.concatenate([served[:, :n], cat_dog], 1), probs.numpy(), atol=1e-4)
-    mirrored = [p.transpose(0) for p in images]  # PIL FLIP_LEFT_RIGHT
-    both = (tiny_served.probabilities(images, tta=False) + tiny_served.probabilities(mirrored, tta=False)) / 2
-    assert np.allclose(tiny_served.probabilities(images, tta=True), both, atol=1e-5)
+    x = tiny_served.preprocess(images)  # flip TTA: the prepared photo and its mirror image, answers averaged
+
+    def answered(a):
+        out = tiny_served.model.run(x=np.ascontiguousarray(a))
+        return answer(out["logits"], tiny_served.serving, tiny_served.species_of_label, out["imagenet"], out["features"])
+    assert np.allclose(tiny_served.probabilities(images, tta=True), (answered(x) + answered(x[..., ::-1])) / 2,
+                       atol=1e-5)
 
 
 def grad_cam(model, x, idx):

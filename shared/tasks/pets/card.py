@@ -19,7 +19,7 @@ Photos are prepared as the pretrained weights saw ImageNet (timm's `pretrained_c
 size / crop_pct, the centre square cut out; in training (a fastai item transform) and in serving (numpy) by the
 same function. "Neither" (no cat and no dog): a logistic regression of pets against photos with no cat or dog
 (varied scenes, COCO photos) on the body's features and on the pretrained ImageNet classifier's log-odds of its
-123 cat and dog classes; that classifier is kept in the model (`model.onnx`'s `imagenet` output), so a photo of
+135 dog, wolf, fox and cat classes; that classifier is kept in the model (`model.onnx`'s `imagenet` output), so a photo of
 neither can be told what it looks like instead. Its bias is set so that {false_neither:.1%} of the training pet photos of each
 kind come out "neither".
 
