@@ -65,7 +65,9 @@ def breed_guess(kind: str, p_kind: float, breed: str, p_breed: float) -> str:
 
 
 def breed_sure(kind: str, p_kind: float, breed: str, p_breed: float) -> str:
-    return f"Looks like a **{SPECIES_NAMES[kind]}** ({p_kind:.0%}), most likely a **{name(breed)}** ({p_breed:.0%})."
+    breed = name(breed)
+    a = "an" if breed[:1].lower() in "aeiou" else "a"
+    return f"Looks like a **{SPECIES_NAMES[kind]}** ({p_kind:.0%}), most likely {a} **{breed}** ({p_breed:.0%})."
 
 
 def verdict(breeds: dict, species: dict | None, looks_like: str | None = None) -> str:

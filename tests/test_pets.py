@@ -166,7 +166,7 @@ def test_heatmap_of_the_default_model_marks_the_animal(data):
     ({"cat": 0.95, "dog": 0.05}, {"Bengal": 0.6, "pug": 0.1}, "most likely a **Bengal**"),
     ({"cat": 0.95, "dog": 0.05}, {"Bengal": 0.1, "pug": 0.09}, "The breed is a guess"),
     ({"cat": 0.95, "dog": 0.05}, {"pug": 0.6, "Bengal": 0.1}, "The breed is a guess"),  # breed disagrees
-    ({"cat": 0.9, "dog": 0.05}, {"american_pit_bull_terrier": 0.6}, "most likely a **American Pit Bull Terrier**"),
+    ({"cat": 0.05, "dog": 0.9}, {"american_pit_bull_terrier": 0.6}, "most likely an **American Pit Bull Terrier**"),
     ({"cat": 0.1, "dog": 0.2, "neither": 0.7}, {"pug": 0.9}, "doesn't look like a cat or a dog"),
 ])
 def test_verdict_is_honest(species, breeds, expect):
@@ -209,7 +209,8 @@ def test_default_model_answers_neither_for_photos_with_no_cat_or_dog(data):
     assert sum(t == "neither" for t in top[:len(others)]) >= 0.9 * len(others)
     assert sum(t == "neither" for t in top[len(others):]) <= 1
     breeds, species, looks_like = next(s for s, t in zip(said, top) if t == "neither")
-    assert looks_like and f"looks more like {looks_like}"[:18] in verdict(breeds, species, looks_like)
+    said = verdict(breeds, species, looks_like)
+    assert looks_like and looks_like in said and "doesn't look like a cat or a dog" in said
 
 
 @pytest.mark.slow
@@ -219,7 +220,8 @@ def test_default_model_quality_through_the_serving_path(data):
     predictor = Predictor.load(DEFAULT_MODEL)
     held_out = evaluate(predictor)  # the 37 Oxford photos never trained on, Kaggle's and the photos of neither
     assert held_out["n_valid_breed_photos"] == 37 and held_out["n_valid_photos"] >= 37 + 1000
-    assert held_out["breed_top1_accuracy"] >= 0.85 and held_out["cat_dog_accuracy_kaggle"] >= 0.97
+    # 37 breed photos: +-0.12 at 95% (the card's 5-fold cross-validation over all 866 is the number to read)
+    assert held_out["breed_top1_accuracy"] >= 0.8 and held_out["cat_dog_accuracy_kaggle"] >= 0.97
     assert held_out["neither_rate"] >= 0.9 and held_out["false_neither"] <= 0.02
 
 
@@ -245,11 +247,11 @@ def test_a_learner_trains_on_their_own_folder_and_serves_it(data, tmp_path):
         for p in [p for p in oxford if pick(p)][:12]:
             shutil.copy(p, photos / label / p.name)
     (photos / "notes.txt").write_text("not a label folder")
-    out = main(["pets", "--preset", "tiny", "--folder", str(photos), "--out", str(tmp_path / "model")])
+    out = main(["pets", "--preset", "tiny", "--size", "128", "--folder", str(photos), "--out", str(tmp_path / "model")])
     config = json.loads((out / "config.json").read_text())
     assert config["labels"] == ["doggo", "kitty"] and config["species"] == [] and config["n_out"] == 2
     assert config["base_model"] and "your own photos" in (out / "README.md").read_text()
-    test_photo = oxford[-1]  # a dog photo past the 12 of each label that were taught
+    test_photo = [p for p in oxford if p.name[0].islower()][12]  # a dog photo past the 12 of each label taught
     labels, species = Predictor.load(out).predict([open_image(test_photo)])[0]
     assert set(labels) == {"doggo", "kitty"} and abs(sum(labels.values()) - 1) < 1e-4 and species == {}
     with serve(REPO / "spaces" / "pets" / "app.py", env={"PETS_MODEL": str(out)}) as url:

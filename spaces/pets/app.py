@@ -50,7 +50,8 @@ with gr.Blocks(title="Is it a cat? Pet breeds") as demo:
             verdict = gr.Markdown()
             breeds = gr.Label(num_top_classes=5, label="Breed" if predictor.species else "Label")
             species = gr.Label(label="Cat or dog?", visible=bool(predictor.species))
-            breed_keys, species_keys = gr.Label(visible=False), gr.Label(visible=False)  # the API's answer
+            breed_keys = gr.Label(num_top_classes=5, visible=False)  # the API's answer (the dataset's keys)
+            species_keys = gr.Label(visible=False)
             heat = gr.Image(label="Where the model looked (class activation map)")
     with gr.Tab("Teach it your own labels"):
         ui_teach.tab(predictor, source)

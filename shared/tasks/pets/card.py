@@ -46,8 +46,8 @@ MEASURED = """
 How these were measured. The table's first rows: `python -m shared.evaluate pets MODEL` (the Space's own serving
 path: model.onnx in ONNX Runtime) on photos never trained on, chosen by a stable hash of the file name (so the
 split never moves): `valid_per_breed` Oxford photos of every breed and `valid_pct` of the Kaggle cats-vs-dogs
-photos and of the photos with no cat or dog. Those are few (37 breed photos), so the `cv_` rows below are the
-numbers to read.
+photos and of the photos with no cat or dog. Those are few (37 breed photos), so the cross-validated numbers
+below (the rows from `cv_folds` on) are the ones to read.
 """
 
 CV_ROWS = [("breed_top1", "breed top-1, every breed counted the same", "breed_photos"),
