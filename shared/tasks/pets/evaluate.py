@@ -54,7 +54,7 @@ def scores(probs: np.ndarray, truth: list[str], labels: list[str], species: list
     in_top5 = [truth[i] in [labels[j] for j in top] for i, top in zip(known, top5)]
     other = [i for i, t in enumerate(truth) if t not in labels]
     share = lambda rows: round(float(np.mean([species_ok[i] for i in rows])), 4) if rows else None  # noqa: E731
-    return {"cat_dog_accuracy": round(float(np.mean(species_ok)), 4),
+    return {"cat_dog_accuracy": round(float(np.mean(species_ok)), 4) if species_ok else None,
             "breed_top1_accuracy": round(float(np.mean(breed_ok)), 4) if known else None,
             "breed_top5_accuracy": round(float(np.mean(in_top5)), 4) if known else None,
             "cat_dog_accuracy_oxford": share(known), "cat_dog_accuracy_kaggle": share(other),
