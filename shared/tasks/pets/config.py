@@ -57,8 +57,7 @@ class Config:
 
 
 PRESETS = {
-    "cpu": dict(epochs=0, cats_dogs_share=0.5),  # 2 cores: the body's features of every photo once, the heads
-                                                 # fitted on them; half of the Kaggle photos (6,000)
+    "cpu": dict(epochs=0),  # 2 cores: the body's features of every photo once, the heads fitted on them
     "gpu": dict(epochs=4, freeze_epochs=1, cached_features=False, bs=64, mixed_precision=True, workers=8,
                 lr=2e-3, per_breed=40),  # fastai's fine_tune on the whole network, with augmentation
     "tiny": dict(arch="tf_efficientnet_lite0", size=64, epochs=0, bs=16, max_train_samples=96, workers=0, views=1,
