@@ -121,6 +121,16 @@ def create(arch: str, num_classes: int | None = None, **kwargs):
     return model.eval()
 
 
+def crop(arch: str) -> tuple[float, str]:
+    "(crop_pct, interpolation) of timm's eval transform for `arch`'s pretrained weights (resize short side, centre crop)."
+    try:
+        import timm
+        cfg = timm.create_model(arch, pretrained=False).pretrained_cfg
+        return float(cfg.get("crop_pct") or 0.875), str(cfg.get("interpolation") or "bicubic")
+    except Exception:
+        return 0.875, "bicubic"
+
+
 def stats(arch: str, default=((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))):
     "Normalisation (mean, std) the weights expect; timm's ImageNet default for unknown architectures."
     if known(arch):

@@ -59,8 +59,10 @@ def model_table() -> str:
     p, s, c, r = (metrics(n) for n in ("pets", "sentiment", "colorize", "recommend"))
     k = next(key.split("@")[1] for key in r if key.startswith("visitor_recall@") and key.count("_") == 1)
     rows = [
-        ("pets", f"breed top-1 {p['breed_top1_accuracy']:.4f} ({p['n_valid_breed_photos']} Oxford photos, one per "
-                 f"breed), cat-or-dog {p['cat_dog_accuracy']:.4f} ({p['n_valid_photos']:,} photos)",
+        ("pets", f"breed top-1 {p['breed_top1']:.3f} ({p['cv_folds']}-fold cross-validation over {p['breed_photos']} "
+                 f"Oxford photos), cat-or-dog {p['cat_dog_kaggle']:.3f} ({p['kaggle_photos']:,} Kaggle photos), "
+                 f"'neither' for {p['neither_scenes']:.1%} of {p['scenes_photos']} scenes and "
+                 f"{p['false_neither_kaggle']:.1%} of the Kaggle pets",
          p.get("train_seconds")),
         ("sentiment", f"verdict {s['accuracy']:.4f}, transformer {s['transformer_accuracy']:.4f}, n-gram baseline "
                       f"{s['baseline_accuracy']:.4f} ({s['n_valid_reviews']:,} validation reviews)",

@@ -18,8 +18,22 @@ def test_predict_returns_breed_label_dict_first(client):
         handle_file(str(REPO / "spaces/pets/examples/pug_145.jpg")), api_name="/predict")
     assert breeds["label"] == "pug" and species["label"] == "dog"  # a held-out photo, answered right
     assert {c["label"] for c in breeds["confidences"]} <= set(BREEDS) and len(breeds["confidences"]) == 5
-    assert {c["label"] for c in species["confidences"]} == {"cat", "dog"}
-    assert "most likely a **pug**" in verdict
+    assert {c["label"] for c in species["confidences"]} == {"cat", "dog", "neither"}
+    assert "most likely a **Pug**" in verdict  # the API keeps the dataset's keys, the sentence the names people write
+
+
+def test_a_photo_with_no_cat_or_dog_is_answered_neither(client, data):
+    """Held-out photos with no cat or dog (never trained on: the hash-chosen held-out share of scenes/), through the
+    real server: 'neither' on top and a sentence that says so and names no breed; a held-out pet photo is not."""
+    from shared.tasks.pets.data import negative_files, stable_fraction
+    from shared.tasks.pets.config import Config
+    held_out = [p for p in negative_files(Config(negatives="scenes/images")) if stable_fraction(p.name) < 0.1][:6]
+    answers = [client.predict(handle_file(str(p)), api_name="/predict") for p in held_out]
+    neither = [(species, verdict) for _, species, verdict in answers if species["label"] == "neither"]
+    assert len(held_out) == 6 and len(neither) >= 5
+    assert all("doesn't look like a cat or a dog" in verdict for _, verdict in neither)
+    _, species, verdict = client.predict(handle_file(str(REPO / "spaces/pets/examples/Bombay_121.jpg")), api_name="/predict")
+    assert species["label"] == "cat" and "doesn't look like" not in verdict
 
 
 UNREADABLE = ["corrupt", "not_an_image", "empty"]
@@ -36,7 +50,7 @@ def test_unreadable_uploads_get_a_clear_message(client, image_battery, name):
 @pytest.mark.parametrize("name", READABLE)
 def test_odd_but_real_images_get_an_answer(client, image_battery, name):
     breeds, species, verdict = client.predict(handle_file(str(image_battery[name])), api_name="/predict")
-    assert breeds["label"] in BREEDS and species["label"] in ("cat", "dog") and verdict
+    assert breeds["label"] in BREEDS and species["label"] in ("cat", "dog", "neither") and verdict
 
 
 def test_server_still_serves_after_the_battery(client, image_battery):

@@ -4,6 +4,37 @@ from shared.teach.photos import Limits
 
 _L = Limits()
 
+# The Oxford-IIIT keys (what the API answers, config.json's labels) -> names as people write them (what the UI shows)
+BREED_NAMES = {
+    "Abyssinian": "Abyssinian", "Bengal": "Bengal", "Birman": "Birman", "Bombay": "Bombay",
+    "British_Shorthair": "British Shorthair", "Egyptian_Mau": "Egyptian Mau", "Maine_Coon": "Maine Coon",
+    "Persian": "Persian", "Ragdoll": "Ragdoll", "Russian_Blue": "Russian Blue", "Siamese": "Siamese",
+    "Sphynx": "Sphynx", "american_bulldog": "American Bulldog", "american_pit_bull_terrier": "American Pit Bull Terrier",
+    "basset_hound": "Basset Hound", "beagle": "Beagle", "boxer": "Boxer", "chihuahua": "Chihuahua",
+    "english_cocker_spaniel": "English Cocker Spaniel", "english_setter": "English Setter",
+    "german_shorthaired": "German Shorthaired Pointer", "great_pyrenees": "Great Pyrenees", "havanese": "Havanese",
+    "japanese_chin": "Japanese Chin", "keeshond": "Keeshond", "leonberger": "Leonberger",
+    "miniature_pinscher": "Miniature Pinscher", "newfoundland": "Newfoundland", "pomeranian": "Pomeranian",
+    "pug": "Pug", "saint_bernard": "Saint Bernard", "samoyed": "Samoyed", "scottish_terrier": "Scottish Terrier",
+    "shiba_inu": "Shiba Inu", "staffordshire_bull_terrier": "Staffordshire Bull Terrier",
+    "wheaten_terrier": "Wheaten Terrier", "yorkshire_terrier": "Yorkshire Terrier",
+}
+# ... and as Korean breeders and vets write them
+BREED_NAMES_KO = {
+    "Abyssinian": "아비시니안", "Bengal": "벵갈", "Birman": "버먼", "Bombay": "봄베이",
+    "British_Shorthair": "브리티시 쇼트헤어", "Egyptian_Mau": "이집션 마우", "Maine_Coon": "메인쿤",
+    "Persian": "페르시안", "Ragdoll": "랙돌", "Russian_Blue": "러시안 블루", "Siamese": "샴",
+    "Sphynx": "스핑크스", "american_bulldog": "아메리칸 불도그", "american_pit_bull_terrier": "아메리칸 핏불 테리어",
+    "basset_hound": "바셋 하운드", "beagle": "비글", "boxer": "복서", "chihuahua": "치와와",
+    "english_cocker_spaniel": "잉글리시 코커 스패니얼", "english_setter": "잉글리시 세터",
+    "german_shorthaired": "저먼 쇼트헤어드 포인터", "great_pyrenees": "그레이트 피레니즈", "havanese": "하바니즈",
+    "japanese_chin": "재패니즈 친", "keeshond": "키스혼드", "leonberger": "레온베르거",
+    "miniature_pinscher": "미니어처 핀셔", "newfoundland": "뉴펀들랜드", "pomeranian": "포메라니안",
+    "pug": "퍼그", "saint_bernard": "세인트 버나드", "samoyed": "사모예드", "scottish_terrier": "스코티시 테리어",
+    "shiba_inu": "시바견", "staffordshire_bull_terrier": "스태퍼드셔 불 테리어",
+    "wheaten_terrier": "휘튼 테리어", "yorkshire_terrier": "요크셔 테리어",
+}
+
 EN = {
     "title": "Is it a cat? Pet breeds",
     "intro": "# Is it a cat? Which breed?\nChapter 1 of *Deep Learning for Coders* starts here: a network pretrained "
@@ -38,14 +69,19 @@ EN = {
     "label_it": "Label it with your model",
     "your_labels": "Your labels",
     # the answer (shared.ui_pets.verdict)
-    "cat": "cat", "dog": "dog",
-    "lbl_cat": "cat", "lbl_dog": "dog",  # the cat-or-dog Label's class names, on screen
+    "cat": "cat", "dog": "dog", "neither": "neither",
+    "lbl_cat": "cat", "lbl_dog": "dog", "lbl_neither": "neither",  # the cat-or-dog Label's class names, on screen
+    **{f"lbl_{key}": words for key, words in BREED_NAMES.items()},  # the breed Label's names, on screen
     "looks_like": "Looks like **{label}** ({p}).",
+    "not_a_pet": "**This doesn't look like a cat or a dog** ({p} sure it is neither). The model only knows cats, "
+                 "dogs and their breeds, so it names no breed here.",
+    "not_a_pet_like": "**This doesn't look like a cat or a dog** — it looks more like {a_thing} ({p} sure it is "
+                      "neither). The model only knows cats, dogs and their breeds, so it names no breed here.",
     "not_sure_label": "**Not sure.** Best guess: *{label}* ({p}).",
     "not_sure_species": "**Not sure.** This doesn't look clearly like a cat or a dog to the model: it may not be a "
                         "pet photo, or the animal is hard to see. (Best guess: {kind}, {p}.)",
     "breed_guess": "Looks like a **{kind}** ({p}). The breed is a guess: maybe *{name}* ({pb}).",
-    "breed_sure": "Looks like a **{kind}** ({p}), most likely a **{name}** ({pb}).",
+    "breed_sure": "Looks like a **{kind}** ({p}), most likely {a} **{name}** ({pb}).",
     # the teach tab's report (shared.teach.report.text)
     "r_title": "### Taught {labels} labels from {photos} photos in {seconds} s",
     "r_estimate": "**Held-out estimate: {acc}** of the photos labelled right (chance: {chance}), by {folds}-fold "
@@ -89,8 +125,14 @@ KO = {
     "new_photo": "새 사진",
     "label_it": "내 모델로 라벨 붙이기",
     "your_labels": "내 라벨",
-    "cat": "고양이", "dog": "개",
-    "lbl_cat": "고양이", "lbl_dog": "개",
+    "cat": "고양이", "dog": "개", "neither": "둘 다 아님",
+    "lbl_cat": "고양이", "lbl_dog": "개", "lbl_neither": "둘 다 아님",
+    **{f"lbl_{key}": words for key, words in BREED_NAMES_KO.items()},
+    "not_a_pet": "**고양이나 개로 보이지 않습니다** (둘 다 아닐 확률 {p}). 이 모델은 고양이와 개, 그리고 그 품종만 "
+                 "알기 때문에 여기서는 품종을 말하지 않습니다.",
+    "not_a_pet_like": "**고양이나 개로 보이지 않습니다.** 오히려 {thing}(ImageNet 분류 이름)에 더 가까워 보입니다 "
+                      "(둘 다 아닐 확률 {p}). 이 모델은 고양이와 개, 그리고 그 품종만 알기 때문에 여기서는 품종을 "
+                      "말하지 않습니다.",
     "looks_like": "**{label}** 같습니다 ({p}).",
     "not_sure_label": "**잘 모르겠습니다.** 가장 가까운 답: *{label}* ({p}).",
     "not_sure_species": "**잘 모르겠습니다.** 모델이 보기에 고양이나 개가 뚜렷하지 않습니다. 반려동물 사진이 아니거나 "

@@ -13,17 +13,24 @@ predictor = Predictor.load(source)
 
 
 def predict(image, request: gr.Request = None):
-    """Classify a pet photo into the 37 Oxford-IIIT Pet breeds and cat-or-dog.
+    """Classify a pet photo into the 37 Oxford-IIIT Pet breeds and cat, dog or neither.
 
     Args:
         image: a photo of a cat or a dog (file path or URL).
 
     Returns:
-        breed probabilities, cat-or-dog probabilities, and a one-sentence verdict that says how sure it is.
+        breed probabilities (keyed by the Oxford-IIIT Pet dataset's names: `american_pit_bull_terrier`,
+        `British_Shorthair`), cat / dog / neither probabilities ('neither': no cat and no dog in the photo), and a
+        one-sentence verdict that says how sure it is (breeds named as people write them).
     """
     photo = ui.open_photo(image, max_side=4 * predictor.size)
-    breeds, species = predictor.predict([photo])[0]
-    return breeds, species or None, ui_pets.verdict(breeds, species, ui.lang(request))
+    breeds, species, looks_like = predictor.classify([photo])[0]
+    return breeds, species or None, ui_pets.verdict(breeds, species, looks_like, ui.lang(request))
+
+
+def shown(breeds: dict, species: dict | None):
+    "The UI's boxes: the API's answer with the names people write, and no breed list for a photo of neither."
+    return ui_pets.breeds_shown(breeds, species), ui_pets.shown(species)
 
 
 def explain(image):
@@ -43,16 +50,19 @@ with gr.Blocks(title=T("title")) as demo:
             verdict = gr.Markdown(elem_id="pets-answer")
             breeds = gr.Label(num_top_classes=5, label=T("breed") if predictor.species else T("label"))
             species = gr.Label(label=T("species"), visible=bool(predictor.species))
+            breed_keys = gr.Label(num_top_classes=5, visible=False)  # the API's answer (the dataset's keys)
+            species_keys = gr.Label(visible=False)
             heat = gr.Image(label=T("heat"))
             gr.Markdown(T("heat_key"), elem_classes="key-note")
     with gr.Tab(T("tab_teach")):
         ui_teach.tab(predictor, source, sample=Path(__file__).parent / "teach_sample.zip")
-    answers = [breeds, species, verdict]
+    answers = [breed_keys, species_keys, verdict]
     for answer in (gr.on([button.click, image.upload], predict, image, answers, api_name="predict"),
                    examples.load_input_event.then(predict, image, answers, api_visibility="private")):
+        answer.success(shown, [breed_keys, species_keys], [breeds, species], api_visibility="private", queue=False)
         answer.success(explain, image, heat, api_visibility="private")
     ui.bring_into_view(examples, verdict)
-    image.change(None, None, [*answers, heat], js=ui.clear(*answers, heat))  # a new photo: no stale answer
+    image.change(None, None, [breeds, species, verdict, heat], js=ui.clear(breeds, species, verdict, heat))
 
 if __name__ == "__main__":
     ui.launch(demo)

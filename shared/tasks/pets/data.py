@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from shared.data import local_or_download
+from shared.data import data_dir, local_or_download
 from shared.images import PHOTO_SUFFIXES
 from shared.tasks.pets.config import Config, breed_of, is_cat_breed
 
@@ -29,6 +29,25 @@ def oxford_files(cfg: Config) -> list[Path]:
     return sorted(p for d in folders for p in d.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES)
 
 
+# Photos of the negatives' folders that DO show a cat or a dog (looked at one by one): left out of "neither"
+SHOWS_A_PET = {
+    # scenes/images
+    "caer__puppy.jpg", "gcompris__erase_resource_kitten.jpg", "gcompris__explore_farm_animals_resource_animals_cat.jpg",
+    "gcompris__explore_farm_animals_resource_animals_dog.jpg", "opencv-doc__chicky_512.jpg",
+    "skimage-sklearn__chelsea.jpg", "lomiri-wallpapers__friends_by_Aitzol_Berasategi.jpg",
+    # coco_tiny/images
+    *(f"{n:012d}.jpg" for n in (20087, 75591, 88789, 89109, 89350, 97029, 102841, 138567, 170406, 253785, 256533,
+                                308083, 375568, 534252, 575219)),
+}
+
+
+def negative_files(cfg: Config) -> list[Path]:
+    "Photos with no cat and no dog (cfg.negatives' folders, less SHOWS_A_PET): what 'neither' is measured on."
+    folders = [Path(f) if Path(f).is_absolute() else data_dir() / f for f in cfg.negatives.split(",") if f]
+    return sorted(p for d in folders if d.is_dir() for p in d.iterdir()
+                  if p.suffix.lower() in PHOTO_SUFFIXES and p.name not in SHOWS_A_PET)
+
+
 def folder_items(cfg: Config):
     """Your own photos: `folder/<label>/<photo>`; labels are the subfolder names. valid_pct of each label's
     photos (at least one, chosen by a stable hash of the file name) are held out for the model card."""
@@ -49,7 +68,8 @@ def folder_items(cfg: Config):
 
 
 def items(cfg: Config):
-    "A DataFrame of (path, label, is_valid): breeds for Oxford photos, cat/dog for the Kaggle ones; and the labels."
+    """A DataFrame of (path, label, is_valid): breeds for Oxford photos, cat/dog for the Kaggle ones, 'neither' for
+    the photos with no cat or dog; and the labels (the breeds)."""
     import pandas as pd
     if cfg.folder:
         df, labels = folder_items(cfg)
@@ -72,7 +92,10 @@ def items(cfg: Config):
     if cfg.cats_dogs:
         folder = local_or_download(cfg.cats_dogs, url("DOGS"))
         for p in sorted(folder.rglob("*.jpg")):
-            rows.append((str(p), p.name.split(".")[0], stable_fraction(p.name) < cfg.valid_pct))
+            if stable_fraction(p.name) < cfg.cats_dogs_share:
+                rows.append((str(p), p.name.split(".")[0], stable_fraction(p.name) < cfg.valid_pct))
+    if cfg.negatives:  # "neither": they teach no output, they set and measure the neither threshold's slope
+        rows += [(str(p), "neither", stable_fraction(p.name) < cfg.valid_pct) for p in negative_files(cfg)]
     return tiny(pd.DataFrame(rows, columns=["path", "label", "is_valid"]), cfg), sorted(by_breed)
 
 

@@ -7,29 +7,45 @@ map exact: the serving side's heatmap is the feature map times the head's weight
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from fastai.metrics import Metric
+from fastai.vision.core import PILImage
+from fasttransform import Transform
 
 from shared import artifact, pretrained
 from shared.tasks.pets.card import base_model, card  # noqa: F401  (card: the task interface)
 from shared.tasks.pets.config import PRESETS, SPECIES, Config, is_cat_breed, species_of  # noqa: F401
+from shared.tasks.pets.crop import centre_crop
 from shared.tasks.pets.data import items
+from shared.tasks.pets.heads import solve_logistic  # noqa: F401  (the head's fit; tests compare it with teach's)
 
 
 # ---------------------------------------------------------------- the network
+class PetsNet(nn.Sequential):
+    """(timm body -> feature map, pooled linear head) and, for the pets data, a third part: the pretrained ImageNet
+    classifier, kept as it came (never trained: fastai's optimiser gets the first two parts only). Only model.onnx
+    uses it (its `imagenet` output: what the photo looks like when it is no cat or dog); fastai sees body -> head."""
+
+    def forward(self, x):
+        return self[1](self[0](x))
+
+
 def build_model(config: dict) -> nn.Module:
-    "The network of `config` with random weights: nn.Sequential(timm body -> feature map, pooled linear head)."
+    """The network of `config` with random weights: PetsNet(timm body -> feature map, pooled linear head[, ImageNet
+    classifier when config["imagenet_labels"] is set])."""
     import timm
     if not timm.is_model(config["arch"]):
         raise artifact.ArtifactError(f"unknown architecture {config['arch']!r} (not a timm model name)")
     body = timm.create_model(config["arch"], pretrained=False, num_classes=0, global_pool="")
     head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(config.get("dropout", 0.0)),
                          nn.Linear(body.num_features, config["n_out"]))
-    return nn.Sequential(body, head)
+    imagenet = [nn.Linear(body.num_features, len(config["imagenet_labels"]))] if config.get("imagenet_labels") else []
+    return PetsNet(body, head, *imagenet)
 
 
 def pretrained_body(arch: str) -> dict:
@@ -38,20 +54,30 @@ def pretrained_body(arch: str) -> dict:
     return body.state_dict()
 
 
+def pretrained_imagenet(arch: str) -> tuple[dict, list[str]]:
+    "The pretrained ImageNet classifier of `arch` ({weight, bias}) and its 1,000 class names (timm's, short)."
+    from timm.data import ImageNetInfo
+    info = ImageNetInfo()
+    names = [info.index_to_description(i).split(",")[0].strip() for i in range(1000)]
+    return pretrained.create(arch).classifier.state_dict(), names
+
+
 class Served(nn.Module):
     """What model.onnx computes: logits, the class activation maps (feature map x head weights, one map per
-    output; their spatial mean plus the bias is the logits exactly) and the pooled features (for teaching new
-    labels on the same body)."""
+    output; their spatial mean plus the bias is the logits exactly), the pooled features (for teaching new
+    labels on the same body) and, when the network has it, the pretrained ImageNet classifier's logits."""
 
     def __init__(self, model: nn.Module):
         super().__init__()
         self.body, self.linear = model[0], model[1][-1]
+        self.imagenet = model[2] if len(model) > 2 else None
 
     def forward(self, x):
         fmap = self.body(x)
         cams = torch.einsum("nchw,kc->nkhw", fmap, self.linear.weight)
         features = fmap.mean((2, 3))
-        return self.linear(features), cams, features
+        out = (self.linear(features), cams, features)
+        return out + (self.imagenet(features),) if self.imagenet is not None else out
 
 
 class StaticSame(nn.Conv2d):
@@ -91,9 +117,9 @@ def to_onnx(model: nn.Module, config: dict) -> bytes:
     from shared.export import float16_weights, onnx_bytes, pads_into_convs
     model = static_padding(model.float().eval(), config["size"])
     example = torch.zeros(1, 3, config["size"], config["size"])
+    outputs = ["logits", "cams", "features"] + (["imagenet"] if len(model) > 2 else [])
     return pads_into_convs(float16_weights(onnx_bytes(
-        Served(model), (example,), ["x"], ["logits", "cams", "features"],
-        dynamic_axes={"x": {0: "batch"}, "logits": {0: "batch"}, "cams": {0: "batch"}, "features": {0: "batch"}},
+        Served(model), (example,), ["x"], outputs, dynamic_axes={"x": {0: "batch"}, **{o: {0: "batch"} for o in outputs}},
         fold_constants=False)))
 
 
@@ -173,14 +199,38 @@ class SpeciesAccuracy(Metric):
 
 
 # ---------------------------------------------------------------- data and learner
+def preprocessing(cfg: Config) -> dict:
+    "How photos become size x size (ServingConfig's crop_pct, interpolation): the weights' own eval transform."
+    if not cfg.crop:
+        return {"crop_pct": None, "interpolation": "bilinear"}
+    crop_pct, interpolation = pretrained.crop(cfg.arch)
+    return {"crop_pct": crop_pct, "interpolation": interpolation}
+
+
+class CentreCrop(Transform):
+    "A fastai item transform doing exactly what the serving Predictor does to a photo (`crop.centre_crop`)."
+    order = 1  # where fastai's Resize sits
+
+    def __init__(self, size: int, crop_pct: float | None, interpolation: str):
+        super().__init__()
+        self.size, self.crop_pct, self.interpolation = size, crop_pct, interpolation
+
+    def encodes(self, x: PILImage):
+        return PILImage(centre_crop(x, self.size, self.crop_pct, self.interpolation))
+
+
+def crop_transform(cfg: Config) -> CentreCrop:
+    return CentreCrop(cfg.size, **preprocessing(cfg))
+
+
 def dataloaders(cfg: Config, df, labels):
     from fastai.vision.all import (CategoryBlock, ColReader, ColSplitter, DataBlock, ImageBlock, Normalize,
-                                   Resize, ResizeMethod, aug_transforms)
+                                   aug_transforms)
     mean, std = pretrained.stats(cfg.arch)
     block = DataBlock(
         blocks=(ImageBlock, CategoryBlock(vocab=list(labels) + list(species_of(cfg)), sort=False)),
         get_x=ColReader("path"), get_y=ColReader("label"), splitter=ColSplitter("is_valid"),
-        item_tfms=Resize(cfg.size, method=ResizeMethod.Squish),
+        item_tfms=crop_transform(cfg),
         batch_tfms=[*aug_transforms(max_zoom=cfg.max_zoom), Normalize.from_stats(mean, std)])
     return block.dataloaders(df, bs=cfg.bs, num_workers=cfg.workers)
 
@@ -191,17 +241,25 @@ def learner(cfg: Config, df=None, labels=None):
     from fastai.torch_core import params
     if df is None:
         df, labels = items(cfg)
-    dls = dataloaders(cfg, df, labels)
+    negatives = df[df.label == "neither"]
+    dls = dataloaders(cfg, df[df.label != "neither"], labels)
     species = species_lookup(labels, species_of(cfg))
-    config = {"arch": cfg.arch, "n_out": len(labels) + len(species_of(cfg)), "dropout": cfg.dropout}
+    imagenet = cfg.pretrained and bool(species_of(cfg)) and pretrained.known(cfg.arch)
+    imagenet_state, imagenet_labels = pretrained_imagenet(cfg.arch) if imagenet else (None, None)
+    config = {"arch": cfg.arch, "n_out": len(labels) + len(species_of(cfg)), "dropout": cfg.dropout,
+              "imagenet_labels": imagenet_labels}
     model = build_model(config)
     if cfg.pretrained:
         model[0].load_state_dict(pretrained_body(cfg.arch))
+    if imagenet:
+        model[2].load_state_dict(imagenet_state)
+        model[2].requires_grad_(False)
     metrics = [BreedAccuracy(len(labels))] + ([SpeciesAccuracy(species)] if len(species) else [])
     learn = Learner(dls, model, loss_func=PetsLoss(len(labels), species, cfg.breed_weight, cfg.label_smoothing,
                                                    cfg.species_mix),
                     metrics=metrics, wd=cfg.wd, splitter=lambda m: [params(m[0]), params(m[1])])
-    learn.breeds = list(labels)
+    learn.breeds, learn.imagenet_labels, learn.negatives = list(labels), imagenet_labels, negatives
+    learn.neither, learn.cv_metrics = None, {}
     if cfg.mixed_precision and torch.cuda.is_available():
         learn = learn.to_fp16()
     return learn
@@ -219,6 +277,10 @@ def fit(learn, cfg: Config):
             learn.fit_one_cycle(cfg.epochs, slice(cfg.lr / 200, cfg.lr / 2))
     elif cfg.freeze_epochs or cfg.epochs:
         learn.fine_tune(cfg.epochs, cfg.lr, freeze_epochs=cfg.freeze_epochs)
+    fit_neither(learn, cfg)
+    if cfg.folds and cfg.cached_features and not cfg.epochs and species_of(cfg) and len(learn.model) > 2:
+        learn.cv_metrics = cross_validate(learn, cfg)
+        print(f"cross-validation: {learn.cv_metrics}", flush=True)
     return learn
 
 
@@ -270,8 +332,8 @@ class FeatureCache(dict):
             tmp.replace(self.file)
 
 
-def feature_cache(learn, size: int) -> FeatureCache:
-    "The cache of features of `learn`'s body at `size` px."
+def feature_cache(learn, size: int, cfg: Config | None = None) -> FeatureCache:
+    "The cache of features of `learn`'s body at `size` px (and `cfg`'s preprocessing)."
     import hashlib
     import os
     from pathlib import Path
@@ -279,54 +341,71 @@ def feature_cache(learn, size: int) -> FeatureCache:
     for k, v in learn.model[0].state_dict().items():
         digest.update(k.encode() + v.detach().cpu().numpy().tobytes())
     folder = Path(os.environ.get("CHAPTER_ONE_CACHE", Path.home() / ".cache" / "chapter-one-spaces"))
-    return FeatureCache(folder / f"pets-features-{digest.hexdigest()[:16]}-{size}.npz")
+    how = preprocessing(cfg) if cfg is not None else {"crop_pct": None}
+    kind = f"-crop{how['crop_pct']}-{how['interpolation']}" if how["crop_pct"] else ""
+    return FeatureCache(folder / f"pets-features-{digest.hexdigest()[:16]}-{size}{kind}.npz")
+
+
+def features_of(learn, cfg: Config, df) -> np.ndarray:
+    "The body's pooled features of `df`'s photos [views x photos x C], from the feature cache (computed once)."
+    views = body_features(learn, df, max(1, cfg.views), feature_cache(learn, cfg.size, cfg))
+    return np.stack([v.numpy() for v in views])
 
 
 def fit_head_on_features(learn, cfg: Config):
     """The frozen stage of fine_tune, solved exactly: the body is frozen, so the head is a multinomial logistic
     regression on its pooled features (computed once per photo and view), a convex problem that L-BFGS solves to
-    its optimum with an L2 penalty (1 / head_c, as scikit-learn's C) and balanced class weights. The label rows of
-    the head learn from the labelled photos; the cat/dog rows from every photo, with the labelled photos (close-up
-    pet portraits) and the others (Kaggle's small photos) weighing the same, so neither kind of photo decides alone.
-    A few dozen photos per label is where this beats gradient steps: nothing to tune but the penalty."""
+    its optimum with an L2 penalty (1 / head_c, as scikit-learn's C) and balanced class weights (`heads`). The label
+    rows of the head learn from the labelled photos, every breed weighing the same, with the prior correction
+    `breed_prior`; the cat/dog rows from every photo, with the labelled photos (close-up pet portraits) and the
+    others (Kaggle's small photos) weighing the same, so neither kind of photo decides alone. A few dozen photos
+    per label is where this beats gradient steps: nothing to tune but the penalty."""
+    from shared.tasks.pets import heads
     vocab = list(learn.dls.vocab)
     df = learn.dls.train.items.drop_duplicates("path").reset_index(drop=True)
-    views = body_features(learn, df, max(1, cfg.views), feature_cache(learn, cfg.size))
-    x = torch.cat(views)
-    y = torch.tensor([vocab.index(label) for label in df.label]).repeat(len(views))
+    x = features_of(learn, cfg, df)
+    y = np.array([vocab.index(label) for label in df.label])
     linear = learn.model[1][-1]
     n = len(learn.breeds)
+    known = y < n
     with torch.no_grad():
-        known = y < n
-        w, b = solve_logistic(x[known], y[known], n, cfg.head_c)
-        linear.weight[:n], linear.bias[:n] = w, b
+        linear.weight[:n], linear.bias[:n] = heads.fit_breeds(x[:, known], y[known], n, cfg)
         if species_of(cfg):
-            species = learn.loss_func.species_of[y]
-            w, b = solve_logistic(x, species, 2, cfg.head_c, groups=known.long() * 2 + species)
-            linear.weight[n:], linear.bias[n:] = w, b
+            species = learn.loss_func.species_of[torch.from_numpy(y)].numpy()
+            linear.weight[n:], linear.bias[n:] = heads.fit_species(x, species, known, cfg)
     return linear
 
 
-def solve_logistic(x: torch.Tensor, y: torch.Tensor, n_classes: int, c: float, steps: int = 200, groups=None):
-    """Multinomial logistic regression with balanced weights and an L2 penalty on the weights:
-    minimise sum_i w_i CE(x_i W^T + b, y_i) + ||W||^2 / (2c), by L-BFGS. Returns (W, b). The weights w_i give every
-    class (or every group of `groups`, ids from 0) the same total weight, as scikit-learn's 'balanced'."""
-    x, y = x.double(), y.long()
-    cell = y if groups is None else groups.long()
-    counts = torch.bincount(cell).double()
-    sample_w = (len(cell) / ((counts > 0).sum() * counts))[cell]
-    w = torch.zeros(n_classes, x.shape[1], dtype=torch.float64, requires_grad=True)
-    b = torch.zeros(n_classes, dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.LBFGS([w, b], lr=1, max_iter=steps, tolerance_grad=1e-6, line_search_fn="strong_wolfe")
+def fit_neither(learn, cfg: Config) -> dict | None:
+    """The 'neither' rule (`heads.fit_neither`) from the training pet photos and the photos with no cat or dog, on
+    the body's features (computed once) and the pretrained ImageNet classifier."""
+    from shared.tasks.pets import heads
+    if len(learn.model) < 3 or not species_of(cfg) or not len(learn.negatives):
+        return None
+    df = learn.dls.train.items.drop_duplicates("path").reset_index(drop=True)
+    kinds = np.where(df.label.isin(learn.breeds), "oxford", "kaggle")
+    negatives = learn.negatives[~learn.negatives.is_valid]
+    w, b = (p.detach().cpu().numpy() for p in (learn.model[2].weight, learn.model[2].bias))
+    learn.neither = heads.fit_neither(features_of(learn, cfg, df), kinds, features_of(learn, cfg, negatives), w, b, cfg)
+    return learn.neither
 
-    def closure():
-        opt.zero_grad()
-        loss = (F.cross_entropy(x @ w.T + b, y, reduction="none") * sample_w).sum() + (w * w).sum() / (2 * c)
-        loss.backward()
-        return loss
-    with torch.enable_grad():
-        opt.step(closure)
-    return w.detach().float(), b.detach().float()
+
+def cross_validate(learn, cfg: Config) -> dict:
+    """The card's numbers: stratified k-fold cross-validation over every photo (training and held-out Oxford and
+    Kaggle photos, the photos with no cat or dog), on the cached features (`heads.cross_validate`)."""
+    import pandas as pd
+
+    from shared.tasks.pets import heads
+    from shared.tasks.pets.config import ServingConfig
+    items = pd.concat([learn.dls.train.items, learn.dls.valid.items]).drop_duplicates("path")
+    pets = items[items.label.isin(list(learn.breeds) + list(SPECIES))]
+    rows = pd.concat([pets.assign(kind=np.where(pets.label.isin(learn.breeds), "oxford", "kaggle")),
+                      learn.negatives.assign(kind=[Path(p).parent.parent.name for p in learn.negatives.path])])
+    rows = rows.reset_index(drop=True)
+    x = features_of(learn, cfg, rows)
+    w, b = (p.detach().cpu().numpy() for p in (learn.model[2].weight, learn.model[2].bias))
+    _, config = export(learn, cfg)
+    return heads.cross_validate(x, rows, list(learn.breeds), w, b, cfg, ServingConfig.from_dict(config))
 
 
 # ---------------------------------------------------------------- artifact and evaluation
@@ -337,7 +416,9 @@ def export(learn, cfg: Config) -> tuple[dict, dict]:
     serving = ServingConfig(arch=cfg.arch, labels=list(learn.breeds), species=list(species_of(cfg)), size=cfg.size,
                             mean=list(mean), std=list(std), dropout=cfg.dropout, tta="flip" if cfg.tta else None,
                             species_mix=cfg.species_mix if species_of(cfg) else 0.0,
-                            base_model=base_model(cfg))
+                            base_model=base_model(cfg), **preprocessing(cfg),
+                            imagenet_labels=getattr(learn, "imagenet_labels", None),
+                            neither=getattr(learn, "neither", None))
     # float16 storage (half the size): the learner's weights are rounded first, so it answers as the artifact does
     state = {k: v.half() if v.is_floating_point() else v
              for k, v in half_rounded(learn.model.float()).state_dict().items()}
@@ -348,8 +429,11 @@ def evaluate(learn, cfg: Config) -> dict:
     "The card's metrics, measured through the serving path (the exported weights in model.onnx, as a Space runs it)."
     from shared.evaluate import serving_predictor
     from shared.tasks.pets.evaluate import evaluate_items
+    import pandas as pd
     state, config = export(learn, cfg)
-    return evaluate_items(serving_predictor("pets", state, config), learn.dls.valid.items)
+    negatives = learn.negatives[learn.negatives.is_valid] if len(learn.negatives) else learn.negatives
+    held_out = pd.concat([learn.dls.valid.items, negatives]) if config.get("neither") else learn.dls.valid.items
+    return {**evaluate_items(serving_predictor("pets", state, config), held_out), **learn.cv_metrics}
 
 
 def fastai_learner(source, photos: list[str]):
@@ -361,5 +445,7 @@ def fastai_learner(source, photos: list[str]):
     cfg = train_config({**config["train_config"], "workers": 0, "pretrained": False})
     df = pd.DataFrame({"path": photos, "label": config["labels"][0], "is_valid": [i % 2 == 0 for i in range(len(photos))]})
     learn = learner(cfg, df, config["labels"])
+    if config.get("imagenet_labels"):
+        learn.model.append(nn.Linear(learn.model[1][-1].in_features, len(config["imagenet_labels"])))
     artifact.load_weights(learn.model, state, config)
     return learn
