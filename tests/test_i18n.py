@@ -62,9 +62,13 @@ def test_the_page_language_comes_from_accept_language():
 def test_answers_in_korean():
     from shared import ui_pets
     en = ui_pets.verdict({"Abyssinian": 0.9, "pug": 0.1}, {"cat": 0.97, "dog": 0.03})
-    ko = ui_pets.verdict({"Abyssinian": 0.9, "pug": 0.1}, {"cat": 0.97, "dog": 0.03}, "ko")
-    assert en.startswith("Looks like a **cat** (97%)") and "**고양이**" in ko and "Abyssinian" in ko
-    assert "잘 모르겠습니다" in ui_pets.verdict({"Abyssinian": 0.9}, {"cat": 0.55, "dog": 0.45}, "ko")
+    ko = ui_pets.verdict({"Abyssinian": 0.9, "pug": 0.1}, {"cat": 0.97, "dog": 0.03}, lang="ko")
+    assert en.startswith("Looks like a **cat** (97%)") and "an **Abyssinian**" in en
+    assert "**고양이**" in ko and "아비시니안" in ko  # the breed as Korean owners write it
+    assert "잘 모르겠습니다" in ui_pets.verdict({"Abyssinian": 0.9}, {"cat": 0.55, "dog": 0.45}, lang="ko")
+    neither = {"cat": 0.02, "dog": 0.03, "neither": 0.95}
+    assert "고양이나 개로 보이지 않습니다" in ui_pets.verdict({"pug": 0.5}, neither, "sheep", "ko")
+    assert "it looks more like a sheep" in ui_pets.verdict({"pug": 0.5}, neither, "sheep")
 
 
 def test_i18n_markers_read_back_as_the_words_a_visitor_sees():
