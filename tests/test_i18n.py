@@ -89,3 +89,14 @@ def test_a_korean_browser_gets_korean_answers_and_the_api_stays_english(gallery_
         *args, api_name="/sentiment_predict")
     assert english[0] == korean[0]  # the same verdict, the same API values
     assert not HANGUL.search(english[2]) and HANGUL.search(korean[2]), (english[2], korean[2])
+
+
+def test_no_words_module_gives_one_key_twice():
+    "A dict literal keeps only the last of a repeated key: history's button once showed the search's answer text."
+    import ast
+    from pathlib import Path
+    for path in sorted((Path(__file__).parent.parent / "shared" / "words").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict):
+                keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+                assert len(keys) == len(set(keys)), (path.name, sorted({k for k in keys if keys.count(k) > 1}))

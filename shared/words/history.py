@@ -74,7 +74,7 @@ EN = {
     "n_also": " It computes {names}.",
     "xor_proof": "XOR needs (0,1)→1 so w2 ≥ θ, and (1,0)→1 so w1 ≥ θ; (0,0)→0 needs 0 < θ. Adding the first two: "
                  "w1 + w2 ≥ 2θ > θ, so (1,1) fires too, but XOR wants 0 there. No weights and threshold escape this.",
-    "search": "Tried {n} settings (weights and threshold from {lo} to {hi} in steps of {step}): {found} of the 16 "
+    "search_result": "Tried {n} settings (weights and threshold from {lo} to {hi} in steps of {step}): {found} of the 16 "
               "truth tables appear, never **{missing}**. {proof}",
     "p_converged": "**Converged** after {epochs} epoch(s) and {updates} updates: the line {line} = 0 separates "
                    "the classes.",
@@ -140,7 +140,7 @@ KO = {
     "xor_proof": "XOR은 (0,1)→1이어야 하니 w2 ≥ θ, (1,0)→1이어야 하니 w1 ≥ θ이고, (0,0)→0이려면 0 < θ여야 합니다. 앞의 "
                  "두 식을 더하면 w1 + w2 ≥ 2θ > θ이므로 (1,1)에서도 발화하는데, XOR은 거기서 0을 원합니다. 어떤 "
                  "가중치와 문턱값도 여기서 벗어날 수 없습니다.",
-    "search": "설정 {n}가지를 시도했습니다(가중치와 문턱값을 {lo}부터 {hi}까지 {step} 간격으로). 16가지 진리표 중 "
+    "search_result": "설정 {n}가지를 시도했습니다(가중치와 문턱값을 {lo}부터 {hi}까지 {step} 간격으로). 16가지 진리표 중 "
               "{found}가지가 나오고, **{missing}**는 한 번도 나오지 않습니다. {proof}",
     "p_converged": "에포크 {epochs}번, 갱신 {updates}번 만에 **수렴했습니다**: 직선 {line} = 0이 두 클래스를 나눕니다.",
     "p_never": "**끝내 수렴하지 못했습니다**: 에포크 {epochs}번, 갱신 {updates}번 뒤에도 에포크마다 {mistakes}번씩 "
