@@ -349,6 +349,7 @@ def embed_page_server():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
+    server.server_close()
 
 
 @pytest.mark.parametrize("name", NAMES)
