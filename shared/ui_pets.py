@@ -26,7 +26,8 @@ def shown(probs: dict | None) -> dict | None:
 
 
 def article(thing: str) -> str:
-    return ("an " if thing[:1].lower() in "aeiou" else "a ") + thing
+    "English's article for `thing`: 'an' before a vowel, else 'a' (the Korean words take none)."
+    return "an" if thing[:1].lower() in "aeiou" else "a"
 
 
 def verdict(breeds: dict, species: dict | None, looks_like: str | None = None, lang: str = "en") -> str:
@@ -39,7 +40,7 @@ def verdict(breeds: dict, species: dict | None, looks_like: str | None = None, l
         return say("looks_like" if sure else "not_sure_label", label=name(label), p=f"{p:.0%}")
     kind, p_kind = max(species.items(), key=lambda kv: kv[1])
     if kind == "neither":
-        return (say("not_a_pet_like", thing=looks_like, a_thing=article(looks_like), p=f"{p_kind:.0%}") if looks_like
+        return (say("not_a_pet_like", thing=looks_like, a=article(looks_like), p=f"{p_kind:.0%}") if looks_like
                 else say("not_a_pet", p=f"{p_kind:.0%}"))
     if p_kind < SURE_SPECIES:
         return say("not_sure_species", kind=name(kind, lang), p=f"{p_kind:.0%}")
@@ -47,7 +48,7 @@ def verdict(breeds: dict, species: dict | None, looks_like: str | None = None, l
     sure = not (p_breed < SURE_BREED or is_cat_breed(breed) != (kind == "cat"))
     shown_name = name(breed, lang)
     return say("breed_sure" if sure else "breed_guess", kind=name(kind, lang), p=f"{p_kind:.0%}", name=shown_name,
-               a=article(shown_name).split()[0], pb=f"{p_breed:.0%}")
+               a=article(shown_name), pb=f"{p_breed:.0%}")
 
 
 def breeds_shown(breeds: dict, species: dict | None) -> dict | None:

@@ -75,7 +75,7 @@ EN = {
     "looks_like": "Looks like **{label}** ({p}).",
     "not_a_pet": "**This doesn't look like a cat or a dog** ({p} sure it is neither). The model only knows cats, "
                  "dogs and their breeds, so it names no breed here.",
-    "not_a_pet_like": "**This doesn't look like a cat or a dog** — it looks more like {a_thing} ({p} sure it is "
+    "not_a_pet_like": "**This doesn't look like a cat or a dog** — it looks more like {a} {thing} ({p} sure it is "
                       "neither). The model only knows cats, dogs and their breeds, so it names no breed here.",
     "not_sure_label": "**Not sure.** Best guess: *{label}* ({p}).",
     "not_sure_species": "**Not sure.** This doesn't look clearly like a cat or a dog to the model: it may not be a "
