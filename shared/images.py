@@ -144,16 +144,15 @@ def as_pil(source) -> Image.Image:
         return source
     if isinstance(source, np.ndarray):
         return Image.fromarray(source)
-    if isinstance(source, (bytes, bytearray)):
-        check_icon(io.BytesIO(source))  # PIL decodes an icon's largest frame as it opens it
-        return Image.open(io.BytesIO(source), formats=FORMATS)
-    if isinstance(source, dict) and "path" in source:  # a gradio FileData-like dict
-        source = source["path"]
-    path = Path(source)
-    if not path.is_file():
-        raise BadImage("No image received: the upload is missing.")
-    fp = io.BytesIO(path.read_bytes())  # in memory: no file left open (an animation keeps its reader)
-    check_icon(fp)
+    if not isinstance(source, (bytes, bytearray)):
+        if isinstance(source, dict) and "path" in source:  # a gradio FileData-like dict
+            source = source["path"]
+        path = Path(source)
+        if not path.is_file():
+            raise BadImage("No image received: the upload is missing.")
+        source = path.read_bytes()  # in memory: no file left open (an animation keeps its reader)
+    fp = io.BytesIO(source)
+    check_icon(fp)  # PIL decodes an icon's largest frame as it opens it
     return Image.open(fp, formats=FORMATS)
 
 
