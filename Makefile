@@ -37,31 +37,31 @@ $(VENV)/.installed-dev: $(VENV)/.installed-train requirements-dev.txt
 	touch $@
 
 train-pets: install-train           ## retrain the embedded default pets model: one command (cpu preset, 2 cores)
-	$(PY) -m shared.train pets --preset cpu --out spaces/pets/model
+	$(PY) -m shared.training.cli pets --preset cpu --out spaces/pets/model
 
 train-sentiment: install-train      ## retrain the default sentiment models: the n-gram baseline, then the transformer in three passes, combined with it (hours on 2 cores)
-	$(PY) -m shared.train sentiment --preset cpu --out models/sentiment-ngram
-	$(PY) -m shared.train sentiment --preset minilm --baseline-model models/sentiment-ngram --out models/sentiment-minilm
-	$(PY) -m shared.train sentiment --preset minilm-more --init-from models/sentiment-minilm --baseline-model models/sentiment-ngram --out models/sentiment-minilm2
-	$(PY) -m shared.train sentiment --preset minilm-third --init-from models/sentiment-minilm2 --baseline-model models/sentiment-ngram --out spaces/sentiment/model
+	$(PY) -m shared.training.cli sentiment --preset cpu --out models/sentiment-ngram
+	$(PY) -m shared.training.cli sentiment --preset minilm --baseline-model models/sentiment-ngram --out models/sentiment-minilm
+	$(PY) -m shared.training.cli sentiment --preset minilm-more --init-from models/sentiment-minilm --baseline-model models/sentiment-ngram --out models/sentiment-minilm2
+	$(PY) -m shared.training.cli sentiment --preset minilm-third --init-from models/sentiment-minilm2 --baseline-model models/sentiment-ngram --out spaces/sentiment/model
 
 bench-sentiment: install-train      ## the transformer against transformers.pipeline, the n-gram model against learn.predict
-	$(PY) -m shared.bench sentiment
+	$(PY) -m shared.ops.benchmarks.sentiment
 
 train-colorize: install-train       ## retrain the embedded default colorize model: one command (cpu preset, 2 cores)
-	$(PY) -m shared.train colorize --preset cpu --out spaces/colorize/model
+	$(PY) -m shared.training.cli colorize --preset cpu --out spaces/colorize/model
 
 bench-pets: install-train           ## latency / throughput / cold start table + JSON
-	$(PY) -m shared.bench pets
+	$(PY) -m shared.ops.benchmarks.pets
 
 bench-cold-start: install             ## every Space's process start -> first answer, against a bare Gradio app (BENCHMARKS.md)
-	HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False $(PY) -m shared.bench cold_start
+	HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False $(PY) -m shared.ops.benchmarks.cold_start
 
 bench-load: install                   ## suite cold start + 20 clients x 25 requests per Space (BENCHMARKS.md)
-	HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False $(PY) -m shared.bench load
+	HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False $(PY) -m shared.ops.benchmarks.load
 
 deploy: install                       ## the combined Space bundle in bundles/ (DEPLOY_ARGS="--user you": create it, one free ZeroGPU Space)
-	$(PY) -m shared.deploy $(or $(DEPLOY_ARGS),--dry-run)
+	$(PY) -m shared.ops.deploy $(or $(DEPLOY_ARGS),--dry-run)
 
 lock: install-dev                     ## re-pin every transitive version after changing requirements*.txt
 	$(PY) -m pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt

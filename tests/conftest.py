@@ -15,7 +15,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "tests" / "artifacts"  # server logs and screenshots, kept for CI to show
 sys.path.insert(0, str(REPO))
-from shared.data import data_dir  # noqa: E402
+from shared.training.data import data_dir  # noqa: E402
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # as `make test` runs: no test reaches the Hub (none can here)
@@ -92,7 +92,7 @@ def data():
 @pytest.fixture(scope="session")
 def tiny_pets(tmp_path_factory, data):
     "A pets model trained for seconds by the real training CLI (tiny preset), saved as an artifact."
-    from shared import train
+    from shared.training import cli as train
     out = tmp_path_factory.mktemp("pets-tiny")
     train.main(["pets", "--preset", "tiny", "--out", str(out)])
     return out
@@ -150,7 +150,7 @@ def image_battery(tmp_path_factory, data):
 @pytest.fixture(scope="session")
 def tiny_sentiment(tmp_path_factory, data):
     "A sentiment model trained for seconds by the real training CLI (tiny preset, the 1,000-review sample)."
-    from shared import train
+    from shared.training import cli as train
     out = tmp_path_factory.mktemp("sentiment-tiny")
     train.main(["sentiment", "--preset", "tiny", "--out", str(out)])
     return out
@@ -158,7 +158,7 @@ def tiny_sentiment(tmp_path_factory, data):
 
 def serve_gallery(env: dict | None = None, timeout: float = 600):
     "Run `python -m shared.gallery` (every Space on one server) on a free port; yield its URL once all are mounted."
-    return serve_process([sys.executable, "-m", "shared.gallery"], "gallery", "gradio_api/gallery/spaces.json", REPO, env,
+    return serve_process([sys.executable, "-m", "shared.gallery.app"], "gallery", "gradio_api/gallery/spaces.json", REPO, env,
                          timeout)
 
 
@@ -176,7 +176,7 @@ def gallery_server():
 @pytest.fixture(scope="session")
 def tiny_minilm(tmp_path_factory, tiny_sentiment):
     "The transformer path of the real training CLI (minilm-tiny: 48 reviews at 64 tokens), combined with tiny_sentiment."
-    from shared import train
+    from shared.training import cli as train
     out = tmp_path_factory.mktemp("minilm-tiny")
     train.main(["sentiment", "--preset", "minilm-tiny", "--out", str(out), "--baseline-model", str(tiny_sentiment)])
     return out

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from shared.teach.photos import make_zip as labelled_zip  # noqa: F401  (the tests' name for it)
+from shared.tasks.pets.teach.photos import make_zip as labelled_zip  # noqa: F401  (the tests' name for it)
 
 LOOK_ALIKES = ["Abyssinian", "Bengal", "Birman", "Egyptian_Mau", "Ragdoll", "Siamese"]  # six look-alike cat breeds
 

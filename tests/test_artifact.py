@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from safetensors.torch import load_file, save_file
 
-from shared import artifact, export
-from shared.artifact import ArtifactError
+from shared.serving import artifact
+from shared.training import export
+from shared.serving.artifact import ArtifactError
 from shared.tasks.sentiment.serve import Predictor
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,7 +36,7 @@ def test_folder_has_weights_network_config_and_card(tiny_sentiment):
     front = card.split("---")[1]
     for key in ("library_name: onnx", "license:", "datasets:", "model-index:"):
         assert key in front
-    assert "python -m shared.train sentiment --preset tiny" in card and "serve.Predictor.load" in card
+    assert "python -m shared.training sentiment --preset tiny" in card and "serve.Predictor.load" in card
 
 
 @pytest.mark.parametrize("name", ["model.safetensors", "model.onnx", "config.json"])
@@ -47,7 +48,7 @@ def test_a_missing_file_is_named(copy, name):
 
 def test_both_missing_files_are_named_and_the_fix_is_given(copy):
     (copy / "model.onnx").unlink()
-    with pytest.raises(ArtifactError, match="python -m shared.export"):
+    with pytest.raises(ArtifactError, match="python -m shared.training.export"):
         Predictor.load(copy)
     (copy / "model.safetensors").unlink()
     with pytest.raises(ArtifactError, match="has no model.safetensors and no model.onnx"):
@@ -55,9 +56,9 @@ def test_both_missing_files_are_named_and_the_fix_is_given(copy):
 
 
 def test_re_export_restores_a_servable_artifact(copy, tiny_sentiment):
-    "python -m shared.export FOLDER rebuilds model.onnx from the weights: the same answers as the trained one."
+    "python -m shared.training.export FOLDER rebuilds model.onnx from the weights: the same answers as the trained one."
     (copy / "model.onnx").unlink()
-    out = subprocess.run([sys.executable, "-m", "shared.export", str(copy)], cwd=REPO, capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-m", "shared.training.export", str(copy)], cwd=REPO, capture_output=True, text=True,
                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}, timeout=300)
     assert out.returncode == 0 and "wrote" in out.stdout, out.stderr[-2000:]
     review = "A tense, beautifully shot thriller; the ending fell flat."
@@ -149,7 +150,7 @@ def populate_hub_cache(cache: Path, folder: Path, repo_id: str, commit: str, ref
 
 HUB_SCRIPT = """
 import sys, json
-from shared import artifact
+from shared.serving import artifact
 from shared.tasks.sentiment.serve import Predictor
 try:
     p = Predictor.load(sys.argv[1])

@@ -1,6 +1,6 @@
 """Issue 31's attacks, at a size CI can afford, against the real gallery server (every Space, one queue): each asserts
 the clear message or the bound, and that the next normal request is answered. (Their memory before and after is in
-BENCHMARKS.md: python -m shared.benchmarks.attacks.)"""
+BENCHMARKS.md: python -m shared.ops.benchmarks.attacks.)"""
 from __future__ import annotations
 
 import base64
@@ -17,8 +17,9 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 
 from conftest import REPO
-from shared import bounds, gallery
-from shared.benchmarks import hostile
+from shared.serving import bounds
+from shared.gallery import app as gallery
+from shared.ops.benchmarks import hostile
 from test_bad_input import call, mcp, upload
 from teach_zips import labelled_zip, photos_of
 

@@ -1,4 +1,4 @@
-"""shared.bounds on real servers: uploads expire; the queue's bounds and the request-body bound are in place on every
+"""shared.serving.bounds on real servers: uploads expire; the queue's bounds and the request-body bound are in place on every
 Space (the attacks themselves: tests/test_attacks.py)."""
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 from PIL import Image
 
 from conftest import REPO, serve
-from shared import bounds, ui
+from shared.serving import bounds
+from shared.serving import ui
 from test_bad_input import call, data_url, upload
 
 

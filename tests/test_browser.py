@@ -18,7 +18,7 @@ import pytest
 from gradio_client import Client
 
 from conftest import ARTIFACTS, REPO
-from shared import gallery
+from shared.gallery import app as gallery
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -265,7 +265,7 @@ def test_example_tap_answers_on_screen_within_3_s(browser, gallery_server, name,
     print(f"{name} {viewport}: the answer on screen {seconds:.2f} s after the tap")
     assert seconds <= ANSWER_S, f"{name} {viewport}: the answer took {seconds:.2f} s to show"
     settle(body)
-    from shared.words.gallery import T
+    from shared.gallery.words import T
     assert page.title() == f"{T.text(name + '_title')} · Chapter One Spaces"
     nav = page.locator(".nav-holder nav")  # the nav: one strip, this page's link on screen, the first reachable
     assert nav.bounding_box()["height"] < 80
@@ -299,7 +299,7 @@ def test_with_a_korean_browser_every_page_speaks_korean(browser, gallery_server,
     """locale ko-KR: the page's own words (titles, explanations, labels, buttons, tabs, nav) are Korean: none of
     their English shows, Hangul does, the tab title is Korean."""
     import importlib
-    words = importlib.import_module(f"shared.words.{name or 'gallery'}").T
+    words = importlib.import_module(f"shared.tasks.{name}.words" if name else "shared.gallery.words").T
     context, page = new_page(browser, "phone", locale="ko-KR")
     page.goto(f"{gallery_server}{name}")
     page.locator("article.card, .prose").first.wait_for(timeout=60_000)
@@ -397,7 +397,7 @@ def test_pets_teach_tab_sample_is_one_tap_away(browser, gallery_server):
 
 def test_pets_teach_tab_teaches_from_a_zip_then_labels_a_new_photo(page, gallery_server, data, tmp_path):
     "Upload a .zip in the teach tab, see the report and the confusion matrix, then classify a photo it never saw."
-    from shared.teach.photos import make_zip
+    from shared.tasks.pets.teach.photos import make_zip
     images = data / "pets" / "images"
     breeds = ("Bengal", "pug")
     archive = make_zip(tmp_path / "two.zip", {b: sorted(images.glob(f"{b}_*.jpg"))[:3] for b in breeds})

@@ -1,12 +1,14 @@
 """Model cards and Space READMEs the Hub understands: assembled by huggingface_hub (ModelCardData, EvalResult),
-checked offline by its own card classes and the Hub's rules (shared.card_check) and, where the Hub is reachable,
+checked offline by its own card classes and the Hub's rules (shared.training.card_check) and, where the Hub is reachable,
 by `RepoCard.validate` itself; the committed cards are what the card code writes from each config.json."""
 import os
 
 import pytest
 
 from conftest import REPO
-from shared import card, card_check, deploy
+from shared.training import card
+from shared.training import card_check
+from shared.ops import deploy
 
 MODELS = sorted([*(REPO / "spaces").glob("*/model"), REPO / "spaces" / "sentiment" / "model" / "baseline"])
 ONLINE = os.environ.get("HF_HUB_OFFLINE", "0") in ("0", "") and os.environ.get("CHAPTER_ONE_HUB_ONLINE") == "1"
@@ -24,7 +26,7 @@ def bundles(tmp_path_factory):
 def test_every_model_card_passes_the_hubs_rules_and_is_what_the_card_code_writes(folder):
     text = (folder / "README.md").read_text()
     assert card_check.problems(text, "model", folder) == []
-    assert text == card.regenerate(folder), f"stale card: python -m shared.card {folder.relative_to(REPO)}"
+    assert text == card.regenerate(folder), f"stale card: python -m shared.training.card {folder.relative_to(REPO)}"
 
 
 def test_model_cards_file_each_result_under_its_own_dataset_and_split():

@@ -8,11 +8,12 @@ import torch
 from PIL import Image
 
 from conftest import load_image
-from shared import artifact
-from shared.images import open_image
+from shared.serving import artifact
+from shared.training import checkpoint
+from shared.serving.images import open_image
 from shared.tasks.colorize import colour, data as d, evaluate as e, train as c
 from shared.tasks.colorize.serve import Predictor
-from shared.train import parse
+from shared.training.cli import parse
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT = REPO / "spaces/colorize/model"
@@ -272,7 +273,7 @@ def test_examples_are_grey_held_out_photos_of_every_kind(data):
 @pytest.fixture(scope="module")
 def tiny_colorize(tmp_path_factory, data):
     "A colorize model trained for seconds by the real training CLI (tiny preset)."
-    from shared import train
+    from shared.training import cli as train
     out = tmp_path_factory.mktemp("colorize-tiny")
     train.main(["colorize", "--preset", "tiny", "--out", str(out)])
     return out
@@ -283,7 +284,7 @@ def test_training_cli_writes_a_working_artifact(tiny_colorize, data):
     assert config["task"] == "colorize" and len(config["ab_centres"]) == config["n_out"]
     assert sorted(p.name for p in tiny_colorize.iterdir()) == sorted(artifact.FILES)
     card = (tiny_colorize / "README.md").read_text()
-    assert "python -m shared.train colorize --preset tiny" in card and "Zhang" in card and "PSNR" in card
+    assert "python -m shared.training colorize --preset tiny" in card and "Zhang" in card and "PSNR" in card
     predictor = Predictor.load(tiny_colorize)
     photo = open_image(data / "pets" / "images" / "Abyssinian_101.jpg")
     out = predictor.colorize(photo)
@@ -306,12 +307,12 @@ def test_the_cards_metrics_are_the_served_models(tiny_colorize, data):
 
 def test_artifact_round_trip_gives_the_learners_predictions(data, tmp_path):
     "Export, save with model.onnx, load: the served network gives the fastai learner's outputs on the same input."
-    from shared.export import servable
+    from shared.training.export import servable
     _, cfg, _ = parse(["colorize", "--preset", "tiny", "--out", str(tmp_path)])
     learn = c.learner(cfg)
     learn.fit(1, 1e-3)
     state, config = c.export(learn, cfg)
-    artifact.save(tmp_path, state, config, "card", onnx=servable("colorize", state, config))
+    checkpoint.save(tmp_path, state, config, "card", onnx=servable("colorize", state, config))
     predictor = Predictor.load(tmp_path)
     learn.model.load_state_dict({k: v.float() for k, v in state.items()})  # the artifact stores float16
     x = learn.dls.valid.one_batch()[0].as_subclass(torch.Tensor)
@@ -362,14 +363,14 @@ def test_the_committed_default_model_is_small_and_documented():
     assert sorted(p.name for p in DEFAULT.iterdir()) == sorted(artifact.FILES)
     assert max(p.stat().st_size for p in DEFAULT.iterdir()) < 15_000_000
     card = (DEFAULT / "README.md").read_text()
-    assert "python -m shared.evaluate colorize" in card
+    assert "python -m shared.training.evaluate colorize" in card
 
 
 def test_the_default_model_meets_the_issues_bar_on_held_out_pets(data, capsys):
-    """The issue's bar, re-measured through the serving path by `python -m shared.evaluate colorize MODEL` on all
+    """The issue's bar, re-measured through the serving path by `python -m shared.training.evaluate colorize MODEL` on all
     the held-out Oxford pet photos (never trained on, never tuned on), turned grey by the model. Most of them (and
     most of the gain) are pets-extra's three breeds; the 37-breed pets/images alone is about even with grey."""
-    from shared.evaluate import main
+    from shared.training.evaluate import main
     m = main(["colorize", str(DEFAULT), "--data", "pets/images,pets-extra/images"])
     assert json.loads(capsys.readouterr().out)["pets_psnr_gain"] == m["pets_psnr_gain"]  # what the command prints
     assert m["pets_photos"] >= 100

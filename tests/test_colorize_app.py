@@ -64,7 +64,7 @@ def test_unreadable_uploads_get_a_clear_message(client, image_battery, name):
 @pytest.mark.parametrize("name", READABLE)
 def test_odd_but_real_images_get_the_right_answer(client, image_battery, name):
     "Right answer: a colour PNG at the size the photo is displayed at (EXIF rotation applied)."
-    from shared.images import open_image
+    from shared.serving.images import open_image
     expected = open_image(image_battery[name]).size
     out = load_image(client.predict(handle_file(str(image_battery[name])), api_name="/predict"))
     assert out.format == "PNG" and out.mode == "RGB" and out.size == expected
@@ -107,9 +107,9 @@ def test_model_source_from_environment(client, tmp_path):
 
 
 def test_predict_over_http_is_the_evaluated_serving_path(client, data):
-    """/predict returns what `Predictor.colorize` gives, the path `python -m shared.evaluate colorize` measures the
+    """/predict returns what `Predictor.colorize` gives, the path `python -m shared.training.evaluate colorize` measures the
     issue's numbers through: a held-out colour photo (the model reads its lightness only)."""
-    from shared.images import open_image
+    from shared.serving.images import open_image
     from shared.tasks.colorize.config import Config
     from shared.tasks.colorize.data import valid_photos
     from shared.tasks.colorize.serve import Predictor
@@ -131,7 +131,7 @@ def test_the_download_is_named_after_the_upload(client, server, tmp_path):
 def test_held_out_scenes_come_back_closer_to_the_truth_than_grey(client, data):
     """Held-out scene photos (never trained on nor tuned on), turned grey and sent to /predict as a visitor would:
     on average closer to the truth than the grey input, and not by being grey (the card's numbers are measured
-    on all of them by `python -m shared.evaluate colorize MODEL`; this re-measures a fixed sample over HTTP)."""
+    on all of them by `python -m shared.training.evaluate colorize MODEL`; this re-measures a fixed sample over HTTP)."""
     from shared.tasks.colorize.config import Config
     from shared.tasks.colorize.data import valid_photos
     from shared.tasks.colorize.evaluate import psnr, truth_photo

@@ -1,4 +1,4 @@
-"""`python -m shared.deploy`: per-Space and whole-suite bundles that run on their own (in a Spaces-like runtime:
+"""`python -m shared.ops.deploy`: per-Space and whole-suite bundles that run on their own (in a Spaces-like runtime:
 ZeroGPU's device API stood in on loopback, server-side rendering on), their metadata, and what the deploy says
 and does against the Hub's API (stood in on loopback): 402, missing models, redeploys."""
 import json
@@ -16,7 +16,8 @@ from gradio_client import Client
 
 import standins
 from conftest import ARTIFACTS, REPO, free_port, load_image
-from shared import deploy, gallery
+from shared.ops import deploy
+from shared.gallery import app as gallery
 
 NAMES = gallery.space_names()
 WITH_MODEL = [n for n in NAMES if deploy.model_variable(n)]
@@ -42,7 +43,7 @@ def test_dry_run_writes_a_bundle_per_space_and_one_for_the_suite(bundles):
 
 def test_the_default_plans_one_combined_zero_gpu_space(tmp_path):
     "No flags: the free path, the whole suite as ONE ZeroGPU Space; single Spaces only on request."
-    run = subprocess.run([sys.executable, "-m", "shared.deploy", "--user", "you", "--dry-run", "--out", str(tmp_path)],
+    run = subprocess.run([sys.executable, "-m", "shared.ops.deploy", "--user", "you", "--dry-run", "--out", str(tmp_path)],
                          cwd=REPO, capture_output=True, text=True, timeout=300,
                          env={**os.environ, "PYTHONPATH": str(REPO)})
     assert run.returncode == 0, run.stderr[-2000:]
@@ -55,7 +56,7 @@ def test_the_default_plans_one_combined_zero_gpu_space(tmp_path):
 @pytest.mark.parametrize("name", NAMES)
 def test_space_bundle_has_everything_a_space_needs(bundles, name):
     b = bundles / name
-    for f in ("app.py", "README.md", "requirements.txt", "shared/__init__.py", "shared/ui.py", "shared/artifact.py"):
+    for f in ("app.py", "README.md", "requirements.txt", "shared/__init__.py", "shared/serving/ui.py", "shared/serving/artifact.py"):
         assert (b / f).is_file(), f
     assert not list(b.rglob("__pycache__"))
     meta = front_matter(b / "README.md")
@@ -200,7 +201,7 @@ def test_upload_fails_cleanly_offline_and_never_prints_the_token(tmp_path):
     unreachable = {"HF_HUB_OFFLINE": "0", "HF_ENDPOINT": f"http://127.0.0.1:{free_port()}"}
     for env, user in (({"HF_HUB_OFFLINE": "1"}, ["--user", "alice"]), (unreachable, ["--user", "alice"]),
                       (unreachable, [])):  # no --user: asking the Hub who the token belongs to fails first
-        run = subprocess.run([sys.executable, "-m", "shared.deploy", *user, "--space", NAMES[0],
+        run = subprocess.run([sys.executable, "-m", "shared.ops.deploy", *user, "--space", NAMES[0],
                               "--out", str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=300,
                              env={**os.environ, "HF_TOKEN": TOKEN, "PYTHONPATH": str(REPO), **env})
         assert run.returncode == 1, run.stderr[-2000:]
@@ -212,7 +213,7 @@ def test_upload_fails_cleanly_offline_and_never_prints_the_token(tmp_path):
 
 # ------------------------------------------------------------------------------ against the Hub's API, on loopback
 def deploy_against(hub, *args, tmp_path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "shared.deploy", "--user", "alice", "--out", str(tmp_path), *args],
+    return subprocess.run([sys.executable, "-m", "shared.ops.deploy", "--user", "alice", "--out", str(tmp_path), *args],
                           cwd=REPO, capture_output=True, text=True, timeout=300,
                           env={**os.environ, "HF_TOKEN": TOKEN, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "0",
                                "HF_ENDPOINT": hub.url, "HF_HUB_DISABLE_XET": "1"})
@@ -487,8 +488,8 @@ def test_every_space_answers_its_first_example_on_zero_gpu_without_asking_for_a_
 def test_only_functions_that_use_a_gpu_are_decorated_and_each_says_its_duration():
     """No Space function asks ZeroGPU for a GPU (all serve on the CPU); `ui.gpu` demands a duration."""
     import re
-    from shared import ui
-    for path in [*(REPO / "spaces").glob("*/app.py"), *(REPO / "shared").glob("ui*.py")]:
+    from shared.serving import ui
+    for path in [*(REPO / "spaces").glob("*/app.py"), *(REPO / "shared").rglob("ui.py")]:
         assert not re.search(r"^\s*@(ui\.gpu|spaces\.GPU)", path.read_text(), re.M), path
     with pytest.raises(TypeError, match="duration"):
         ui.gpu(lambda: None)  # a bare @ui.gpu
@@ -499,7 +500,7 @@ def test_only_functions_that_use_a_gpu_are_decorated_and_each_says_its_duration(
 
 def test_zero_gpu_start_up_registers_one_gpu_function_with_a_duration():
     "In a fresh interpreter with SPACES_ZERO_GPU set (as on ZeroGPU): what the `spaces` package will report at launch."
-    code = ("from shared import ui; import spaces.zero.decorator as d; ui.zero_gpu_startup(); ui.zero_gpu_startup(); "
+    code = ("from shared.serving import ui; import spaces.zero.decorator as d; ui.zero_gpu_startup(); ui.zero_gpu_startup(); "
             "fns = {f.__name__ for f in d.decorated_cache}; print(sorted(fns))")
     run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300,
                          env={**os.environ, "PYTHONPATH": str(REPO), "SPACES_ZERO_GPU": "true",

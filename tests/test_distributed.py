@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from conftest import REPO
 
-from shared import artifact
+from shared.training import checkpoint
 from shared.tasks.recommend import train as task
 from shared.tasks.recommend.serve import Predictor
 
@@ -28,7 +28,7 @@ def launch(args: list[str], cwd, env: dict, timeout: float = 480) -> str:
     "accelerate launch with 2 processes on the CPU; its whole log (stopped, with its processes, on timeout)."
     cmd = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2",
            "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no",
-           "--num_cpu_threads_per_process", "1", "--main_process_port", "0", "-m", "shared.train", *args]
+           "--num_cpu_threads_per_process", "1", "--main_process_port", "0", "-m", "shared.training.cli", *args]
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
     try:
@@ -48,7 +48,7 @@ def launch(args: list[str], cwd, env: dict, timeout: float = 480) -> str:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, data):
     "(log, artifact folder, run folder) of the 2-process run, and the single-process run's artifact folder."
-    from shared import train
+    from shared.training import cli as train
     root = tmp_path_factory.mktemp("distributed")
     run = root / "run"
     run.mkdir()
@@ -83,13 +83,13 @@ def test_the_main_process_alone_evaluates_and_writes_one_artifact(runs):
     assert sorted(p.name for p in out.iterdir()) == ["README.md", "config.json", "model.onnx", "model.safetensors"]
     assert log.count("\nmetrics: ") == 1 and log.count("\nsaved ") == 1
     config = json.loads((out / "config.json").read_text())
-    assert config["command"].startswith("accelerate launch --num_processes 2 -m shared.train recommend")
+    assert config["command"].startswith("accelerate launch --num_processes 2 -m shared.training.cli recommend")
     assert config["command"] in (out / "README.md").read_text()
 
 
 def test_the_artifact_serves_like_the_single_process_one(runs):
     _, out, _, single = runs
-    (dist_config, dist_state, _), (one_config, one_state, _) = artifact.load_torch(out), artifact.load_torch(single)
+    (dist_config, dist_state, _), (one_config, one_state, _) = checkpoint.load_torch(out), checkpoint.load_torch(single)
     assert {k: (v.shape, v.dtype) for k, v in dist_state.items()} == {k: (v.shape, v.dtype) for k, v in one_state.items()}
     same = ("movie_ids", "titles", "counts", "n_factors", "y_range", "ranking")
     assert all(dist_config[k] == one_config[k] for k in same)
@@ -103,26 +103,3 @@ def test_the_artifact_serves_like_the_single_process_one(runs):
     recs = [r["movieId"] for r in dist.recommend(visitor, 20)]
     assert len(recs) == 20 and not set(recs) & {int(m) for m in visitor}
     assert len(set(recs) & {r["movieId"] for r in one.recommend(visitor, 20)}) >= 15
-
-
-def test_weight_average_averages_the_network_inside_distributed_data_parallel(tmp_path):
-    "SWA (shared.schedule.WeightAverage) reads the weights while DDP wraps the network, and loads them unwrapped."
-    import torch
-    from torch.nn.parallel import DistributedDataParallel
-
-    from shared.schedule import WeightAverage
-    torch.distributed.init_process_group("gloo", init_method=f"file://{tmp_path / 'group'}", rank=0, world_size=1)
-    try:
-        net = torch.nn.Linear(2, 1)
-        swa = WeightAverage()
-        swa.learn = type("Learner", (), {"model": DistributedDataParallel(net)})()
-        swa.before_fit()
-        for value in (1.0, 3.0):
-            with torch.no_grad():
-                net.weight.fill_(value)
-            swa.after_epoch()
-        swa.learn.model = net  # fastai's DistributedTrainer (order 11) unwraps it before WeightAverage's after_fit
-        swa.after_fit()
-        assert torch.equal(net.weight, torch.full((1, 2), 2.0))
-    finally:
-        torch.distributed.destroy_process_group()

@@ -6,7 +6,7 @@ import pytest
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 
-from shared import gallery
+from shared.gallery import app as gallery
 
 NAMES = gallery.space_names()
 
@@ -140,13 +140,13 @@ def test_bad_input_gets_an_error_and_the_space_keeps_serving(gallery_server, ima
 
 def test_images_gradio_caches_are_never_seen_half_written(tmp_path):
     """Two visitors with the same example get the same cached file: while one request (re)writes it, another
-    reads it. shared.ui makes Gradio's cache writes atomic; without it the load test saw truncated images."""
+    reads it. shared.serving.ui makes Gradio's cache writes atomic; without it the load test saw truncated images."""
     import threading
 
     from gradio import processing_utils
     from PIL import Image
 
-    from shared import ui  # noqa: F401  (installs the atomic writer)
+    from shared.serving import ui  # noqa: F401  (installs the atomic writer)
     assert processing_utils.save_pil_to_cache.__name__ == "_save_pil_to_cache_atomically"
     img = Image.effect_noise((400, 400), 60).convert("RGB")
     path = processing_utils.save_pil_to_cache(img, str(tmp_path), format="png")

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from shared.history import approx, data, experiments as ex, mlp, neuron, perceptron, plots
+from shared.tasks.history import approx, data, experiments as ex, mlp, neuron, perceptron, plots
 
 APP = Path(__file__).resolve().parent.parent / "spaces" / "history" / "app.py"
 

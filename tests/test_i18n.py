@@ -6,14 +6,15 @@ import string
 
 import pytest
 
-from shared import gallery, i18n
+from shared.gallery import app as gallery
+from shared.serving import i18n
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 MODULES = ["gallery", *gallery.space_names()]
 
 
 def words(name):
-    return importlib.import_module(f"shared.words.{name}").T
+    return importlib.import_module("shared.gallery.words" if name == "gallery" else f"shared.tasks.{name}.words").T
 
 
 def fields(text: str) -> set[str]:
@@ -60,7 +61,7 @@ def test_the_page_language_comes_from_accept_language():
 
 
 def test_answers_in_korean():
-    from shared import ui_pets
+    from shared.tasks.pets import ui as ui_pets
     en = ui_pets.verdict({"Abyssinian": 0.9, "pug": 0.1}, {"cat": 0.97, "dog": 0.03})
     ko = ui_pets.verdict({"Abyssinian": 0.9, "pug": 0.1}, {"cat": 0.97, "dog": 0.03}, lang="ko")
     assert en.startswith("Looks like a **cat** (97%)") and "an **Abyssinian**" in en
@@ -95,7 +96,8 @@ def test_no_words_module_gives_one_key_twice():
     "A dict literal keeps only the last of a repeated key: history's button once showed the search's answer text."
     import ast
     from pathlib import Path
-    for path in sorted((Path(__file__).parent.parent / "shared" / "words").glob("*.py")):
+    shared = Path(__file__).parent.parent / "shared"
+    for path in sorted([*shared.glob("tasks/*/words.py"), shared / "gallery" / "words.py"]):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Dict):
                 keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]

@@ -1,9 +1,9 @@
-"""shared.images.open_image: every upload becomes a clean upright RGB photo, or a clear BadImage message."""
+"""shared.serving.images.open_image: every upload becomes a clean upright RGB photo, or a clear BadImage message."""
 import pytest
 from PIL import Image
 
 from conftest import load_image
-from shared.images import BadImage, heatmap_overlay, open_image
+from shared.serving.images import BadImage, heatmap_overlay, open_image
 
 UNREADABLE = ["corrupt", "not_an_image", "empty"]
 
@@ -86,7 +86,7 @@ def peak_growth_mb(path, call: str) -> float:
     import sys
     from conftest import REPO
     code = (f"import resource, sys; sys.path.insert(0, {str(REPO)!r})\n"
-            "from shared.images import open_image, BadImage\n"
+            "from shared.serving.images import open_image, BadImage\n"
             "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
             f"try:\n    {call}\nexcept BadImage as e:\n    print('refused:', e)\n"
             "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)")
@@ -96,8 +96,8 @@ def peak_growth_mb(path, call: str) -> float:
 
 def test_a_16_bit_header_bomb_is_refused_before_decoding(tmp_path):
     "233 KB of 16-bit grey PNG, 10950x10950: +2.8 GB in pets before issue 31; refused from its header now."
-    from shared.benchmarks import hostile
-    from shared.images import TooLarge
+    from shared.ops.benchmarks import hostile
+    from shared.serving.images import TooLarge
     path = tmp_path / "grey16.png"
     path.write_bytes(hostile.png(10950, 10950, depth=16, colour=0))
     with pytest.raises(TooLarge, match="too large to open here: 10950x10950 pixels in mode I;16"):
@@ -107,7 +107,7 @@ def test_a_16_bit_header_bomb_is_refused_before_decoding(tmp_path):
 
 def test_an_icon_is_checked_by_its_frames_real_size_before_pil_opens_it(tmp_path):
     "PIL decodes an .ico's largest frame as it opens the file; the directory's sizes are 8-bit, the frame can be huge."
-    from shared.benchmarks import hostile
+    from shared.ops.benchmarks import hostile
     path = tmp_path / "huge.ico"
     path.write_bytes(hostile.icon(hostile.png(9000, 9000, depth=8, colour=6)))
     with pytest.raises(BadImage, match="icon holds a 9000x9000 image"):
@@ -120,7 +120,7 @@ def test_an_icon_is_checked_by_its_frames_real_size_before_pil_opens_it(tmp_path
 
 def test_a_lying_jpeg_header_is_refused_before_decoding(tmp_path):
     "A 632-byte JPEG claiming 6000x6000 ran a full 36 MP colorize (10.8 s): no JPEG that small holds that many pixels."
-    from shared.benchmarks import hostile
+    from shared.ops.benchmarks import hostile
     path = tmp_path / "liar.jpg"
     path.write_bytes(hostile.lying_jpeg(6000, 6000))
     with pytest.raises(BadImage, match="damaged: 632 bytes cannot hold 6000x6000 pixels"):
@@ -140,7 +140,7 @@ def test_non_jpeg_photos_are_reduced_right_after_decoding(tmp_path):
 
 
 def test_a_float_tiff_in_0_to_1_is_not_black(tmp_path):
-    from shared.benchmarks import hostile
+    from shared.ops.benchmarks import hostile
     path = tmp_path / "float.tif"
     path.write_bytes(hostile.float_tiff())
     with Image.open(path) as img:
@@ -160,8 +160,8 @@ def test_only_photo_formats_are_tried(tmp_path):
 
 def test_a_webp_canvas_is_budgeted_with_its_decoders_two_canvases(tmp_path):
     "An animated WebP is decoded onto canvases of its header's size: 10000x10000 RGBA would be ~1.1 GB; refused unopened."
-    from shared.benchmarks import hostile
-    from shared.images import TooLarge, decode_cost
+    from shared.ops.benchmarks import hostile
+    from shared.serving.images import TooLarge, decode_cost
     path = tmp_path / "canvas.webp"
     path.write_bytes(hostile.webp_canvas(10000, 10000))
     with pytest.raises(TooLarge, match="10000x10000 pixels in mode RGBA"):

@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 import torch
 
-from shared.images import open_image
+from shared.serving.images import open_image
 from shared.tasks.pets import train
 from shared.tasks.pets.config import Config, breed_of, is_cat_breed, train_config
 from shared.tasks.pets.data import items, oxford_files
 from shared.tasks.pets.evaluate import evaluate
 from shared.tasks.pets.serve import Predictor, answer
-from shared.train import parse
-from shared.ui_pets import verdict
+from shared.training.cli import parse
+from shared.tasks.pets.ui import verdict
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = REPO / "spaces" / "pets" / "model"
@@ -78,7 +78,7 @@ def tiny_learner(data):
 
 @pytest.fixture(scope="module")
 def tiny_served(tiny_learner):
-    from shared.evaluate import serving_predictor
+    from shared.training.evaluate import serving_predictor
     learn, cfg = tiny_learner
     state, config = train.export(learn, cfg)
     return serving_predictor("pets", state, config)
@@ -174,7 +174,7 @@ def test_verdict_is_honest(species, breeds, expect):
 
 
 def test_a_photo_of_neither_says_what_it_looks_like_and_names_no_breed():
-    from shared.ui_pets import breeds_shown, name
+    from shared.tasks.pets.ui import breeds_shown, name
     said = verdict({"pug": 0.9}, {"cat": 0.05, "dog": 0.05, "neither": 0.9}, looks_like="ram")
     assert "looks more like a ram" in said and "Pug" not in said and "pug" not in said
     assert breeds_shown({"pug": 0.9}, {"cat": 0.05, "dog": 0.05, "neither": 0.9}) is None
@@ -215,7 +215,7 @@ def test_default_model_answers_neither_for_photos_with_no_cat_or_dog(data):
 
 @pytest.mark.slow
 def test_default_model_quality_through_the_serving_path(data):
-    """The committed model, re-measured now through shared.evaluate (model.onnx as the Space serves it) on photos
+    """The committed model, re-measured now through shared.training.evaluate (model.onnx as the Space serves it) on photos
     it never saw: every held-out Oxford photo and a fixed slice of the held-out Kaggle cats-vs-dogs photos."""
     predictor = Predictor.load(DEFAULT_MODEL)
     held_out = evaluate(predictor)  # the 37 Oxford photos never trained on, Kaggle's and the photos of neither
@@ -226,7 +226,7 @@ def test_default_model_quality_through_the_serving_path(data):
 
 
 def test_evaluate_scores_any_folder_of_oxford_named_photos(data, tmp_path):
-    "`shared.evaluate pets MODEL --data FOLDER`: every photo of the folder, its breed from its file name."
+    "`shared.training.evaluate pets MODEL --data FOLDER`: every photo of the folder, its breed from its file name."
     for p in sorted((data / "pets" / "images").glob("*.jpg"))[::37]:
         shutil.copy(p, tmp_path / p.name)
     scores = evaluate(Predictor.load(DEFAULT_MODEL), data=str(tmp_path))
@@ -234,12 +234,12 @@ def test_evaluate_scores_any_folder_of_oxford_named_photos(data, tmp_path):
 
 
 def test_a_learner_trains_on_their_own_folder_and_serves_it(data, tmp_path):
-    """The README's retraining guide: a folder with one subfolder per label -> `shared.train pets --folder` ->
+    """The README's retraining guide: a folder with one subfolder per label -> `shared.training.cli pets --folder` ->
     an artifact with those labels alone, from the same pretrained body -> the pets Space serves it (PETS_MODEL)."""
     from gradio_client import Client, handle_file
 
     from conftest import serve
-    from shared.train import main
+    from shared.training.cli import main
     photos = tmp_path / "my-photos"
     oxford = sorted((data / "pets" / "images").glob("*.jpg"))
     for label, pick in (("kitty", lambda p: p.name[0].isupper()), ("doggo", lambda p: p.name[0].islower())):

@@ -1,4 +1,4 @@
-"""README tells the truth: its numbers are the cards' (`python -m shared.readme --check`), and every Python snippet
+"""README tells the truth: its numbers are the cards' (`python -m shared.ops.readme --check`), and every Python snippet
 runs, as written, against the server it names (`# server: make demo` = the gallery; `# server: spaces/<name>/app.py`
 = that Space alone), on a free port instead of 7860."""
 import re
@@ -7,13 +7,13 @@ import zipfile
 import pytest
 
 from conftest import REPO, serve
-from shared import readme
+from shared.ops import readme
 
 SNIPPETS = re.findall(r"```python\n(.*?)```", (REPO / "README.md").read_text(), re.S)
 
 
 def test_readme_numbers_are_the_cards():
-    assert readme.main(["--check"]) == 0, "run: python -m shared.readme"
+    assert readme.main(["--check"]) == 0, "run: python -m shared.ops.readme"
 
 
 def test_every_snippet_names_its_server():

@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 from conftest import REPO
 
-from shared import artifact, ui_recommend as show
+from shared.serving import artifact
+from shared.training import checkpoint
+from shared.tasks.recommend import ui as show
 from shared.tasks.recommend import config as task_config, train as task
 from shared.tasks.recommend.serve import BadRatings, Predictor, logit_of
 
@@ -195,7 +197,7 @@ def test_train_cli_and_round_trip(tmp_path, data):
     "The real CLI trains the tiny preset; the saved artifact serves exactly what the learner exported."
     from fastai.torch_core import set_seed
 
-    from shared import train
+    from shared.training import cli as train
     folder = train.main(["recommend", "--preset", "tiny", "--out", str(tmp_path / "cli")])
     config = json.loads((folder / "config.json").read_text())
     assert config["task"] == "recommend" and "rmse" in config["metrics"]
@@ -205,10 +207,10 @@ def test_train_cli_and_round_trip(tmp_path, data):
     set_seed(cfg.seed, reproducible=True)
     learn = task.fit(task.learner(cfg), cfg)
     state, config = task.export(learn, cfg)
-    from shared.evaluate import serving_predictor
-    from shared.export import servable
+    from shared.training.evaluate import serving_predictor
+    from shared.training.export import servable
     live = serving_predictor("recommend", state, config)
-    saved = Predictor.load(artifact.save(tmp_path / "rt", state, config, "card",
+    saved = Predictor.load(checkpoint.save(tmp_path / "rt", state, config, "card",
                                          onnx=servable("recommend", state, config)))
     visitor = {str(live.movie_ids[i]): 4.5 for i in range(5)}
     assert live.recommend(visitor, 10) == saved.recommend(visitor, 10)
@@ -230,8 +232,8 @@ def test_committed_model(pred):
 
 
 def test_committed_model_beats_the_popular_list_for_new_visitors(pred, data):
-    "Re-measured through the serving path (shared.evaluate) on a fixed slice of the held-out users."
-    from shared.evaluate import evaluate
+    "Re-measured through the serving path (shared.training.evaluate) on a fixed slice of the held-out users."
+    from shared.training.evaluate import evaluate
     m = evaluate("recommend", MODEL, limit=20)
     assert m["n_heldout_users"] == 20 and m["visitor_tests"] >= 50
     assert m["visitor_recall@20"] > 1.1 * m["visitor_recall@20_popular"]

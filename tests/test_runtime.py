@@ -2,9 +2,9 @@
 import pytest
 import torch
 
-from shared import runtime
-from shared.artifact import ArtifactError
-from shared.export import onnx_bytes
+from shared.serving import runtime
+from shared.serving.artifact import ArtifactError
+from shared.training.export import onnx_bytes
 
 
 @pytest.mark.parametrize("concurrency,cores,threads", [("2", 2, 1), ("1", 2, 2), ("2", 8, 4), ("4", 2, 1)])
@@ -53,7 +53,7 @@ def test_an_unreadable_model_is_named(tmp_path):
 def test_runtime_imports_no_torch():
     import subprocess
     import sys
-    code = "import sys, shared.runtime, shared.artifact; print('torch' in sys.modules)"
+    code = "import sys, shared.serving.runtime, shared.serving.artifact; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          cwd=str(__import__("pathlib").Path(__file__).resolve().parent.parent))
     assert out.stdout.strip() == "False", out.stderr
@@ -62,12 +62,12 @@ def test_runtime_imports_no_torch():
 
 @pytest.mark.parametrize("concurrency", ["1", "2"])
 def test_a_space_runs_numpys_blas_on_the_threads_per_request(concurrency):
-    "Importing shared.ui (every Space does) puts numpy's BLAS on serving_threads() threads, as ONNX Runtime."
+    "Importing shared.serving.ui (every Space does) puts numpy's BLAS on serving_threads() threads, as ONNX Runtime."
     import json
     import os
     import subprocess
     import sys
-    code = ("import json, numpy, shared.ui\nfrom threadpoolctl import threadpool_info\nfrom shared import runtime\n"
+    code = ("import json, numpy, shared.serving.ui\nfrom threadpoolctl import threadpool_info\nfrom shared.serving import runtime\n"
             "print(json.dumps([runtime.serving_threads(), [i['num_threads'] for i in threadpool_info() "
             "if i['user_api'] == 'blas']]))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
@@ -84,7 +84,7 @@ def test_same_paddings_become_constants_inside_the_convolutions():
     import onnx
     from timm.layers.conv2d_same import Conv2dSame
 
-    from shared.export import pads_into_convs
+    from shared.training.export import pads_into_convs
     from shared.tasks.pets.train import static_padding
     torch.manual_seed(0)
     model = torch.nn.Sequential(Conv2dSame(3, 4, 3, stride=2), torch.nn.ReLU(),
@@ -109,7 +109,7 @@ def test_a_pad_that_is_not_zero_stays():
     "Reflection padding (or any pad a Conv cannot do itself) is left where it is."
     import onnx
 
-    from shared.export import pads_into_convs
+    from shared.training.export import pads_into_convs
     model = torch.nn.Sequential(torch.nn.ReflectionPad2d((0, 1, 0, 1)), torch.nn.Conv2d(3, 2, 3)).eval()
     x = torch.randn(1, 3, 8, 8)
     fused = pads_into_convs(onnx_bytes(model, (x,), ["x"], ["y"], fold_constants=False))

@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 from safetensors.numpy import load_file
 
-from shared import artifact
+from shared.serving import artifact
+from shared.training import checkpoint
 from shared.tasks.sentiment import config as sentiment_config, text, train
 from shared.tasks.sentiment.serve import BadText, Predictor
-from shared.ui_sentiment import display_tokens, verdict
+from shared.tasks.sentiment.ui import display_tokens, verdict
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT = REPO / "spaces" / "sentiment" / "model" / "baseline"  # the Space's n-gram model (beside its transformer)
@@ -77,8 +78,8 @@ def test_training_cli_writes_a_pickle_free_artifact(tiny_sentiment):
 
 
 def test_the_card_accuracy_is_the_served_models(tiny_sentiment):
-    "Training-time accuracy is measured through the ONNX Predictor: shared.evaluate re-measures the same number."
-    from shared.evaluate import evaluate
+    "Training-time accuracy is measured through the ONNX Predictor: shared.training.evaluate re-measures the same number."
+    from shared.training.evaluate import evaluate
     config = json.loads((tiny_sentiment / "config.json").read_text())
     again = evaluate("sentiment", tiny_sentiment, baseline=False)
     assert again["n_valid_reviews"] == config["metrics"]["n_valid_reviews"]
@@ -87,10 +88,10 @@ def test_the_card_accuracy_is_the_served_models(tiny_sentiment):
 
 def test_round_trip_gives_the_same_predictions(tiny_sentiment, tmp_path):
     "Save -> load -> save -> load: identical probabilities (fp16 storage is exact: training rounded to it)."
-    from shared.export import servable
+    from shared.training.export import servable
     first = Predictor.load(tiny_sentiment)
-    config, state, _ = artifact.load_torch(tiny_sentiment, task="sentiment")
-    artifact.save(tmp_path, state, config, "card", onnx=servable("sentiment", state, config))
+    config, state, _ = checkpoint.load_torch(tiny_sentiment, task="sentiment")
+    checkpoint.save(tmp_path, state, config, "card", onnx=servable("sentiment", state, config))
     second = Predictor.load(tmp_path)
     for review in TRICKY:
         assert first.read(review).probs == second.read(review).probs
@@ -148,14 +149,14 @@ def test_long_input_is_cut_with_a_flag(tiny_sentiment):
 
 
 def test_gpu_preset_is_the_ulmfit_recipe():
-    from shared.train import parse
+    from shared.training.cli import parse
     _, cfg, _ = parse(["sentiment", "--preset", "gpu", "--out", "x"])
     assert cfg.arch == "awd_lstm" and cfg.pretrained and cfg.data == "download" and cfg.lm_epochs > 0
 
 
 def test_committed_ngram_model_is_small_and_beats_the_tfidf_bar(data):
     "Re-measured through the serving path on a fixed slice of the validation reviews; the card shows the full set."
-    from shared.evaluate import evaluate
+    from shared.training.evaluate import evaluate
     sizes = {p.name: p.stat().st_size for p in DEFAULT.iterdir()}
     assert set(sizes) == set(artifact.FILES) and max(sizes.values()) < 15e6 and sum(sizes.values()) < 12e6
     metrics = json.loads((DEFAULT / "config.json").read_text())["metrics"]
@@ -178,9 +179,9 @@ def test_examples_are_validation_reviews(data):
 
 def test_a_subset_run_keeps_the_validation_reviews_of_the_full_one(data):
     """A later transformer pass on a subset of the training reviews (minilm-third) validates on the same first 2,000
-    reviews as the pass before it (the combination is fitted there) and leaves the same others to shared.evaluate."""
+    reviews as the pass before it (the combination is fitted there) and leaves the same others to shared.training.evaluate."""
     from shared.tasks.sentiment.data import read_reviews
-    from shared.train import parse
+    from shared.training.cli import parse
     full, subset = (parse(["sentiment", "--preset", p, "--out", "x"])[1] for p in ("minilm-more", "minilm-third"))
     a, b = read_reviews(full), read_reviews(subset)
     assert (~b.is_valid).sum() == subset.max_train_samples

@@ -124,9 +124,9 @@ def test_explain_gives_the_transformers_sentence_pushes(client):
 
 
 def test_held_out_reviews_over_http_score_as_in_process(server, data):
-    """`python -m shared.evaluate sentiment MODEL --url URL`, how the issue measures the Space: the first 40 held-out
+    """`python -m shared.training.evaluate sentiment MODEL --url URL`, how the issue measures the Space: the first 40 held-out
     reviews sent to the served /predict score exactly as the serving Predictor scores them in this process."""
-    from shared import evaluate
+    from shared.training import evaluate
     over_http = evaluate.main(["sentiment", str(MODEL), "--url", server, "--limit", "40"])
     assert over_http.pop("unanswered_reviews") == 0
     assert over_http == evaluate.evaluate("sentiment", MODEL, limit=40)

@@ -7,7 +7,10 @@ import numpy as np
 import pytest
 
 from conftest import REPO
-from shared import artifact, pretrained
+from shared.serving import artifact
+from shared.training import checkpoint
+from shared.serving import weights
+from shared.training import pretrained
 from shared.tasks.sentiment.serve import Predictor
 from shared.tasks.sentiment.serve_both import BothModels
 from shared.tasks.sentiment.wordpiece import WordPiece
@@ -17,15 +20,15 @@ MODEL = REPO / "spaces" / "sentiment" / "model"
 
 @pytest.fixture(scope="module")
 def wordpiece():
-    folder = pretrained.text_model()
+    folder = weights.text_model()
     return WordPiece(json.loads((folder / "tokenizer.json").read_text()), max_tokens=32, head=8)
 
 
 def test_pretrained_text_model_is_the_pinned_file_from_its_package():
-    folder = pretrained.text_model()
+    folder = weights.text_model()
     assert {"config.json", "model.safetensors", "tokenizer.json"} <= {p.name for p in folder.iterdir()}
-    with pytest.raises(pretrained.PretrainedError, match="sha256"):
-        pretrained.check_sha256(folder / "config.json", pretrained.TEXT["all-MiniLM-L6-v2"].sha256)
+    with pytest.raises(weights.PretrainedError, match="sha256"):
+        weights.check_sha256(folder / "config.json", weights.TEXT["all-MiniLM-L6-v2"].sha256)
 
 
 def test_long_reviews_keep_their_head_and_tail(wordpiece):
@@ -64,12 +67,12 @@ def test_a_pass_from_earlier_weights_carries_them_its_commands_and_training_time
     """`--init-from` (how the default model's later passes start): the weights are the artifact's, the card lists
     its commands then this one, and train_seconds sums them (an export-only `--epochs 0` adds no training)."""
     from safetensors.numpy import load_file
-    from shared import train
+    from shared.training import cli as train
     argv = ["sentiment", "--preset", "minilm-tiny", "--init-from", str(tiny_minilm), "--epochs", "0",
             "--baseline-model", str(tiny_sentiment), "--out", str(tmp_path / "again")]
     out = train.main(argv)
     before, after = artifact.load(tiny_minilm, task="sentiment")[0], artifact.load(out, task="sentiment")[0]
-    assert after["command"].splitlines() == before["command"].splitlines() + ["python -m shared.train " + " ".join(argv)]
+    assert after["command"].splitlines() == before["command"].splitlines() + ["python -m shared.training " + " ".join(argv)]
     assert before["metrics"]["train_seconds"] > 0
     assert before["metrics"]["train_seconds"] <= after["metrics"]["train_seconds"] < before["metrics"]["train_seconds"] + 5
     old, new = load_file(tiny_minilm / artifact.WEIGHTS), load_file(out / artifact.WEIGHTS)
@@ -84,7 +87,7 @@ FROZEN = "body.embeddings.word_embeddings.weight"
 @pytest.mark.parametrize("which", ["tiny", "committed"])
 def test_frozen_embeddings_stay_out_of_the_artifact_and_come_back_from_the_pinned_package(which, request):
     """The word embeddings (frozen in training: half the transformer's weights) are not stored; the training side
-    (`--init-from`, `shared.export`) reads them back from the sha256-pinned pip package, in the stored dtype, and
+    (`--init-from`, `shared.training.export`) reads them back from the sha256-pinned pip package, in the stored dtype, and
     the network loads strictly."""
     import torch
     from safetensors import safe_open
@@ -92,11 +95,11 @@ def test_frozen_embeddings_stay_out_of_the_artifact_and_come_back_from_the_pinne
     folder = request.getfixturevalue("tiny_minilm") if which == "tiny" else MODEL
     with safe_open(str(folder / artifact.WEIGHTS), framework="numpy") as f:
         assert FROZEN not in f.keys() and "body.encoder.layer.0.attention.self.query.weight" in f.keys()
-    config, state, _ = artifact.load_torch(folder, task="sentiment")
+    config, state, _ = checkpoint.load_torch(folder, task="sentiment")
     base = pretrained.text_tensors("all-MiniLM-L6-v2", {FROZEN: "embeddings.word_embeddings.weight"})[FROZEN]
     dtype = state["body.encoder.layer.0.attention.self.query.weight"].dtype
     assert state[FROZEN].dtype == dtype and torch.equal(state[FROZEN], base.to(dtype))
-    artifact.load_weights(build_model(config), {k: v.float() for k, v in state.items()}, config)  # strict
+    checkpoint.load_weights(build_model(config), {k: v.float() for k, v in state.items()}, config)  # strict
 
 
 def test_onnx_model_gives_the_torch_networks_logits_on_padded_batches(tiny_minilm):
@@ -104,8 +107,8 @@ def test_onnx_model_gives_the_torch_networks_logits_on_padded_batches(tiny_minil
     import torch
     from shared.tasks.sentiment.minilm_export import build_model, onnx_fp32
     from shared.tasks.sentiment.serve_transformer import TransformerPredictor
-    config, state, _ = artifact.load_torch(tiny_minilm, task="sentiment")
-    model = artifact.load_weights(build_model(config), {k: v.float() for k, v in state.items()}, config).eval()
+    config, state, _ = checkpoint.load_torch(tiny_minilm, task="sentiment")
+    model = checkpoint.load_weights(build_model(config), {k: v.float() for k, v in state.items()}, config).eval()
     pred = TransformerPredictor({**config, "quantized": False}, onnx_fp32(model))
     texts = ["Great.", "A long and winding review of a film that was, in the end, dull and far too long. " * 3]
     with torch.no_grad():
@@ -133,7 +136,7 @@ def test_committed_model_is_the_transformer_with_its_baseline():
 
 def test_committed_transformer_reads_held_out_reviews_right(data):
     """Re-measured through the serving path on 200 validation reviews after the 2,000 the combination was fitted on
-    (`python -m shared.evaluate` scores all 3,000): the transformer alone and the verdict."""
+    (`python -m shared.training.evaluate` scores all 3,000): the transformer alone and the verdict."""
     from shared.tasks.sentiment.evaluate import evaluate
     metrics = evaluate(Predictor.load(MODEL), limit=200)
     assert metrics["n_valid_reviews"] == 200

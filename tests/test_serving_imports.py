@@ -12,7 +12,7 @@ TASKS = REPO / "shared" / "tasks"
 TRAINING_STACK = ("torch", "fastai", "timm", "transformers")
 SERVE_MODULES = sorted(f"shared.tasks.{p.parent.name}.{p.stem}" for p in TASKS.glob("*/serve*.py"))
 SPACES = sorted(p.parent.name for p in (REPO / "spaces").glob("*/app.py"))
-HISTORY_MODULES = sorted(f"shared.history.{p.stem}" for p in (REPO / "shared" / "history").glob("*.py"))
+HISTORY_MODULES = sorted(f"shared.tasks.history.{p.stem}" for p in (REPO / "shared" / "tasks" / "history").glob("*.py"))
 
 REPORT = """
 import json, sys
@@ -45,7 +45,7 @@ def test_history_module_imports_no_training_stack(module):
 
 def test_history_trains_and_draws_without_the_training_stack():
     "Not only the imports: a network trained and drawn, as the Space's /predict does."
-    body = "from shared.history import experiments as ex; assert ex.two_layers('xor', 4, 300)[0] == 1.0"
+    body = "from shared.tasks.history import experiments as ex; assert ex.two_layers('xor', 4, 300)[0] == 1.0"
     assert loaded_training_modules(body) == []
 
 

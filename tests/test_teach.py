@@ -1,4 +1,4 @@
-"""Teaching the pets network new labels (shared.teach) without a server: the numpy head against the training side's
+"""Teaching the pets network new labels (shared.tasks.pets.teach) without a server: the numpy head against the training side's
 solver, the .zip reader's refusals, the taught artifact served by the pets Predictor."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from conftest import REPO
-from shared.teach import logistic, model, photos, teacher
+from shared.tasks.pets.teach import logistic, model, photos, teacher
 from teach_zips import LOOK_ALIKES, bad_zips, entries_zip, huge_png, labelled_zip, photos_of
 
 BASE = os.environ.get("PETS_MODEL") or str(REPO / "spaces" / "pets" / "model")
@@ -129,7 +129,7 @@ def test_taught_artifact_is_the_taught_head_and_serves(base, tmp_path, data):
 
 
 def test_label_names_with_pipes_and_line_breaks_keep_the_report_table_whole():
-    from shared.teach import report
+    from shared.tasks.pets.teach import report
     labels = ["cats|dogs", "black\nbears", "a\\b"]
     taught = teacher.Taught(labels, np.zeros((3, 4)), np.zeros(3), {label: 2 for label in labels}, {}, 2, 0.5,
                             np.eye(3, dtype=np.int64) * 2, {"total": 1.0})

@@ -1,10 +1,10 @@
-"""shared.validate: the checks every event's raw inputs pass, and which files count as sent by the client."""
+"""shared.serving.validate: the checks every event's raw inputs pass, and which files count as sent by the client."""
 import math
 
 import gradio as gr
 import pytest
 
-from shared import validate
+from shared.serving import validate
 
 
 @pytest.mark.parametrize("value", ["5", None, [5], True, math.nan, math.inf, 0, 101, 2.5])

@@ -3,8 +3,8 @@ import gradio as gr
 from gradio.processing_utils import encode_pil_to_bytes, save_bytes_to_cache
 from gradio.utils import get_upload_folder
 
-from shared import ui
-from shared.words.colorize import T
+from shared.serving import ui
+from shared.tasks.colorize.words import T
 from shared.tasks.colorize.colour import grey
 from shared.tasks.colorize.config import MAX_PIXELS
 from shared.tasks.colorize.serve import Predictor, download_name, too_large

@@ -3,9 +3,9 @@ import math
 
 import gradio as gr
 
-from shared import ui
-from shared.history import approx, data, experiments as ex, story
-from shared.words.history import T
+from shared.serving import ui
+from shared.tasks.history import approx, data, experiments as ex, story
+from shared.tasks.history.words import T
 
 TIMELINE, PDP = story.timeline_image(), story.pdp_image()  # drawn once at start
 REPLAY_FRAMES = 12  # a picture costs up to ~0.3 s of CPU (100 epochs): a replay at most ~3.5 s, was 11 s at 30
@@ -87,7 +87,7 @@ def perceptron_replay(dataset, lr, epochs, points):
 
 def add_point(points, label, evt: gr.SelectData):
     "A click on the perceptron picture adds a point of the chosen class there."
-    from shared.history.plots import DPI, PERCEPTRON_SIZE, click_to_point
+    from shared.tasks.history.plots import DPI, PERCEPTRON_SIZE, click_to_point
     index = getattr(evt, "index", None)
     if not (isinstance(index, (list, tuple)) and len(index) == 2
             and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in index)):

@@ -3,9 +3,11 @@ from pathlib import Path
 
 import gradio as gr
 
-from shared import ui, ui_pets, ui_teach
-from shared.words.pets import T
-from shared.images import heatmap_overlay
+from shared.serving import ui
+from shared.tasks.pets import ui as ui_pets
+from shared.tasks.pets.teach import ui as ui_teach
+from shared.tasks.pets.words import T
+from shared.serving.images import heatmap_overlay
 from shared.tasks.pets.serve import Predictor
 
 source = ui.model_source("PETS_MODEL", __file__)

@@ -5,8 +5,9 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
-from shared import ui, ui_recommend as show
-from shared.words.recommend import T
+from shared.serving import ui
+from shared.tasks.recommend import ui as show
+from shared.tasks.recommend.words import T
 from shared.tasks.recommend.config import MAX_K
 from shared.tasks.recommend.serve import BadRatings, Predictor
 

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import gradio as gr
 
-from shared import ui, ui_sentiment as show
-from shared.words.sentiment import T
+from shared.serving import ui
+from shared.tasks.sentiment import ui as show
+from shared.tasks.sentiment.words import T
 from shared.tasks.sentiment.serve import BadText, Predictor
 
 predictor = Predictor.load(ui.model_source("SENTIMENT_MODEL", __file__))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from shared import pretrained
+from shared.serving import weights
 
 from .config import COLOUR_TOLERANCE, Config
 from .evaluate import EVAL_SIDE
@@ -46,12 +46,12 @@ RECIPES = {
 
 
 def base_model(cfg: Config) -> str | None:
-    w = pretrained.KNOWN.get(cfg.arch)
+    w = weights.KNOWN.get(cfg.arch)
     return w.base_model if (cfg.pretrained and w) else (f"timm/{cfg.arch}" if cfg.pretrained else None)
 
 
 def weights_note(cfg: Config) -> str:
-    w = pretrained.KNOWN.get(cfg.arch)
+    w = weights.KNOWN.get(cfg.arch)
     if not cfg.pretrained:
         return "The encoder starts from random weights (no pretrained weights)."
     if w:
@@ -60,7 +60,7 @@ def weights_note(cfg: Config) -> str:
 
 
 def card(cfg: Config, metrics: dict, command: str) -> str:
-    from shared.card import model_card
+    from shared.training.card import model_card
     metrics = dict(metrics)
     sweep = metrics.pop("sweep", [])
     rows = "\n".join(f"| {r['strength']} | {r['psnr']} | {r['colourfulness_ratio']} |" for r in sweep)
@@ -100,7 +100,7 @@ whose output has the higher PSNR; colourfulness: Hasler & Suesstrunk's M (2003),
 output's over the truth's. Reproduce with
 
 ```bash
-python -m shared.evaluate colorize MODEL_FOLDER
+python -m shared.training.evaluate colorize MODEL_FOLDER
 ```
 
 Held-out photos, grey input | ours | truth (the Space's `held_out.jpg`; any model:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.serving import artifact
+
 MAX_PIXELS = 36_000_000  # 6000x6000: larger photos are refused with a message (memory and time on a 2-vCPU Space)
 L_MEAN, L_STD = 0.5, 0.5  # the network's input: L/100 normalised (the network turns it into the grey photo itself)
 COLOUR_TOLERANCE = 0.02  # temperatures this close to the most colourful count as colourful as it (tuning noise)
@@ -11,8 +13,8 @@ COLOUR_TOLERANCE = 0.02  # temperatures this close to the most colourful count a
 @dataclass
 class Config:
     preset: str = "cpu"
-    arch: str = "tf_efficientnet_lite0"  # the U-Net's encoder: a timm name (shared.pretrained has its weights)
-    pretrained: bool = True       # ImageNet weights for the encoder (from a pip package: shared.pretrained)
+    arch: str = "tf_efficientnet_lite0"  # the U-Net's encoder: a timm name (shared.training.pretrained has its weights)
+    pretrained: bool = True       # ImageNet weights for the encoder (from a pip package: shared.training.pretrained)
     decoder: str = "128,96,64"    # decoder widths at strides 16, 8 and 4 (the colour is decoded at stride 4)
     size: int = 128               # working resolution (a multiple of 32): square training views; serving keeps the aspect ratio
     cached_features: bool = True  # frozen stage on the encoder's features, computed once per photo and view
@@ -67,8 +69,7 @@ DOWNLOADS = {"coco_sample/train_sample": ("COCO_SAMPLE", "train_sample"),
 
 
 def train_config(d: dict) -> Config:
-    "The training Config recorded in config.json (unknown keys from other versions left out)."
-    return Config(**{k: v for k, v in d.items() if k in Config.__dataclass_fields__})
+    return artifact.recorded(Config, d)
 
 
 @dataclass
@@ -85,14 +86,13 @@ class ServingConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "ServingConfig":
-        from shared.artifact import ArtifactError
         try:
             conf = d.get("confidence")
             conf = None if conf is None else {"sigma0": float(conf["sigma0"]), "gain": float(conf["gain"])}
             return cls(size=int(d["size"]), ab_centres=list(d["ab_centres"]), temperature=float(d["temperature"]),
                        l_mean=float(d["l_mean"]), l_std=float(d["l_std"]), confidence=conf)
         except (KeyError, TypeError, ValueError) as e:
-            raise ArtifactError(f"colorize config.json lacks or mistypes {e}") from e
+            raise artifact.ArtifactError(f"colorize config.json lacks or mistypes {e}") from e
 
     def to_dict(self) -> dict:
         return {"size": self.size, "ab_centres": self.ab_centres, "temperature": self.temperature,

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from shared.data import data_dir, local_or_download
-from shared.images import PHOTO_SUFFIXES, open_image
+from shared.training.data import data_dir, local_or_download
+from shared.serving.images import PHOTO_SUFFIXES, open_image
 
 from .colour import image_to_array, rgb_to_lab
 from .config import DOWNLOADS, GROUPS, Config

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from shared.images import open_image
+from shared.serving.images import open_image
 
 from .config import Config, train_config
 from .data import group_of, is_street, valid_photos

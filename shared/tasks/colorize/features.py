@@ -34,8 +34,8 @@ def cache_folder(encoder, size: int, views: int, paths: list[str]) -> Path:
 def encoder_features(encoder, paths: list[str], size: int, views: int, l_norm, bs: int = 64) -> dict:
     """The frozen encoder's maps of every photo and view, and the true colour at stride 4 (the decoder's output
     size): {'f4': (N, views, C, size/4, size/4), ..., 'ab': (N, views, 2, size/4, size/4)} float16, memory-mapped."""
-    from shared import runtime
-    from shared.export import onnx_bytes
+    from shared.serving import runtime
+    from shared.training.export import onnx_bytes
     folder = cache_folder(encoder, size, views, paths)
     if (folder / "done").is_file():
         return {k: np.load(folder / f"{k}.npy", mmap_mode="r") for k in (*NAMES, "ab")}

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from shared import artifact, runtime
+from shared.serving import artifact
+from shared.serving import runtime
 
 from .colour import image_to_array, lab_to_rgb, lightness, rgb_to_lab
 from .config import MAX_PIXELS, ServingConfig

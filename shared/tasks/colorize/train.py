@@ -9,8 +9,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from shared import artifact, pretrained
-from shared.images import open_image
+from shared.serving import artifact
+from shared.training import pretrained
+from shared.serving.images import open_image
 
 from .card import base_model, card  # noqa: F401  (card: the training CLI writes it)
 from .colour import lab_to_rgb, lightness
@@ -213,7 +214,7 @@ def choose_temperature(learn, cfg: Config) -> float:
     """The annealed-mean temperature, chosen on the tuning photos (never the held-out ones) through the serving
     path: the most accurate one (the best PSNR gain over the grey input in its worst kind of photo) among those
     whose colourfulness is at least `min_colourfulness` of the truth's in every kind (`pick_temperature`)."""
-    from shared.evaluate import serving_predictor
+    from shared.training.evaluate import serving_predictor
     from .evaluate import rule_table, temperature_table
     df = learn.colour["fit_df"]
     state, config = export(learn, cfg)
@@ -241,7 +242,7 @@ def pick_temperature(table: list[dict], min_colourfulness: float) -> dict:
 
 def evaluate(learn, cfg: Config) -> dict:
     "The card's metrics through the serving path (these very weights in the ONNX Predictor) on the held-out photos."
-    from shared.evaluate import serving_predictor
+    from shared.training.evaluate import serving_predictor
     from .evaluate import evaluate as measure
     state, config = export(learn, cfg)
     return measure(serving_predictor("colorize", state, config), paths=learn.colour["valid_paths"])
@@ -250,7 +251,7 @@ def evaluate(learn, cfg: Config) -> dict:
 # ---------------------------------------------------------------- artifact
 def export(learn, cfg: Config) -> tuple[dict, dict]:
     "Weights in float16 (the artifact stays small; serving computes in float32) and every serving rule as JSON."
-    from shared.export import half_rounded
+    from shared.training.export import half_rounded
     c = learn.colour
     serving = ServingConfig(size=cfg.size, ab_centres=c["centres"].tolist(),
                             temperature=c["temperature"] or learn.loss_func.temperature, confidence=c.get("confidence"))
@@ -303,7 +304,7 @@ def to_onnx(model: torch.nn.Module, config: dict) -> bytes:
     """model.onnx: l (batch, 1, h, w), temperature (scalar) -> ab (batch, 2, h/4, w/4) and spread (batch, 1, h/4,
     w/4); any batch, h and w (multiples of 32). Weights stored as float16 (cast to float32 when the session
     starts): half the size."""
-    from shared.export import float16_weights, onnx_bytes
+    from shared.training.export import float16_weights, onnx_bytes
     colourer = Colourer(model.float().eval(), torch.tensor(config["ab_centres"], dtype=torch.float32))
     h, w = config["size"], config["size"] + 32  # not square: nothing in the graph may assume h == w
     return float16_weights(onnx_bytes(colourer, (torch.zeros(1, 1, h, w), torch.tensor(config["temperature"])),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from shared import pretrained
+from shared.serving import weights
 
 from .config import Config
 
@@ -24,7 +24,7 @@ neither can be told what it looks like instead. Its bias is set so that {false_n
 kind come out "neither".
 
 Pretrained weights: {origin}. They are read offline from the package's file, pinned by sha256, every tensor
-checked against the network's shape (`shared.pretrained`).
+checked against the network's shape (`shared.training.pretrained`).
 """
 
 SCHEDULE = {
@@ -43,7 +43,7 @@ preset runs the whole `fine_tune` (head, then the unfrozen network with augmenta
 }
 
 MEASURED = """
-How these were measured. The table's first rows: `python -m shared.evaluate pets MODEL` (the Space's own serving
+How these were measured. The table's first rows: `python -m shared.training.evaluate pets MODEL` (the Space's own serving
 path: model.onnx in ONNX Runtime) on photos never trained on, chosen by a stable hash of the file name (so the
 split never moves): `valid_per_breed` Oxford photos of every breed and `valid_pct` of the Kaggle cats-vs-dogs
 photos and of the photos with no cat or dog. Those are few (37 breed photos), so the cross-validated numbers
@@ -87,7 +87,7 @@ licences), less the few that show a cat or a dog (`shared.tasks.pets.data.SHOWS_
 
 
 def about(cfg: Config) -> str:
-    w = pretrained.KNOWN.get(cfg.arch)
+    w = weights.KNOWN.get(cfg.arch)
     origin = w.origin if (cfg.pretrained and w) else ("timm's own ImageNet weights" if cfg.pretrained else
                                                        "none: trained from scratch")
     return ABOUT.format(arch=cfg.arch, origin=origin, false_neither=cfg.false_neither) + "\n" + SCHEDULE[cfg.cached_features and cfg.freeze_epochs > 0
@@ -95,12 +95,12 @@ def about(cfg: Config) -> str:
 
 
 def base_model(cfg: Config) -> str | None:
-    w = pretrained.KNOWN.get(cfg.arch)
+    w = weights.KNOWN.get(cfg.arch)
     return w.base_model if (cfg.pretrained and w) else (f"timm/{cfg.arch}" if cfg.pretrained else None)
 
 
 def card(cfg: Config, metrics: dict, command: str) -> str:
-    from shared.card import model_card
+    from shared.training.card import model_card
     common = dict(command=command, config=asdict(cfg), base_model=base_model(cfg))
     if cfg.folder:
         return model_card("pets", title="Image classifier trained on your own photos", task="image-classification",

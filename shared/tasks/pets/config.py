@@ -1,8 +1,10 @@
-"""Every pets training setting (each one a flag of `python -m shared.train pets`), and the label helpers."""
+"""Every pets training setting (each one a flag of `python -m shared.training pets`), and the label helpers."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from shared.serving import artifact
 
 SPECIES = ("cat", "dog")
 
@@ -11,7 +13,7 @@ SPECIES = ("cat", "dog")
 class Config:
     preset: str = "cpu"
     arch: str = "tf_efficientnet_lite2"  # any timm architecture; the EfficientNet-Lites have offline weights
-    pretrained: bool = True      # ImageNet weights (shared.pretrained: a pip package's file, or timm's download)
+    pretrained: bool = True      # ImageNet weights (shared.training.pretrained: a pip package's file, or timm's download)
     size: int = 260              # training and serving resolution (square)
     crop: bool = True            # as the weights were trained (timm's pretrained_cfg): short side to size/crop_pct,
                                  # centre crop; False: the whole photo squished to size x size (before issue 32)
@@ -80,8 +82,7 @@ def species_of(cfg: Config) -> tuple[str, ...]:
 
 
 def train_config(d: dict) -> Config:
-    "The training Config recorded in config.json (unknown keys from other versions left out)."
-    return Config(**{k: v for k, v in d.items() if k in Config.__dataclass_fields__})
+    return artifact.recorded(Config, d)
 
 
 @dataclass
@@ -111,11 +112,10 @@ class ServingConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "ServingConfig":
-        from shared.artifact import ArtifactError
         try:
             return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
         except TypeError as e:
-            raise ArtifactError(f"pets config.json lacks or mistypes a field: {e}") from e
+            raise artifact.ArtifactError(f"pets config.json lacks or mistypes a field: {e}") from e
 
     def to_dict(self) -> dict:
         return {"task": "pets", **asdict(self), "n_out": self.n_out}

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from shared.data import data_dir, local_or_download
-from shared.images import PHOTO_SUFFIXES
+from shared.training.data import data_dir, local_or_download
+from shared.serving.images import PHOTO_SUFFIXES
 from shared.tasks.pets.config import Config, breed_of, is_cat_breed
 
 

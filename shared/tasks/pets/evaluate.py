@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from shared.images import open_image
+from shared.serving.images import open_image
 
 from .config import Config, breed_of, is_cat_breed, train_config
 

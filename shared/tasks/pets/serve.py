@@ -7,19 +7,15 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from shared import artifact, runtime
-from shared.images import open_image
+from shared.serving import artifact
+from shared.serving import runtime
+from shared.serving.images import open_image
 
 from .config import ServingConfig, is_cat_breed
 from .crop import centre_crop
 
 
 NEITHER = "neither"
-
-
-def softmax(x: np.ndarray) -> np.ndarray:
-    e = np.exp(x - x.max(-1, keepdims=True))
-    return e / e.sum(-1, keepdims=True)
 
 
 def logit(p: np.ndarray) -> np.ndarray:
@@ -29,7 +25,7 @@ def logit(p: np.ndarray) -> np.ndarray:
 
 def pet_mass(imagenet_logits: np.ndarray, neither: dict) -> np.ndarray:
     "The pretrained ImageNet classifier's probability that the photo shows one of its cat or dog classes."
-    return softmax(imagenet_logits)[:, neither["classes"]].sum(-1)
+    return runtime.softmax(imagenet_logits)[:, neither["classes"]].sum(-1)
 
 
 def p_neither(features: np.ndarray, imagenet_logits: np.ndarray, neither: dict) -> np.ndarray:
@@ -47,10 +43,10 @@ def answer(logits: np.ndarray, serving: ServingConfig, species_of_label: np.ndar
     cat and dog share 1 - p(neither)."""
     n = len(serving.labels)
     if not serving.species:
-        return softmax(logits)
-    labels, mix = softmax(logits[:, :n]), serving.species_mix
-    log_head, log_labels = (np.log(np.maximum(p, 1e-12)) for p in (softmax(logits[:, n:]), labels @ species_of_label))
-    species = softmax((1 - mix) * log_head + mix * log_labels)  # a product of the two experts
+        return runtime.softmax(logits)
+    labels, mix = runtime.softmax(logits[:, :n]), serving.species_mix
+    log_head, log_labels = (np.log(np.maximum(p, 1e-12)) for p in (runtime.softmax(logits[:, n:]), labels @ species_of_label))
+    species = runtime.softmax((1 - mix) * log_head + mix * log_labels)  # a product of the two experts
     if serving.neither and imagenet is not None:
         other = p_neither(features, imagenet, serving.neither)[:, None]
         species = np.concatenate([species * (1 - other), other], -1)
@@ -76,7 +72,7 @@ class Predictor:
                 self.neither and "imagenet" not in self.model.outputs):
             raise artifact.ArtifactError(f"pets model.onnx answers {self.model.outputs}, not logits, cams, features"
                                          f"{', imagenet' if self.neither else ''}: re-export it "
-                                         "(python -m shared.export FOLDER)")
+                                         "(python -m shared.training.export FOLDER)")
 
     @classmethod
     def load(cls, source) -> "Predictor":
@@ -110,7 +106,7 @@ class Predictor:
         out = self.run(images, flip)
         imagenet = out.get("imagenet")
         probs = answer(out["logits"], self.serving, self.species_of_label, imagenet, out["features"])
-        imagenet = softmax(imagenet) if imagenet is not None else None
+        imagenet = runtime.softmax(imagenet) if imagenet is not None else None
         if flip:
             half = len(images)
             probs = (probs[:half] + probs[half:]) / 2
@@ -143,7 +139,7 @@ class Predictor:
         return out
 
     def features(self, images, flip: bool = False) -> np.ndarray:
-        "The body's pooled features (N x C), what a new head learns from (shared.teach)."
+        "The body's pooled features (N x C), what a new head learns from (shared.tasks.pets.teach)."
         return self.run(images, flip)["features"]
 
     def heatmap(self, image: Image.Image, label: str | None = None) -> np.ndarray:

@@ -17,7 +17,10 @@ from fastai.metrics import Metric
 from fastai.vision.core import PILImage
 from fasttransform import Transform
 
-from shared import artifact, pretrained
+from shared.serving import artifact
+from shared.training import checkpoint
+from shared.serving import weights
+from shared.training import pretrained
 from shared.tasks.pets.card import base_model, card  # noqa: F401  (card: the task interface)
 from shared.tasks.pets.config import PRESETS, SPECIES, Config, is_cat_breed, species_of  # noqa: F401
 from shared.tasks.pets.crop import centre_crop
@@ -114,7 +117,7 @@ def to_onnx(model: nn.Module, config: dict) -> bytes:
     """model.onnx: x (batch, 3, size, size) -> logits, cams, features. Weights stored as float16 (BatchNorm left
     unfolded so the stored numbers are the safetensors' own; ONNX Runtime fuses it at start): half the size. The
     'same' paddings are fixed for size x size photos and moved into the convolutions (about 10% faster)."""
-    from shared.export import float16_weights, onnx_bytes, pads_into_convs
+    from shared.training.export import float16_weights, onnx_bytes, pads_into_convs
     model = static_padding(model.float().eval(), config["size"])
     example = torch.zeros(1, 3, config["size"], config["size"])
     outputs = ["logits", "cams", "features"] + (["imagenet"] if len(model) > 2 else [])
@@ -244,7 +247,7 @@ def learner(cfg: Config, df=None, labels=None):
     negatives = df[df.label == "neither"]
     dls = dataloaders(cfg, df[df.label != "neither"], labels)
     species = species_lookup(labels, species_of(cfg))
-    imagenet = cfg.pretrained and bool(species_of(cfg)) and pretrained.known(cfg.arch)
+    imagenet = cfg.pretrained and bool(species_of(cfg)) and weights.known(cfg.arch)
     imagenet_state, imagenet_labels = pretrained_imagenet(cfg.arch) if imagenet else (None, None)
     config = {"arch": cfg.arch, "n_out": len(labels) + len(species_of(cfg)), "dropout": cfg.dropout,
               "imagenet_labels": imagenet_labels}
@@ -290,8 +293,8 @@ def body_features(learn, df, views: int = 1, cache: dict | None = None) -> list[
     of `views` views (the photo, its mirror image). The frozen body runs in ONNX Runtime (eval mode: exactly the
     network's numbers, several times faster than eager PyTorch on a CPU). Features already in `cache` (path ->
     views x C; see `FeatureCache`) are not computed again, and new ones are added to it."""
-    from shared import runtime
-    from shared.export import onnx_bytes
+    from shared.serving import runtime
+    from shared.training.export import onnx_bytes
     pooled = nn.Sequential(learn.model[0], nn.AdaptiveAvgPool2d(1), nn.Flatten()).eval()
     cache = {} if cache is None else cache
     todo = df[~df.path.isin(list(cache))]
@@ -410,7 +413,7 @@ def cross_validate(learn, cfg: Config) -> dict:
 
 # ---------------------------------------------------------------- artifact and evaluation
 def export(learn, cfg: Config) -> tuple[dict, dict]:
-    from shared.export import half_rounded
+    from shared.training.export import half_rounded
     from shared.tasks.pets.config import ServingConfig
     mean, std = pretrained.stats(cfg.arch)
     serving = ServingConfig(arch=cfg.arch, labels=list(learn.breeds), species=list(species_of(cfg)), size=cfg.size,
@@ -427,7 +430,7 @@ def export(learn, cfg: Config) -> tuple[dict, dict]:
 
 def evaluate(learn, cfg: Config) -> dict:
     "The card's metrics, measured through the serving path (the exported weights in model.onnx, as a Space runs it)."
-    from shared.evaluate import serving_predictor
+    from shared.training.evaluate import serving_predictor
     from shared.tasks.pets.evaluate import evaluate_items
     import pandas as pd
     state, config = export(learn, cfg)
@@ -441,11 +444,11 @@ def fastai_learner(source, photos: list[str]):
     and notebooks). `photos`: any few image files, only used to build the DataLoaders."""
     import pandas as pd
     from shared.tasks.pets.config import train_config
-    config, state, _ = artifact.load_torch(source, task="pets")
+    config, state, _ = checkpoint.load_torch(source, task="pets")
     cfg = train_config({**config["train_config"], "workers": 0, "pretrained": False})
     df = pd.DataFrame({"path": photos, "label": config["labels"][0], "is_valid": [i % 2 == 0 for i in range(len(photos))]})
     learn = learner(cfg, df, config["labels"])
     if config.get("imagenet_labels"):
         learn.model.append(nn.Linear(learn.model[1][-1].in_features, len(config["imagenet_labels"])))
-    artifact.load_weights(learn.model, state, config)
+    checkpoint.load_weights(learn.model, state, config)
     return learn

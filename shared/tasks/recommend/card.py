@@ -18,7 +18,7 @@ ratings: a model trained for rating error alone loves obscure movies that two pe
 
 
 def card(cfg: Config, metrics: dict, command: str) -> str:
-    from shared.card import model_card
+    from shared.training.card import model_card
     k = cfg.top_k
     names = {"rmse": "RMSE (random 10% of ratings)", "rmse_bias_only": "RMSE, bias-only baseline",
              "rmse_fastai_defaults": "RMSE, fastai defaults (n_factors=50, 5 epochs at 5e-3, wd=0.1)",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.serving import artifact
+
 ML_SMALL_URL = "https://files.grouplens.org/datasets/movielens/ml-latest-small.zip"
 ML_25M_URL = "https://files.grouplens.org/datasets/movielens/ml-25m.zip"
 RATING_MIN, RATING_MAX = 0.5, 5.0   # MovieLens half-star ratings
@@ -54,8 +56,7 @@ PRESETS = {
 
 
 def train_config(d: dict) -> Config:
-    "The training Config recorded in config.json (unknown keys from other versions left out)."
-    return Config(**{k: v for k, v in d.items() if k in Config.__dataclass_fields__})
+    return artifact.recorded(Config, d)
 
 
 @dataclass
@@ -76,7 +77,6 @@ class ServingConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "ServingConfig":
-        from shared.artifact import ArtifactError
         try:
             return cls(y_range=list(d["y_range"]), noise_var=float(d["fold_in"]["noise_var"]),
                        prior_strength=float(d["fold_in"].get("prior_strength", 1.0)),
@@ -85,7 +85,7 @@ class ServingConfig:
                        titles=list(d["titles"]), genres=list(d["genres"]), counts=list(d["counts"]),
                        mean_ratings=d.get("mean_ratings"))
         except (KeyError, TypeError, ValueError) as e:
-            raise ArtifactError(f"recommend config.json lacks or mistypes {e}") from e
+            raise artifact.ArtifactError(f"recommend config.json lacks or mistypes {e}") from e
 
     def to_dict(self) -> dict:
         return {"y_range": self.y_range,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from shared.data import local_or_download
+from shared.training.data import local_or_download
 
 from .config import ML_SMALL_URL, Config
 

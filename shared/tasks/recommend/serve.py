@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from shared import artifact, runtime
+from shared.serving import artifact
+from shared.serving import runtime
 
 from .config import CO_WATCH_EPS, LIKED, MAX_K, MAX_RATINGS, RARE_PENALTY, RATING_MAX, RATING_MIN, ServingConfig
 

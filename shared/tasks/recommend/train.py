@@ -102,7 +102,7 @@ def evaluate(learn, cfg: Config) -> dict:
         (bias_only_predict(base, valid.userId, valid.movieId) - valid.rating.to_numpy()) ** 2))), 4)
     if cfg.compare_defaults:
         out["rmse_fastai_defaults"] = round(rmse_of(fastai_defaults(rest, cfg.seed)), 4)
-    from shared.evaluate import serving_predictor
+    from shared.training.evaluate import serving_predictor
     state, config = export(learn, cfg)
     out.update(new_visitors(serving_predictor("recommend", state, config), held, base, cfg))
     out.update({"n_train_ratings": int(len(train)), "n_valid_ratings": int(len(valid)),
@@ -181,5 +181,5 @@ def build_model(config: dict) -> VisitorScores:
 
 def to_onnx(model: VisitorScores, config: dict) -> bytes:
     "model.onnx: w (n_factors + 1: the visitor's vector and bias) -> logits (one per movie); float16 movie vectors."
-    from shared.export import onnx_bytes
+    from shared.training.export import onnx_bytes
     return onnx_bytes(model, (torch.zeros(config["n_factors"] + 1),), ["w"], ["logits"], fold_constants=False)

@@ -26,7 +26,7 @@ serving runs the very same rule functions by name.
 
 
 def card(cfg: Config, metrics: dict, command: str) -> str:
-    from shared.card import model_card
+    from shared.training.card import model_card
     return model_card(
         "sentiment", title="Sentiment: IMDB movie reviews", task="text-classification", metrics=metrics,
         datasets=["stanfordnlp/imdb"], license="apache-2.0", command=command, config=asdict(cfg),
@@ -75,9 +75,9 @@ fitted on validation reviews (`ensemble` in config.json), never on test reviews.
 
 
 def transformer_card(cfg: Config, metrics: dict, command: str) -> str:
-    from shared import pretrained
-    from shared.card import model_card
-    w = pretrained.TEXT[cfg.base]
+    from shared.serving import weights
+    from shared.training.card import model_card
+    w = weights.TEXT[cfg.base]
     about = TRANSFORMER_ABOUT.format(origin=w.origin, head=cfg.head_tokens, train_tokens=cfg.max_tokens,
                                      serve_tokens=metrics.get("serve_tokens", cfg.serve_tokens), weights=metrics.get("served_weights", "float32"))
     n = metrics.get("n_valid_reviews")

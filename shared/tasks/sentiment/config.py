@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from shared.serving import artifact
+
 LABELS = ("negative", "positive")
 PATTERN = r"[\w']+|[^\w\s]"          # a word (letters, digits, apostrophes) or one other visible character
 MARKERS = ("xxbos", "xxmaj", "xxup")  # fastai's case and start markers: kept as tokens, left out of n-grams
@@ -34,7 +36,7 @@ class Config:
     lm_lr: float = 2e-3
     seq_len: int = 72
     drop_mult: float = 0.5
-    base: str = "all-MiniLM-L6-v2"   # minilm: the pretrained model (shared.pretrained.TEXT: from its pip package)
+    base: str = "all-MiniLM-L6-v2"   # minilm: the pretrained model (shared.serving.weights.TEXT: from its pip package)
     max_tokens: int = 256        # minilm: WordPiece tokens per review at training (head + tail; 512 = the model's max)
     serve_tokens: int = 512      # minilm: ... and at serving (the window the ONNX model reads)
     head_tokens: int = 64        # minilm: how many of them come from the review's start (the rest from its end)
@@ -57,7 +59,7 @@ PRESETS = {
     "minilm": dict(arch="minilm", lr=6e-5, wd=0.01, epochs=1, bs=16, drop_mult=0.5, max_train_samples=16_000,
                    valid_samples=2_000, baseline=False, fp16_weights=True),
     # a second CPU pass, from the `minilm` weights (--init-from), over the 9,000 training reviews it did not see,
-    # at the serving window (384 tokens) and a lower rate: python -m shared.train sentiment --preset minilm-more ...
+    # at the serving window (384 tokens) and a lower rate: python -m shared.training sentiment --preset minilm-more ...
     "minilm-more": dict(arch="minilm", lr=3e-5, wd=0.01, epochs=1, bs=16, max_tokens=384, serve_tokens=384,
                         train_offset=16_000, valid_samples=2_000, baseline=False, fp16_weights=True),
     # a third CPU pass, from the `minilm-more` weights, over the first 8,000 training reviews again (the first pass
@@ -65,7 +67,7 @@ PRESETS = {
     "minilm-third": dict(arch="minilm", lr=2e-5, wd=0.01, epochs=1, bs=16, max_tokens=384, serve_tokens=384,
                          max_train_samples=8_000, valid_samples=2_000, baseline=False, fp16_weights=True),
     # with a GPU: the whole network, all 25,000 training reviews, at the model's full window. Like the CPU passes it
-    # validates (and fits the combination) on the first 2,000 validation reviews, so `shared.evaluate` scores the
+    # validates (and fits the combination) on the first 2,000 validation reviews, so `shared.training.evaluate` scores the
     # rest, and stores float16 weights (45 MB; float32's 90 MB is over what the Space's model folder may hold)
     "minilm-gpu": dict(arch="minilm", lr=4e-5, wd=0.01, epochs=3, bs=32, max_tokens=512, freeze_embeddings=False,
                        valid_samples=2_000, baseline=False, workers=8, fp16_weights=True),
@@ -77,8 +79,7 @@ PRESETS = {
 
 
 def train_config(d: dict) -> Config:
-    "The training Config recorded in config.json (unknown keys from other versions left out)."
-    return Config(**{k: v for k, v in d.items() if k in Config.__dataclass_fields__})
+    return artifact.recorded(Config, d)
 
 
 @dataclass
@@ -117,12 +118,11 @@ class ServingConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "ServingConfig":
-        from shared.artifact import ArtifactError
         try:
             return cls(arch=d["arch"], labels=list(d["labels"]), tokenizer=TokenizerConfig.from_dict(d["tokenizer"]),
                        vocab=list(d["vocab"]), **{k: d[k] for k in ("w_adj", "r_adj", "seq_len", "drop_mult") if k in d})
         except (KeyError, TypeError) as e:
-            raise ArtifactError(f"sentiment config.json lacks or mistypes {e}") from e
+            raise artifact.ArtifactError(f"sentiment config.json lacks or mistypes {e}") from e
 
     def to_dict(self) -> dict:
         out = {"task": "sentiment", "arch": self.arch, "labels": list(self.labels),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shared.data import data_dir, local_or_download
+from shared.training.data import data_dir, local_or_download
 
 from .config import Config
 
@@ -21,7 +21,7 @@ def read_reviews(cfg: Config):
     if cfg.max_train_samples or cfg.train_offset:
         end = cfg.train_offset + cfg.max_train_samples if cfg.max_train_samples else None
         # a tiny run also shrinks the validation set; with `valid_samples` the run names its own slice, and the
-        # rest stays for `shared.evaluate` (the reviews a transformer's combination was not fitted on)
+        # rest stays for `shared.training.evaluate` (the reviews a transformer's combination was not fitted on)
         n_valid = max(50, cfg.max_train_samples // 3) if cfg.max_train_samples and not cfg.valid_samples else None
         df = pd.concat([df[~df.is_valid].sample(frac=1, random_state=cfg.seed)[cfg.train_offset:end],
                         df[df.is_valid].sample(frac=1, random_state=cfg.seed)[:n_valid]])

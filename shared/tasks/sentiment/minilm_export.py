@@ -11,7 +11,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from shared import artifact, pretrained
+from shared.serving import artifact
+from shared.training import checkpoint
+from shared.serving import weights
+from shared.training import pretrained
 
 from .config import LABELS, Config
 from .serve_both import log_odds, weights_digest
@@ -26,7 +29,7 @@ def build_model(config: dict):
 
 
 def onnx_fp32(model) -> bytes:
-    from shared.export import onnx_bytes
+    from shared.training.export import onnx_bytes
     model.body.config._attn_implementation = "eager"  # plain MatMul/Softmax: exports and quantises cleanly
     return onnx_bytes(model, (torch.ones(2, 16, dtype=torch.long),), ["ids"], ["logits"],
                       {"ids": {0: "batch", 1: "tokens"}, "logits": {0: "batch"}}, opset=17)
@@ -53,7 +56,7 @@ def to_onnx(model, config: dict) -> bytes:
 def serving_config(learn, cfg: Config) -> dict:
     info = learn.sentiment
     wp = info["wordpiece"]
-    return {"task": "sentiment", "arch": "minilm", "labels": list(LABELS), "base_model": pretrained.TEXT[cfg.base].base_model,
+    return {"task": "sentiment", "arch": "minilm", "labels": list(LABELS), "base_model": weights.TEXT[cfg.base].base_model,
             "max_tokens": info.get("serve_tokens", cfg.serve_tokens), "head_tokens": cfg.head_tokens, "pad_id": wp.pad, "bert": info["bert"],
             "quantized": info.get("quantized", cfg.quantize), "ensemble": info.get("ensemble"),
             "train_config": asdict(cfg), "tokenizer_json": info["tokenizer_json"]}
@@ -73,7 +76,7 @@ FROZEN = {"body.embeddings.word_embeddings.weight": "embeddings.word_embeddings.
 
 def base_tensors(state: dict, cfg: Config) -> dict | None:
     """The frozen tensors that are still exactly the pretrained ones (in the stored dtype): the artifact leaves them
-    out (half the transformer's weights) and `artifact.load_torch` reads them back from the pinned pip package."""
+    out (half the transformer's weights) and `checkpoint.load_torch` reads them back from the pinned pip package."""
     if not cfg.freeze_embeddings:
         return None
     pretrained_state = pretrained.text_tensors(cfg.base, FROZEN)
@@ -134,7 +137,7 @@ def evaluate(learn, cfg: Config) -> dict:
     y = (valid.label.values == "positive").astype(int)
     texts = list(valid.text)
     state, config = export(learn, cfg)
-    model = artifact.load_weights(build_model(config), {k: v.float() for k, v in state.items()}, config)
+    model = checkpoint.load_weights(build_model(config), {k: v.float() for k, v in state.items()}, config)
     fp32 = onnx_fp32(model)
     int8 = quantized(fp32) if cfg.quantize else fp32
     review = five_hundred_words(texts)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from shared import artifact, runtime
+from shared.serving import artifact
+from shared.serving import runtime
 
 from .config import ServingConfig
 from .text import TextPipeline
@@ -99,9 +100,7 @@ class Predictor:
         x = np.zeros((len(batch), max(1, max(len(b) for b in batch))), dtype=np.int64)
         for row, b in enumerate(batch):
             x[row, :len(b)] = b
-        logits = self.model(x).astype(np.float64)
-        e = np.exp(logits - logits.max(1, keepdims=True))
-        return (e / e.sum(1, keepdims=True)).tolist()
+        return runtime.softmax(self.model(x).astype(np.float64)).tolist()
 
     def ids(self, text: str) -> list[int]:
         "The sorted distinct n-gram ids the model sees for `text`."

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from shared import artifact
+from shared.serving import artifact
 
 from .serve import Predictor, Reading
 from .serve_transformer import TransformerPredictor

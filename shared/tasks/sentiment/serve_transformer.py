@@ -7,16 +7,11 @@ import re
 
 import numpy as np
 
-from shared import runtime
+from shared.serving import runtime
 
 from .wordpiece import WordPiece, clean
 
 _re_sentence = re.compile(r"[^.!?]+(?:[.!?]+[\"')\]]*|$)")
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    e = np.exp(logits - logits.max(-1, keepdims=True))
-    return e / e.sum(-1, keepdims=True)
 
 
 def request_threads() -> int:
@@ -44,7 +39,7 @@ class TransformerPredictor:
         return out
 
     def predict(self, texts: list[str]) -> list[dict]:
-        return [dict(zip(self.labels, map(float, p))) for p in softmax(self.logits(texts).astype(np.float64))]
+        return [dict(zip(self.labels, map(float, p))) for p in runtime.softmax(self.logits(texts).astype(np.float64))]
 
     def sentences(self, text: str, limit: int = 24) -> list[tuple[str, float]]:
         """Each sentence's push towards 'positive': the positive log-odds of the review minus that of the review

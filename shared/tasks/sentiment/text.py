@@ -95,7 +95,7 @@ class TextPipeline:
     def __init__(self, tok: TokenizerConfig):
         unknown = [n for n in tok.rules if n not in RULES]
         if unknown:
-            from shared.artifact import ArtifactError
+            from shared.serving.artifact import ArtifactError
             raise ArtifactError(f"config.json names tokenisation rules this code lacks: {unknown}")
         self.rules = [RULES[n] for n in tok.rules]
         self.re = re.compile(tok.pattern)

@@ -10,7 +10,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from shared import artifact
+from shared.serving import artifact
+from shared.training import checkpoint
 
 from .config import LABELS, PRESETS, Config, ServingConfig, TokenizerConfig  # noqa: F401  (PRESETS: the CLI)
 from .data import read_reviews, unlabelled_reviews
@@ -204,7 +205,7 @@ def evaluate(learn, cfg: Config) -> dict:
     if cfg.arch == "minilm":
         from .minilm_export import evaluate as minilm_evaluate
         return minilm_evaluate(learn, cfg)
-    from shared.evaluate import serving_predictor
+    from shared.training.evaluate import serving_predictor
     from .evaluate import evaluate as measure
     state, config = export(learn, cfg)
     return measure(serving_predictor("sentiment", state, config))
@@ -291,7 +292,7 @@ def export(learn, cfg: Config) -> tuple[dict, dict]:
 
 def to_onnx(model: nn.Module, config: dict) -> bytes:
     "The nbsvm network in ONNX: n-gram ids (batch, n; 0 = padding) -> logits (batch, 2), any batch and length."
-    from shared.export import onnx_bytes
+    from shared.training.export import onnx_bytes
     if config["arch"] == "minilm":
         from .minilm_export import to_onnx as minilm_onnx
         return minilm_onnx(model, config)
@@ -336,7 +337,7 @@ def fastai_learner(source, texts: list[str] | None = None):
     import pandas as pd
     from fastai.learner import Learner
     from fastai.losses import CrossEntropyLossFlat
-    config, state, _ = artifact.load_torch(source, task="sentiment")
+    config, state, _ = checkpoint.load_torch(source, task="sentiment")
     if config["arch"] != "nbsvm":
         raise artifact.ArtifactError("fastai_learner rebuilds nbsvm artifacts")
     texts = list(texts or ["A fine film.", "A dull film."])
@@ -344,7 +345,7 @@ def fastai_learner(source, texts: list[str] | None = None):
                        "is_valid": [False] * len(texts) + [True] * len(texts)})
     dls = nbsvm_dataloaders(df, fastai_classes()(config["tokenizer"], config["vocab"]), bs=8)
     model = build_model(config)
-    artifact.load_weights(model, {k: v.float() if v.is_floating_point() else v for k, v in state.items()}, config)
+    checkpoint.load_weights(model, {k: v.float() if v.is_floating_point() else v for k, v in state.items()}, config)
     return Learner(dls, model, loss_func=CrossEntropyLossFlat())
 
 

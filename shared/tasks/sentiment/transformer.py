@@ -16,7 +16,7 @@ import torch
 from fastai.callback.core import Callback
 from torch import nn
 
-from shared import pretrained
+from shared.serving import weights
 
 from .config import LABELS, Config
 from .wordpiece import WordPiece, pad_batch
@@ -46,7 +46,7 @@ def body_from_config(bert_config: dict):
 def pretrained_parts(cfg: Config):
     "(body with the package's weights, its tokenizer.json as a dict, its BERT config as a dict)."
     from transformers import AutoModel
-    folder = pretrained.text_model(cfg.base)
+    folder = weights.text_model(cfg.base)
     body = AutoModel.from_pretrained(folder, add_pooling_layer=False)
     keep = ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
             "hidden_act", "max_position_embeddings", "type_vocab_size", "layer_norm_eps", "pad_token_id")

@@ -1,1 +1,0 @@
-"""One benchmark module per task: `run(args) -> list[dict]`, driven by `python -m shared.bench TASK`."""

@@ -1,0 +1,3 @@
+from shared.gallery.app import main
+
+main()

@@ -1,0 +1,162 @@
+"The history Space's words (the experiments' own sentences and pictures are in shared.tasks.history)."
+from shared.tasks.history import story
+from shared.serving.i18n import Words
+
+# The PDP books' eight parts (Rumelhart, McClelland et al., 1986) and the story in six dates, in Korean
+PDP_KO = [
+    ("처리 유닛들의 집합", "뉴런", "*문턱 뉴런*의 유닛 하나, *두 층 신경망*의 은닉 유닛 수 슬라이더"),
+    ("활성화 상태", "지금 입력에 대한 각 유닛의 값", "진리표의 *합*과 *출력* 열, *보편 근사*의 가는 선 하나하나가 유닛 하나의 활성화"),
+    ("각 유닛의 출력 함수", "유닛이 다음으로 내보내는 것", "문턱값(합이 θ에 이르면 1을 냄), 마지막 유닛을 확률로 바꾸는 시그모이드"),
+    ("유닛 사이의 연결 패턴", "누가 누구와 어떤 가중치로 이어지는가",
+     "가중치 w1, w2, 완전 연결 층, 같은 수의 가중치를 한 층 또는 여러 층에 쓰는 *보편 근사*"),
+    ("전파 규칙", "연결을 따라 활동이 흐르는 방식", "가중합 w·x + b(*합* 열), 곧 `nn.Linear`의 행렬 곱"),
+    ("활성화 규칙", "유닛이 입력을 모아 상태를 정하는 방식", "퍼셉트론의 계단 함수, *두 층 신경망*의 tanh와 ReLU, *보편 근사*의 꺾인 선"),
+    ("학습 규칙", "경험이 연결을 바꾸는 방식", "*퍼셉트론*의 로젠블랫 규칙(에포크당 실수), *두 층 신경망*의 경사 하강법(손실 곡선)"),
+    ("환경", "시스템이 배우는 세계", "데이터셋: AND / OR / XOR, 직접 찍은 점, circles, spirals, 직접 입력한 함수"),
+]
+TIMELINE_KO = [
+    ("1943 · 매컬러와 피츠", "문턱 유닛으로서의 뉴런: 가중합으로 만드는 논리", "문턱 뉴런"),
+    ("1958 · 로젠블랫의 퍼셉트론", "Mark I이 실수로부터 스스로 가중치를 배운다(1957/58)", "퍼셉트론"),
+    ("1969 · 민스키와 페퍼트, 『퍼셉트론』", "층 하나로는 XOR을 배울 수 없다. 여러 층이면 되지만, 어떻게 학습시키나?",
+     "퍼셉트론"),
+    ("1986 · 병렬 분산 처리(PDP)", "러멜하트, 매클렐런드와 PDP 그룹: 그 틀, 그리고 은닉층을 학습시키는 역전파", "두 층 신경망"),
+    ("1989 · 보편 근사 정리", "은닉층 하나로도 충분히 크면 어떤 함수든 근사할 수 있다(Cybenko, Hornik 외)", "보편 근사"),
+    ("2012 · 딥러닝", "더 많은 층, GPU, 많은 데이터: AlexNet이 ImageNet에서 우승하고, 1장이 시작된다", "보편 근사"),
+]
+assert len(PDP_KO) == len(story.PDP) and len(TIMELINE_KO) == len(story.TIMELINE)
+_PDP_KO = ("PDP 책(Rumelhart, McClelland 외, 1986)은 신경망에 필요한 여덟 가지를 꼽습니다. 위의 실험에 모두 "
+           "들어 있습니다:\n\n| | 요소 | 어디서 볼 수 있나 |\n|---|---|---|\n"
+           + "\n".join(f"| {i} | **{part}** ({what}) | {where} |" for i, (part, what, where) in enumerate(PDP_KO, 1)))
+_TIMELINE_KO = "\n".join(f"- **{when}**: {what} (*{tab}* 탭)" for when, what, tab in TIMELINE_KO)
+
+EN = {
+    "title": "From a threshold neuron to deep learning",
+    "intro": "# From a threshold neuron to deep learning\nChapter 1 of *Deep Learning for Coders*: eighty years of "
+             "neural networks as small experiments you can play with. Each answers in well under a second.",
+    "tab_neuron": "1943 · Threshold neuron",
+    "neuron_about": "McCulloch and Pitts' neuron adds up its weighted inputs and **fires (1) when the sum reaches "
+                    "the threshold**. Move the sliders to make it compute AND, OR or NOT; then try XOR.",
+    "w1": "weight w1", "w2": "weight w2", "threshold": "threshold θ", "compare": "compare with",
+    "set_and": "Set AND", "set_or": "Set OR", "set_not": "Set NOT X1",
+    "search": "Search every setting for XOR",
+    "tab_perceptron": "1958 · Perceptron",
+    "perceptron_about": "Rosenblatt's perceptron **learns** the weights: after each mistake it moves the line "
+                        "toward the right answer. On AND and OR it stops making mistakes; on XOR it never does. "
+                        "Choose *my points* and click on the picture to add your own.",
+    "data": "data", "lr": "learning rate", "epochs": "at most this many epochs",
+    "train_perceptron": "Train the perceptron", "replay": "▶ Replay step by step",
+    "step": "show the line after this many updates", "click_class": "a click adds a point of class",
+    "points": "my points", "facts": "facts",
+    "tab_layers": "1986 · Two layers",
+    "layers_about": "Add a **hidden layer** and train it with gradient descent: the forward pass, the backward "
+                    "pass (backpropagation) and the Adam optimizer, written out in numpy. Two hidden units are "
+                    "enough for XOR; circles and spirals want more. The right panel is the loss going down.",
+    "hidden": "hidden units", "steps": "gradient descent steps", "activation": "activation",
+    "seed": "seed (initial weights)", "train_net": "Train the network", "accuracy": "accuracy on the training points",
+    "try_these": "Try these (tap one)",
+    "tab_approx": "1989 · Approximation",
+    "approx_about": "One hidden layer can approximate **any** function, given enough units: each tanh unit adds "
+                    "one smooth step (a ReLU unit, one bent line), and the fit is their sum. More units, closer "
+                    "fit. Then the same number of weights spent on a **deeper** network. Type your own function "
+                    "of x.",
+    "function": "function of x on [-3, 3]", "units": "hidden units (one layer)",
+    "depth": "layers of the deeper network", "fit": "Fit",
+    "tab_pdp": "PDP checklist",
+    "my_points": "my points",
+    "col_sum": "sum", "col_output": "output", "col_target": "target", "col_ok": "ok", "col_label": "label",
+    "six_dates": "The story in six dates",
+    "pdp": story.pdp_markdown(),
+    "timeline": story.timeline_markdown(),
+    # the experiments' answers (shared.tasks.history.experiments)
+    "n_ok": "✓ This neuron computes **{gate}**.",
+    "n_xor": "✗ {wrong} row(s) wrong. Keep trying, or press *Search every setting*: no setting gives {gate}. {proof}",
+    "n_wrong": "✗ {wrong} row(s) wrong for {gate}.",
+    "n_also": " It computes {names}.",
+    "xor_proof": "XOR needs (0,1)→1 so w2 ≥ θ, and (1,0)→1 so w1 ≥ θ; (0,0)→0 needs 0 < θ. Adding the first two: "
+                 "w1 + w2 ≥ 2θ > θ, so (1,1) fires too, but XOR wants 0 there. No weights and threshold escape this.",
+    "search_result": "Tried {n} settings (weights and threshold from {lo} to {hi} in steps of {step}): {found} of the 16 "
+              "truth tables appear, never **{missing}**. {proof}",
+    "p_converged": "**Converged** after {epochs} epoch(s) and {updates} updates: the line {line} = 0 separates "
+                   "the classes.",
+    "p_never": "**Never converged**: {epochs} epochs, {updates} updates, and still {mistakes} mistake(s) per epoch. "
+               "No straight line separates these points.",
+    "p_minsky": " This is what Minsky and Papert pointed out in 1969.",
+    "t_right": "**{acc}** of the {n} training points right after {steps} steps",
+    "t_valid": "; **{valid}** of {n} new points (×) from the same shape",
+    "t_weights": " ({weights} weights).",
+    "t_one": " One hidden unit is not enough: the output is still cut by a single line. Two can do it.",
+    "t_stuck": " Stuck? Two units can solve XOR, but gradient descent sometimes settles in a poor spot: try another "
+               "seed, or more units (more units, fewer traps).",
+    "t_solved": " The hidden layer bent the boundary: XOR solved, which no single perceptron can do.",
+    "a_words": "1 hidden layer of {units} units ({sw} weights): error **{se}**. {depth} layers of {width} ({dw} "
+               "weights): error **{de}**: the {better} net fits better here. Each thin line is one hidden unit's "
+               "contribution (a smooth step for tanh, a bent line for ReLU); the one-layer fit is their sum.",
+    "deeper": "deeper", "shallow": "shallow",
+}
+
+KO = {
+    "title": "문턱 뉴런에서 딥러닝까지",
+    "intro": "# 문턱 뉴런에서 딥러닝까지\n*Deep Learning for Coders* 1장: 신경망 80년의 역사를 직접 만져 볼 수 있는 "
+             "작은 실험으로 담았습니다. 실험마다 1초도 안 걸립니다.",
+    "tab_neuron": "1943 · 문턱 뉴런",
+    "neuron_about": "매컬러와 피츠의 뉴런은 가중치를 곱한 입력을 더해서 합이 문턱값에 이르면 **발화(1)** 합니다. "
+                    "슬라이더를 움직여 AND, OR, NOT을 계산하게 만들어 보고, 그다음 XOR에 도전해 보세요.",
+    "w1": "가중치 w1", "w2": "가중치 w2", "threshold": "문턱값 θ", "compare": "비교할 논리 게이트",
+    "set_and": "AND로 맞추기", "set_or": "OR로 맞추기", "set_not": "NOT X1로 맞추기",
+    "search": "XOR이 되는 설정을 모두 찾아보기",
+    "tab_perceptron": "1958 · 퍼셉트론",
+    "perceptron_about": "로젠블랫의 퍼셉트론은 가중치를 **스스로 배웁니다**. 틀릴 때마다 직선을 정답 쪽으로 옮깁니다. "
+                        "AND와 OR에서는 더 이상 틀리지 않게 되지만, XOR에서는 끝내 그러지 못합니다. *내가 찍은 점*을 "
+                        "고르고 그림을 눌러 나만의 점을 찍어 보세요.",
+    "data": "데이터", "lr": "학습률", "epochs": "최대 에포크 수",
+    "train_perceptron": "퍼셉트론 학습하기", "replay": "▶ 한 단계씩 다시 보기",
+    "step": "이만큼 갱신한 뒤의 직선 보기", "click_class": "그림을 누르면 추가할 점의 클래스",
+    "points": "내 점", "facts": "결과 수치",
+    "tab_layers": "1986 · 두 층 신경망",
+    "layers_about": "**은닉층**을 하나 더하고 경사 하강법으로 학습합니다. 순전파, 역전파, Adam 옵티마이저를 numpy로 "
+                    "그대로 풀어 썼습니다. XOR은 은닉 유닛 두 개면 충분하고, circles와 spirals는 더 필요합니다. "
+                    "오른쪽 그림은 손실이 줄어드는 모습입니다.",
+    "hidden": "은닉 유닛 수", "steps": "경사 하강 단계 수", "activation": "활성화 함수",
+    "seed": "시드 (초기 가중치)", "train_net": "신경망 학습하기", "accuracy": "학습 데이터 정확도",
+    "try_these": "이렇게 해 보세요 (눌러 보세요)",
+    "tab_approx": "1989 · 보편 근사",
+    "approx_about": "은닉층 하나로도 유닛만 충분하면 **어떤** 함수든 근사할 수 있습니다. tanh 유닛 하나가 부드러운 "
+                    "계단 하나(ReLU 유닛은 꺾인 직선 하나)를 더하고, 그 합이 근사 결과입니다. 유닛이 많을수록 더 "
+                    "가까워집니다. 같은 수의 가중치를 **더 깊은** 신경망에 쓰면 어떨지도 비교합니다. x의 함수를 직접 "
+                    "입력해 보세요.",
+    "function": "[-3, 3]에서의 x의 함수", "units": "은닉 유닛 수 (한 층)",
+    "depth": "깊은 신경망의 층 수", "fit": "근사하기",
+    "tab_pdp": "PDP 체크리스트",
+    "my_points": "내가 찍은 점",
+    "col_sum": "합", "col_output": "출력", "col_target": "목표", "col_ok": "맞음", "col_label": "라벨",
+    "six_dates": "여섯 개의 연도로 보는 역사",
+    "pdp": _PDP_KO,
+    "timeline": _TIMELINE_KO,
+    "n_ok": "✓ 이 뉴런은 **{gate}**를 계산합니다.",
+    "n_xor": "✗ {wrong}개 행이 틀렸습니다. 더 시도해 보거나 *XOR이 되는 설정을 모두 찾아보기*를 눌러 보세요. 어떤 설정도 "
+             "{gate}가 되지 않습니다. {proof}",
+    "n_wrong": "✗ {gate}와 비교해 {wrong}개 행이 틀렸습니다.",
+    "n_also": " 지금은 {names}를 계산합니다.",
+    "xor_proof": "XOR은 (0,1)→1이어야 하니 w2 ≥ θ, (1,0)→1이어야 하니 w1 ≥ θ이고, (0,0)→0이려면 0 < θ여야 합니다. 앞의 "
+                 "두 식을 더하면 w1 + w2 ≥ 2θ > θ이므로 (1,1)에서도 발화하는데, XOR은 거기서 0을 원합니다. 어떤 "
+                 "가중치와 문턱값도 여기서 벗어날 수 없습니다.",
+    "search_result": "설정 {n}가지를 시도했습니다(가중치와 문턱값을 {lo}부터 {hi}까지 {step} 간격으로). 16가지 진리표 중 "
+              "{found}가지가 나오고, **{missing}**는 한 번도 나오지 않습니다. {proof}",
+    "p_converged": "에포크 {epochs}번, 갱신 {updates}번 만에 **수렴했습니다**: 직선 {line} = 0이 두 클래스를 나눕니다.",
+    "p_never": "**끝내 수렴하지 못했습니다**: 에포크 {epochs}번, 갱신 {updates}번 뒤에도 에포크마다 {mistakes}번씩 "
+               "틀립니다. 이 점들을 나누는 직선은 없습니다.",
+    "p_minsky": " 1969년에 민스키와 페퍼트가 지적한 바로 그 한계입니다.",
+    "t_right": "정확도 **{acc}**: {steps}단계 학습 뒤 학습용 점 {n}개 기준",
+    "t_valid": ". 같은 모양에서 새로 뽑은 점(×) {n}개 중에서는 **{valid}**",
+    "t_weights": " (가중치 {weights}개).",
+    "t_one": " 은닉 유닛 하나로는 부족합니다. 출력이 여전히 직선 하나로 나뉩니다. 두 개면 됩니다.",
+    "t_stuck": " 막혔나요? 유닛 두 개로 XOR을 풀 수 있지만, 경사 하강법이 가끔 나쁜 자리에 머뭅니다. 다른 시드를 "
+               "쓰거나 유닛을 늘려 보세요(유닛이 많을수록 덫이 적습니다).",
+    "t_solved": " 은닉층이 경계를 휘게 만들었습니다: 퍼셉트론 하나로는 못 푸는 XOR을 풀었습니다.",
+    "a_words": "유닛 {units}개짜리 은닉층 하나(가중치 {sw}개)의 오차 **{se}**, 폭 {width}인 {depth}층(가중치 {dw}개)의 "
+               "오차 **{de}**: 여기서는 {better} 신경망이 더 잘 맞습니다. 가는 선 하나하나가 은닉 유닛 하나의 몫이고"
+               "(tanh는 부드러운 계단, ReLU는 꺾인 직선), 한 층짜리 근사는 그 합입니다.",
+    "deeper": "더 깊은", "shallow": "얕은",
+}
+
+T = Words("history", EN, KO)

@@ -1,0 +1,3 @@
+from shared.training.cli import main
+
+main()
