@@ -158,7 +158,7 @@ def tiny_sentiment(tmp_path_factory, data):
 
 def serve_gallery(env: dict | None = None, timeout: float = 600):
     "Run `python -m shared.gallery` (every Space on one server) on a free port; yield its URL once all are mounted."
-    return serve_process([sys.executable, "-m", "shared.gallery.app"], "gallery", "gradio_api/gallery/spaces.json", REPO, env,
+    return serve_process([sys.executable, "-m", "shared.gallery"], "gallery", "gradio_api/gallery/spaces.json", REPO, env,
                          timeout)
 
 

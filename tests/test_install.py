@@ -69,7 +69,7 @@ def test_a_serving_only_venv_serves_every_space(tmp_path):
         run = subprocess.run([python, "-c", f"import {package}"], capture_output=True, text=True)
         assert run.returncode != 0, f"{package} is installed in {SERVE_VENV}"
     from gradio_client import Client
-    with serve_process([python, "-m", "shared.gallery.app"], "gallery-serving-venv", "gradio_api/gallery/spaces.json",
+    with serve_process([python, "-m", "shared.gallery"], "gallery-serving-venv", "gradio_api/gallery/spaces.json",
                        REPO, {"HF_HUB_OFFLINE": "1"}, 900) as url:
         client = Client(url, verbose=False)
         for name in gallery.space_names():

@@ -19,7 +19,7 @@ MAX_UPLOAD_MB = 100  # the Spaces' upload limit (launch's max_file_size): a 100-
 TOO_LARGE = f"That image is too large (over {MAX_PIXELS // 1_000_000} megapixels)."
 # One photo's decoding, at its peak (the decoded pixels, the decoder's buffers, the conversion to 8-bit RGB), read from
 # the header before anything is decoded. At most DECODING photos decode at once in the whole process, whatever the
-# number of events: 2 x 768 MB beside the models fits a free Space (16 GB), every endpoint busy (BENCHMARKS, issue 31).
+# number of events, so that their peak beside the models fits a free Space (16 GB) with every endpoint busy (BENCHMARKS).
 MAX_DECODE_MB = 768
 DECODING = threading.BoundedSemaphore(2)
 ORIENTATION = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,

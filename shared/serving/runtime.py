@@ -31,7 +31,7 @@ def serving_threads() -> int:
 def limit_blas_threads(threads: int | None = None) -> None:
     """numpy's BLAS (OpenBLAS) on `threads` threads (default `serving_threads()`), like the ONNX sessions: with a
     thread per core, every matrix product of one request spin-waits on the core another request (or process)
-    holds. A 600 x 320 SVD took 4 CPU s on two threads of a busy 2-core machine, 0.05 s on one."""
+    holds, and a small product can cost many times the CPU of one thread's."""
     from threadpoolctl import threadpool_limits
     threadpool_limits(threads or serving_threads(), user_api="blas")
 

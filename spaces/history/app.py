@@ -8,7 +8,7 @@ from shared.tasks.history import approx, data, experiments as ex, story
 from shared.tasks.history.words import T
 
 TIMELINE, PDP = story.timeline_image(), story.pdp_image()  # drawn once at start
-REPLAY_FRAMES = 12  # a picture costs up to ~0.3 s of CPU (100 epochs): a replay at most ~3.5 s, was 11 s at 30
+REPLAY_FRAMES = 12  # pictures per replay: each costs CPU (BENCHMARKS: history), so a replay stays a few seconds
 
 
 def predict(dataset: str = "xor", hidden: int = 4, steps: int = 300, lr: float = 0.1, seed: int = 0,
