@@ -19,6 +19,7 @@ from gradio_client import Client
 
 from conftest import ARTIFACTS, REPO
 from shared.gallery import app as gallery
+from shared.ops.sample import client_args, sample_request
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -68,7 +69,7 @@ def page(browser):
 
 def api_result(server: str, name: str, sample: dict, folder: Path):
     "What the Space's predict endpoint answers for the first example, through gradio_client: the page must show the same."
-    result = Client(server, verbose=False).predict(*gallery.client_args(sample, folder),
+    result = Client(server, verbose=False).predict(*client_args(sample, folder),
                                                    api_name=f"/{gallery.api_name(name)}")
     return result if isinstance(result, (list, tuple)) else [result]
 
@@ -240,7 +241,7 @@ def test_example_tap_answers_on_screen_within_3_s(browser, gallery_server, name,
     """Tap the first example (nothing else): the answer the API gives for it is on screen within ANSWER_S (the
     model warmed by that API call, as for any visitor after the first), the page has the Space's title, and
     nothing is wider than the screen, before and after."""
-    sample = gallery.sample_request(gallery_server, gallery.api_name(name), page=name)
+    sample = sample_request(gallery_server, gallery.api_name(name), page=name)
     assert sample["example"] is not None, f"{name} has no gr.Examples feeding predict"
     texts = expected_texts(api_result(gallery_server, name, sample, tmp_path))
     context, page = new_page(browser, viewport)
@@ -359,8 +360,8 @@ def test_each_space_alone_answers_in_an_iframe_and_a_web_component_of_a_plain_pa
     the gallery itself (gradio.js and its assets, no CDN: this machine is offline): each shows the Space alone
     (no gallery nav) and answers its first example."""
     embed = f"{gallery_server}{gallery.embed_path(name)}"
-    sample = gallery.sample_request(embed, "predict")
-    texts = expected_texts(api_result(gallery_server, name, gallery.sample_request(
+    sample = sample_request(embed, "predict")
+    texts = expected_texts(api_result(gallery_server, name, sample_request(
         gallery_server, gallery.api_name(name), page=name), tmp_path))
     context, page = new_page(browser, "desktop")
     page.goto(f"{embed_page_server}index.html?src={embed}&app={embed.rstrip('/')}"

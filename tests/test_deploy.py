@@ -18,6 +18,7 @@ import standins
 from conftest import ARTIFACTS, REPO, free_port, load_image
 from shared.ops import deploy
 from shared.gallery import app as gallery
+from shared.ops.sample import client_args, sample_request
 
 NAMES = gallery.space_names()
 WITH_MODEL = [n for n in NAMES if deploy.model_variable(n)]
@@ -478,8 +479,8 @@ def test_every_space_answers_its_first_example_on_zero_gpu_without_asking_for_a_
     r = zero_gpu_runtime[name]
     client = Client(r["url"], verbose=False)
     for space, page, endpoint in spaces_in(name):
-        sample = gallery.sample_request(r["url"], endpoint, page=page)
-        assert client.predict(*gallery.client_args(sample, tmp_path), api_name=f"/{endpoint}") is not None
+        sample = sample_request(r["url"], endpoint, page=page)
+        assert client.predict(*client_args(sample, tmp_path), api_name=f"/{endpoint}") is not None
     assert not [p for p in r["device"].paths() if p.startswith(("/schedule", "/allow", "/release"))]
     assert r["device"].paths("POST").count("/startup-report") == 1
     assert r["proc"].poll() is None
@@ -524,9 +525,9 @@ def test_combined_bundle_answers_every_first_example_on_cpu(bundles, tmp_path_fa
         assert "shared from " + str(outside.resolve()) in log.read_text()
         client = Client(url, verbose=False)
         for space, page, endpoint in spaces_in(deploy.COMBINED):
-            sample = gallery.sample_request(url, endpoint, page=page)
-            answer = client.predict(*gallery.client_args(sample, tmp_path), api_name=f"/{endpoint}")
-            repo = Client(gallery_server, verbose=False).predict(*gallery.client_args(sample, tmp_path),
+            sample = sample_request(url, endpoint, page=page)
+            answer = client.predict(*client_args(sample, tmp_path), api_name=f"/{endpoint}")
+            repo = Client(gallery_server, verbose=False).predict(*client_args(sample, tmp_path),
                                                                   api_name=f"/{endpoint}")
             assert answer is not None and answer != [] and answer != ()
             assert_same_answer(answer, repo)

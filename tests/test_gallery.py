@@ -7,6 +7,7 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 
 from shared.gallery import app as gallery
+from shared.ops.sample import client_args, sample_request
 
 NAMES = gallery.space_names()
 
@@ -22,7 +23,7 @@ def test_card_says_what_the_space_does_and_which_chapter_idea(name):
     assert card["title"] and card["what"] and card["chapter"] and card["emoji"]
     thumb = gallery.thumbnail(name)
     assert thumb is not None and thumb.stat().st_size < 300_000, \
-        f"{name} has no thumbnail: run the browser tests, then python -m shared.gallery --thumbnails"
+        f"{name} has no thumbnail: run the browser tests, then python -m shared.ops.screenshots --thumbnails"
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -99,8 +100,8 @@ def test_gallery_serves_landing_page_every_space_and_the_web_component_script(ga
 
 
 def sample_args(server: str, name: str, folder) -> list:
-    sample = gallery.sample_request(server, gallery.api_name(name), page=name)
-    return gallery.client_args(sample, folder), sample
+    sample = sample_request(server, gallery.api_name(name), page=name)
+    return client_args(sample, folder), sample
 
 
 @pytest.mark.slow

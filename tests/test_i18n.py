@@ -8,6 +8,7 @@ import pytest
 
 from shared.gallery import app as gallery
 from shared.serving import i18n
+from shared.ops.sample import client_args, sample_request
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 MODULES = ["gallery", *gallery.space_names()]
@@ -83,8 +84,8 @@ def test_i18n_markers_read_back_as_the_words_a_visitor_sees():
 @pytest.mark.slow
 def test_a_korean_browser_gets_korean_answers_and_the_api_stays_english(gallery_server, tmp_path):
     from gradio_client import Client
-    sample = gallery.sample_request(gallery_server, gallery.api_name("sentiment"), page="sentiment")
-    args = gallery.client_args(sample, tmp_path)
+    sample = sample_request(gallery_server, gallery.api_name("sentiment"), page="sentiment")
+    args = client_args(sample, tmp_path)
     english = Client(gallery_server, verbose=False).predict(*args, api_name="/sentiment_predict")
     korean = Client(gallery_server, verbose=False, headers={"Accept-Language": "ko-KR,ko;q=0.9"}).predict(
         *args, api_name="/sentiment_predict")

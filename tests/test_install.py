@@ -13,6 +13,7 @@ import pytest
 from conftest import REPO, serve_process
 from shared.ops import deploy
 from shared.gallery import app as gallery
+from shared.ops.sample import client_args, sample_request
 
 TRAINING_STACK = {"torch", "torchvision", "fastai", "timm", "transformers", "accelerate"}
 
@@ -73,8 +74,8 @@ def test_a_serving_only_venv_serves_every_space(tmp_path):
                        REPO, {"HF_HUB_OFFLINE": "1"}, 900) as url:
         client = Client(url, verbose=False)
         for name in gallery.space_names():
-            sample = gallery.sample_request(url, gallery.api_name(name), page=name)
-            answer = client.predict(*gallery.client_args(sample, tmp_path), api_name=f"/{gallery.api_name(name)}")
+            sample = sample_request(url, gallery.api_name(name), page=name)
+            answer = client.predict(*client_args(sample, tmp_path), api_name=f"/{gallery.api_name(name)}")
             assert answer not in (None, [], ()), name
 
 

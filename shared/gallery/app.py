@@ -1,7 +1,6 @@
 """Every Space of `spaces/` as ONE Gradio app: a landing page at / and each Space on its own page, /<name>.
 
     python -m shared.gallery                # http://127.0.0.1:7860/   (make demo; the combined Space's app)
-    python -m shared.gallery --thumbnails   # spaces/<name>/thumbnail.png from the browser tests' screenshots
 
 The Spaces are discovered (every `spaces/*/app.py` with a `demo`), imported once (each loads its model at
 import) and their Blocks rendered as pages of one `gr.Blocks`, which `launch()` serves: so ZeroGPU's start-up
@@ -385,131 +384,9 @@ def serve(names: list[str] | None = None, block: bool = True):
     return suite, cards
 
 
-def make_thumbnails(screenshots: Path, names: list[str] | None = None, force: bool = False) -> list[Path]:
-    """spaces/<name>/thumbnail.png (640x360, under 100 kB) from the browser tests' screenshots of each Space
-    answering its first example (tests/artifacts/browser-<name>.png), for Spaces that have none (or all: force)."""
-    from PIL import Image
-    made = []
-    for name in names or space_names():
-        shot, dest = Path(screenshots) / f"browser-{name}.png", SPACES / name / "thumbnail.png"
-        if not shot.is_file() or (dest.exists() and not force):
-            continue
-        with Image.open(shot) as im:
-            im = im.convert("RGB")
-            w = im.width
-            im = im.crop((0, 0, w, min(im.height, w * 9 // 16)))
-            im.thumbnail((640, 360))
-            im.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(dest, optimize=True)
-        made.append(dest)
-    return made
-
-
 def main(argv=None):
     import argparse
     p = argparse.ArgumentParser(prog="python -m shared.gallery", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--thumbnails", metavar="DIR", nargs="?", const="tests/artifacts",
-                   help="write missing spaces/<name>/thumbnail.png from the browser tests' screenshots and exit")
-    p.add_argument("--force", action="store_true", help="with --thumbnails: replace existing ones")
-    args = p.parse_args(argv)
-    if args.thumbnails:
-        for path in make_thumbnails(Path(args.thumbnails), force=args.force):
-            print("wrote", path)
-        return
+    p.parse_args(argv)
     serve()
-
-
-# ------------------------------------------------------------------------------ a Space's sample request
-def sample_request(space_url: str, api_name: str = "predict", page: str | None = None, timeout: float = 60) -> dict:
-    """The arguments of a `/predict` call made from the Space's first example, asked from the live server.
-
-    Reads the app's /config, finds the examples table (`gr.Examples`) that fills some of `predict`'s inputs,
-    asks the server for its first row through the examples' own `load_example` event (so the values are in
-    the API's format, whatever the components), and fills the other inputs with their default values.
-    No Space needs to declare anything. On the suite (one server, a page per Space) give the page and the
-    Space's endpoint name: `sample_request(server, api_name("pets"), page="pets")`. Returns {"args": [...], "files": [positions of file inputs, given as
-    URLs on this server], "example": the examples component id or None, "triggers": [[id, event], ...],
-    "inputs": [...], "outputs": [...], "example_label": the examples' label, "buttons": the texts of the
-    buttons that run `predict`, "tabs": the tabs to open to see them} (what a browser test clicks).
-    """
-    import httpx
-    space_url = space_url.rstrip("/") + "/"
-    config = httpx.get(space_url + "config", params={"page": page} if page else None, timeout=timeout).json()
-    comps = {c["id"]: c for c in config["components"]}
-    deps = config["dependencies"]
-    dep = next((d for d in deps if d.get("api_name") == api_name), None)
-    if dep is None:
-        raise LookupError(f"{space_url} has no {api_name!r} endpoint")
-    inputs = dep["inputs"]
-    values = {i: comps[i].get("props", {}).get("value") for i in inputs}
-    example_id = None
-    for c in config["components"]:
-        filled = c.get("props", {}).get("component_ids") or []
-        if c["type"] != "dataset" or not set(filled) & set(inputs):
-            continue
-        load = next((d for d in deps if d.get("backend_fn") and [c["id"], "click"] in d["targets"]), None)
-        if load is None or not load.get("api_name"):
-            continue
-        r = httpx.post(space_url + f"gradio_api/run/{load['api_name']}", json={"data": [0]}, timeout=timeout)
-        r.raise_for_status()
-        for comp_id, update in zip(load["outputs"], r.json()["data"]):
-            if comp_id in values:
-                is_update = isinstance(update, dict) and update.get("__type__") == "update"
-                if not is_update or "value" in update:
-                    values[comp_id] = update.get("value") if is_update else update
-        example_id = c["id"]
-        break
-    from shared.serving.i18n import text_of
-    english = lambda value: text_of(value, "en", config.get("i18n_translations") or {})
-
-    def text(comp_id):  # what an English visitor reads on it: a button's text, an examples table's label
-        props = comps[comp_id].get("props", {})
-        return english(props.get("value") if comps[comp_id]["type"] == "button" else props.get("label"))
-
-    args, files = [], []
-    for n, i in enumerate(inputs):
-        v = values[i]
-        if isinstance(v, dict) and (v.get("meta") or {}).get("_type") == "gradio.FileData":
-            files.append(n)
-            v = space_url + "gradio_api/file=" + v["path"] if v.get("path") else v.get("url")
-        args.append(v)
-    return {"args": args, "files": files, "example": example_id, "triggers": dep["targets"],
-            "inputs": inputs, "outputs": dep["outputs"],
-            "example_label": (text(example_id) or "Examples") if example_id is not None else None,
-            "buttons": [text(i) for i, event in dep["targets"] if event == "click" and text(i)],
-            "tabs": [english(t) for t in tabs_to(config.get("layout", {}),
-                                                  example_id if example_id is not None else inputs[0], comps)]}
-
-
-def tabs_to(layout: dict, target: int, comps: dict) -> list[str]:
-    "The labels of the tabs to open, outermost first, to see component `target` in a Blocks layout tree."
-    def path(node):
-        if node.get("id") == target:
-            return [node["id"]]
-        for child in node.get("children", []):
-            found = path(child)
-            if found:
-                return [node.get("id"), *found]
-        return None
-
-    ids = path(layout) or []
-    return [comps[i]["props"].get("label") for i in ids
-            if i in comps and comps[i]["type"] == "tabitem" and comps[i].get("props", {}).get("label")]
-
-
-def client_args(sample: dict, folder) -> list:
-    """`sample["args"]` ready for gradio_client's `predict`: example files downloaded once into `folder` and
-    wrapped in `handle_file`, so that every call uploads them as a real client does (a Gradio server refuses
-    to fetch URLs on its own host)."""
-    import httpx
-    from gradio_client import handle_file
-    args = list(sample["args"])
-    for n in sample["files"]:
-        r = httpx.get(args[n], timeout=60)
-        r.raise_for_status()
-        name = Path(args[n].split("?")[0]).name or f"input-{n}"
-        local = Path(folder) / f"{n}-{name}"
-        local.write_bytes(r.content)
-        args[n] = handle_file(str(local))
-    return args
-

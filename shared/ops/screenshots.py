@@ -2,6 +2,7 @@
 
     python -m shared.ops.screenshots                 # docs/screenshots/<name>.png (1366x900) and <name>-phone.png (390x844)
     python -m shared.ops.screenshots --url http://127.0.0.1:7860/   # of a gallery already running
+    python -m shared.ops.screenshots --thumbnails --force   # spaces/<name>/thumbnail.png from the browser tests'
 
 It serves the gallery (`python -m shared.gallery`) on a free loopback port, opens each page in Chromium
 (Playwright, Debian's /usr/bin/chromium or $CHROMIUM), taps the first example and waits for the answer.
@@ -20,6 +21,7 @@ from pathlib import Path
 from shared.gallery import app as gallery
 
 from shared import REPO
+from shared.ops.sample import sample_request
 OUT = REPO / "docs" / "screenshots"
 SIZES = {"": {"width": 1366, "height": 900}, "-phone": {"width": 390, "height": 844}}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -79,7 +81,7 @@ def shoot(url: str, names: list[str], out: Path) -> list[Path]:
         for suffix, viewport in SIZES.items():
             context = browser.new_context(viewport=viewport, locale="en-US", is_mobile=suffix == "-phone")
             for name in names:
-                sample = gallery.sample_request(url, gallery.api_name(name), page=name)
+                sample = sample_request(url, gallery.api_name(name), page=name)
                 page = context.new_page()
                 page.goto(url + name)
                 page.locator(".prose").first.wait_for(timeout=60_000)
@@ -102,13 +104,39 @@ def shoot(url: str, names: list[str], out: Path) -> list[Path]:
     return made
 
 
+def make_thumbnails(screenshots: Path, names: list[str] | None = None, force: bool = False) -> list[Path]:
+    """spaces/<name>/thumbnail.png (640x360, under 100 kB) from the browser tests' screenshots of each Space
+    answering its first example (tests/artifacts/browser-<name>.png), for Spaces that have none (or all: force)."""
+    from PIL import Image
+    made = []
+    for name in names or gallery.space_names():
+        shot, dest = Path(screenshots) / f"browser-{name}.png", gallery.SPACES / name / "thumbnail.png"
+        if not shot.is_file() or (dest.exists() and not force):
+            continue
+        with Image.open(shot) as im:
+            im = im.convert("RGB")
+            w = im.width
+            im = im.crop((0, 0, w, min(im.height, w * 9 // 16)))
+            im.thumbnail((640, 360))
+            im.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(dest, optimize=True)
+        made.append(dest)
+    return made
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m shared.ops.screenshots", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--url", help="a gallery already running (default: start one)")
     p.add_argument("--out", type=Path, default=OUT)
     p.add_argument("names", nargs="*", help="Spaces (default: all)")
+    p.add_argument("--thumbnails", metavar="DIR", nargs="?", const="tests/artifacts",
+                   help="write missing spaces/<name>/thumbnail.png from the browser tests' screenshots and exit")
+    p.add_argument("--force", action="store_true", help="with --thumbnails: replace existing ones")
     args = p.parse_args(argv)
+    if args.thumbnails:
+        for path in make_thumbnails(Path(args.thumbnails), args.names or None, force=args.force):
+            print("wrote", path)
+        return
     names = gallery.ordered(args.names or gallery.space_names())
     proc, url = (None, args.url.rstrip("/") + "/") if args.url else serve_gallery()
     try:

@@ -29,6 +29,7 @@ from shared.ops.benchmarks.load import free_port
 
 from shared import REPO
 from shared.ops import bench
+from shared.ops.sample import client_args, sample_request
 BARE = Path(__file__).resolve().parent / "bare_app.py"
 GOAL_S = 2.0
 
@@ -62,8 +63,8 @@ def first_answer(app: Path, folder: Path, timeout: float = 600) -> tuple[float, 
             except httpx.HTTPError:
                 pass
             time.sleep(0.05)
-        sample = gallery.sample_request(url, timeout=timeout)
-        result = Client(url, verbose=False).predict(*gallery.client_args(sample, folder), api_name="/predict")
+        sample = sample_request(url, timeout=timeout)
+        result = Client(url, verbose=False).predict(*client_args(sample, folder), api_name="/predict")
         seconds, cpu = time.perf_counter() - start, cpu_seconds(proc.pid)
         if result is None:
             raise RuntimeError(f"{app} answered None")

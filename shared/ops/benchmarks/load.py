@@ -30,6 +30,7 @@ from shared.gallery import app as gallery
 from shared.ops.bench import summary, table
 
 from shared import REPO
+from shared.ops.sample import client_args, sample_request
 
 
 def free_port() -> int:
@@ -40,10 +41,10 @@ def free_port() -> int:
 
 def prepared_call(url: str, name: str, folder: Path) -> tuple[list, dict]:
     "(args for Client.predict, sample info) for the Space on page url/name of the suite: its first example."
-    sample = gallery.sample_request(url, gallery.api_name(name), page=name)
+    sample = sample_request(url, gallery.api_name(name), page=name)
     sub = folder / name
     sub.mkdir(exist_ok=True)
-    return gallery.client_args(sample, sub), sample
+    return client_args(sample, sub), sample
 
 
 def predict_once(url: str, name: str, args: list):
