@@ -11,25 +11,38 @@ import numpy as np
 import pytest
 
 from conftest import REPO
-from shared.tasks.pets.teach import logistic, model, photos, teacher
+from shared.tasks.pets import logistic
+from shared.tasks.pets.teach import model, photos, teacher
 from teach_zips import LOOK_ALIKES, bad_zips, entries_zip, huge_png, labelled_zip, photos_of
 
 BASE = os.environ.get("PETS_MODEL") or str(REPO / "spaces" / "pets" / "model")
 
 
-def test_numpy_head_reaches_the_training_sides_optimum():
-    "Same objective as shared.tasks.pets.train.solve_logistic (torch L-BFGS): the same minimum, the same head."
-    torch = pytest.importorskip("torch")
-    from shared.tasks.pets.train import solve_logistic
+def test_the_heads_fit_reaches_scikit_learns_optimum():
+    """The one logistic fit (teach tab and the training side's heads) minimises what scikit-learn's
+    LogisticRegression(C, class_weight="balanced") minimises: the same head, to within the solvers' tolerance."""
+    linear_model = pytest.importorskip("sklearn.linear_model")
     rng = np.random.default_rng(0)
     y = np.repeat(np.arange(4), [5, 9, 12, 30])  # unbalanced: the class weights matter
     x = np.abs(rng.normal(size=(len(y), 64))).astype(np.float32) + 0.8 * np.eye(4, 64, dtype=np.float32)[y]
     w, b = logistic.fit(x, y, 4, c=1.0)
-    w_t, b_t = (a.numpy() for a in solve_logistic(torch.from_numpy(x), torch.from_numpy(y), 4, 1.0))
-    sw = logistic.balanced_weights(y, 4)
+    ref = linear_model.LogisticRegression(C=1.0, class_weight="balanced", tol=1e-8, max_iter=5000).fit(x, y)
+    sw = logistic.balanced_weights(y)
     loss = lambda w, b: logistic.objective(np.r_[w.ravel(), b].astype(np.float64), x.astype(np.float64), y, sw, 4, 1.0)[0]  # noqa: E731
-    assert loss(w, b) <= loss(w_t, b_t) + 1e-4
-    assert np.abs(logistic.probabilities(x, w, b) - logistic.probabilities(x, w_t, b_t)).max() < 1e-2
+    assert loss(w, b) <= loss(ref.coef_, ref.intercept_) + 1e-4
+    assert np.abs(logistic.probabilities(x, w, b) - ref.predict_proba(x)).max() < 1e-2
+
+
+def test_groups_weigh_the_same_in_total():
+    "With `groups`, each group of rows (not each label) carries the same total weight: a big group is not favoured."
+    y = np.array([0] * 40 + [1] * 10)
+    groups = np.array([0] * 30 + [1] * 10 + [2] * 10)
+    sw = logistic.balanced_weights(groups)
+    assert [round(sw[groups == g].sum(), 6) for g in range(3)] == [round(50 / 3, 6)] * 3
+    x = np.random.default_rng(1).normal(size=(50, 8)).astype(np.float32) + y[:, None]
+    w, b = logistic.fit(x, y, 2, 1.0, groups=groups)
+    w_labels, b_labels = logistic.fit(x, y, 2, 1.0)
+    assert not np.allclose(b, b_labels)  # the weighting changed the fit
 
 
 def test_folds_keep_every_label_in_every_fold_and_never_split_a_photo():

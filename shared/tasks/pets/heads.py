@@ -19,8 +19,8 @@ import math
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
+from . import logistic
 from .config import Config, ServingConfig, is_cat_breed
 from .serve import answer, logit, pet_mass  # noqa: F401
 
@@ -30,33 +30,14 @@ from .serve import answer, logit, pet_mass  # noqa: F401
 PET_CLASSES = list(range(151, 286))
 
 
-def solve_logistic(x: torch.Tensor, y: torch.Tensor, n_classes: int, c: float, steps: int = 200, groups=None,
-                   start=None, dtype=torch.float64):
-    """Multinomial logistic regression with balanced weights and an L2 penalty on the weights:
-    minimise sum_i w_i CE(x_i W^T + b, y_i) + ||W||^2 / (2c), by L-BFGS on centred features. Returns (W, b). The
-    weights w_i give every class (or every group of `groups`, ids from 0) the same total weight, as scikit-learn's
-    'balanced'. `start`: (W, b) to start from (a fit on more photos: cross-validation's folds converge sooner)."""
-    x, y = torch.as_tensor(x).to(dtype), torch.as_tensor(y).long()
-    cell = y if groups is None else torch.as_tensor(groups).long()
-    counts = torch.bincount(cell).to(dtype)
-    sample_w = (len(cell) / ((counts > 0).sum() * counts))[cell]
-    mu = x.mean(0)
-    xc = x - mu
-    w = torch.zeros(n_classes, x.shape[1], dtype=dtype) if start is None else start[0].clone().to(dtype)
-    b = torch.zeros(n_classes, dtype=dtype) if start is None else (start[1].to(dtype) + start[0].to(dtype) @ mu)
-    w.requires_grad_(True)
-    b.requires_grad_(True)
-    opt = torch.optim.LBFGS([w, b], lr=1, max_iter=steps, tolerance_grad=1e-6, line_search_fn="strong_wolfe")
-
-    def closure():
-        opt.zero_grad()
-        loss = (F.cross_entropy(xc @ w.T + b, y, reduction="none") * sample_w).sum() + (w * w).sum() / (2 * c)
-        loss.backward()
-        return loss
-    with torch.enable_grad():
-        opt.step(closure)
-    w, b = w.detach(), b.detach()
-    return w.float(), (b - w @ mu).float()
+def solve_logistic(x, y, n_classes: int, c: float, steps: int = 200, groups=None, start=None):
+    """`logistic.fit` (the one objective, in numpy) on arrays or tensors, returning (W, b) as torch tensors for the
+    network's linear layer. `start`: (W, b) to start from (a fit on more photos: cross-validation's folds converge
+    sooner)."""
+    as_np = (lambda a: None if a is None else np.asarray(a.numpy() if isinstance(a, torch.Tensor) else a))
+    w, b = logistic.fit(as_np(x), as_np(y), n_classes, c, steps, start=None if start is None else
+                        tuple(as_np(t) for t in start), groups=as_np(groups))
+    return torch.from_numpy(w), torch.from_numpy(b)
 
 
 def fit_breeds(x: np.ndarray, y: np.ndarray, n: int, cfg: Config, start=None):
@@ -73,7 +54,7 @@ def fit_species(x: np.ndarray, species: np.ndarray, known: np.ndarray, cfg: Conf
     v = len(x)
     return solve_logistic(torch.from_numpy(x.reshape(-1, x.shape[-1])), torch.from_numpy(np.tile(species, v)), 2,
                           cfg.species_c, groups=torch.from_numpy(np.tile(known.astype(np.int64) * 2 + species, v)),
-                          start=start, steps=steps, dtype=torch.float32)
+                          start=start, steps=steps)
 
 
 def neither_inputs(x: np.ndarray, imagenet_w: np.ndarray, imagenet_b: np.ndarray, scale: float) -> np.ndarray:
@@ -94,7 +75,7 @@ def fit_neither(x_pets: np.ndarray, kinds: np.ndarray, x_others: np.ndarray, ima
                         [*x_pets, *x_others]])
     group = np.concatenate([*([np.where(kinds == "oxford", 0, 1)] * v), *([np.full(x_others.shape[1], 2)] * v)])
     w, b = solve_logistic(torch.from_numpy(z), torch.from_numpy((group == 2).astype(np.int64)), 2, cfg.neither_c,
-                          groups=torch.from_numpy(group), dtype=torch.float32)
+                          groups=torch.from_numpy(group))
     w, b = (w[1] - w[0]).numpy().astype(np.float64), float(b[1] - b[0])
     score = neither_inputs(x_pets[0], imagenet_w, imagenet_b, cfg.neither_scale) @ w + b
     cut = max(float(np.quantile(score[kinds == k], 1 - cfg.false_neither)) for k in np.unique(kinds))

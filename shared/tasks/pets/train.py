@@ -25,7 +25,6 @@ from shared.tasks.pets.card import base_model, card  # noqa: F401  (card: the ta
 from shared.tasks.pets.config import PRESETS, SPECIES, Config, is_cat_breed, species_of  # noqa: F401
 from shared.tasks.pets.crop import centre_crop
 from shared.tasks.pets.data import items
-from shared.tasks.pets.heads import solve_logistic  # noqa: F401  (the head's fit; tests compare it with teach's)
 
 
 # ---------------------------------------------------------------- the network

@@ -13,7 +13,7 @@ from PIL import Image
 
 from shared.serving.images import BadImage, TooLarge, open_image
 
-from . import logistic
+from shared.tasks.pets import logistic
 from .photos import Album, Limits, TeachError, open_album, read
 
 BATCH = 16   # photos decoded and run through the body at once (memory stays bounded)

@@ -1,8 +1,9 @@
-"""The taught head: multinomial logistic regression with balanced class weights and an L2 penalty, in numpy.
+"""The pets heads' fit: multinomial logistic regression with balanced weights and an L2 penalty, in numpy.
 
-The same objective as the training side's `shared.tasks.pets.train.solve_logistic` (and scikit-learn's
-LogisticRegression(C=c, class_weight="balanced")): minimise sum_i w_i CE(x_i W^T + b, y_i) + ||W||^2 / (2c),
-with w_i = n / (k * count(y_i)). Convex, so L-BFGS reaches the optimum; a few hundred steps for <= 1,000 rows.
+One objective for the training side's heads (`heads.py`: breeds, cat/dog, neither) and the teach tab's taught
+head (`teach/teacher.py`), as scikit-learn's LogisticRegression(C=c, class_weight="balanced"): minimise
+sum_i w_i CE(x_i W^T + b, y_i) + ||W||^2 / (2c), with w_i = n / (g * count(group_i)) over the g non-empty groups
+(the labels, unless `groups` says otherwise). Convex, so L-BFGS reaches the optimum.
 """
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ import numpy as np
 from shared.serving.runtime import softmax
 
 
-def balanced_weights(y: np.ndarray, k: int) -> np.ndarray:
-    counts = np.maximum(np.bincount(y, minlength=k), 1).astype(np.float64)
-    return (len(y) / (k * counts))[y]
+def balanced_weights(groups: np.ndarray) -> np.ndarray:
+    "Each row's weight, every non-empty group weighing the same in total."
+    counts = np.bincount(groups).astype(np.float64)
+    return (len(groups) / ((counts > 0).sum() * np.maximum(counts, 1)))[groups]
 
 
 def objective(theta: np.ndarray, x: np.ndarray, y: np.ndarray, sw: np.ndarray, k: int, c: float):
@@ -65,17 +67,21 @@ def lbfgs(fun, theta: np.ndarray, steps: int = 300, memory: int = 10, tol: float
 
 
 def fit(x: np.ndarray, y: np.ndarray, k: int, c: float = 1.0, steps: int = 300,
-        start: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    "(W [k x d], b [k]) float32 for features x [n x d] and labels y in 0..k-1; `start`: a warm start."
+        start: tuple[np.ndarray, np.ndarray] | None = None, groups=None) -> tuple[np.ndarray, np.ndarray]:
+    """(W [k x d], b [k]) float32 for features x [n x d] and labels y in 0..k-1; `start`: a warm start; `groups`:
+    ids from 0 whose rows weigh the same in total (default: the labels)."""
     x, y = np.asarray(x, np.float32), np.asarray(y, np.int64)
     d = x.shape[1]
     # Centred features, the same problem (x W^T + b = (x - m) W^T + (b + m W^T); the penalty is on W alone), far
     # better conditioned: pooled activations are all positive, with a large common mean.
     m = x.mean(0)
     xc = np.ascontiguousarray(x - m)
-    theta = (np.concatenate([start[0].ravel(), start[1] + start[0] @ m]).astype(np.float64) if start is not None
-             else np.zeros(k * d + k))
-    sw = balanced_weights(y, k)
+    if start is not None:
+        w0, b0 = (np.asarray(a, np.float64) for a in start)
+        theta = np.concatenate([w0.ravel(), b0 + w0 @ m])
+    else:
+        theta = np.zeros(k * d + k)
+    sw = balanced_weights(y if groups is None else np.asarray(groups, np.int64))
     theta = lbfgs(lambda t: objective(t, xc, y, sw, k, c), theta, steps)
     w = theta[:k * d].reshape(k, d)
     return w.astype(np.float32), (theta[k * d:] - w @ m).astype(np.float32)
