@@ -11,9 +11,9 @@ from shared.serving import artifact
 from shared.training import checkpoint
 from shared.serving import weights
 from shared.training import pretrained
+from shared.tasks.sentiment import verdict
 from shared.tasks.sentiment.serve import Predictor
-from shared.tasks.sentiment.serve_both import BothModels
-from shared.tasks.sentiment.wordpiece import WordPiece
+from shared.tasks.sentiment.transformer.wordpiece import WordPiece
 
 MODEL = REPO / "spaces" / "sentiment" / "model"
 
@@ -53,12 +53,12 @@ def test_training_cli_writes_a_transformer_artifact_with_its_baseline(tiny_minil
 def test_retraining_in_place_keeps_the_baseline_it_combines_with(tiny_minilm, tmp_path):
     "`--out` the transformer artifact whose baseline/ is also `--baseline-model`: baseline/ stays, byte for byte."
     import shutil
-    from shared.tasks.sentiment.config import Config
-    from shared.tasks.sentiment.minilm_export import bundle_baseline
+    from shared.tasks.sentiment.config import TransformerConfig
+    from shared.tasks.sentiment.transformer.export import bundle_baseline
     folder = tmp_path / "model"
     shutil.copytree(tiny_minilm, folder)
     before = (folder / "baseline" / artifact.WEIGHTS).read_bytes()
-    bundle_baseline(folder, Config(baseline_model=str(folder)))
+    bundle_baseline(folder, TransformerConfig(baseline_model=str(folder)))
     assert (folder / "baseline" / artifact.WEIGHTS).read_bytes() == before
     assert Predictor.load(folder / "baseline").predict(["A wonderful film."])[0]["positive"] > 0
 
@@ -91,7 +91,7 @@ def test_frozen_embeddings_stay_out_of_the_artifact_and_come_back_from_the_pinne
     the network loads strictly."""
     import torch
     from safetensors import safe_open
-    from shared.tasks.sentiment.minilm_export import build_model
+    from shared.tasks.sentiment.transformer.model import build_model
     folder = request.getfixturevalue("tiny_minilm") if which == "tiny" else MODEL
     with safe_open(str(folder / artifact.WEIGHTS), framework="numpy") as f:
         assert FROZEN not in f.keys() and "body.encoder.layer.0.attention.self.query.weight" in f.keys()
@@ -105,8 +105,9 @@ def test_frozen_embeddings_stay_out_of_the_artifact_and_come_back_from_the_pinne
 def test_onnx_model_gives_the_torch_networks_logits_on_padded_batches(tiny_minilm):
     "model.onnx against the network rebuilt from config.json + safetensors, reviews of different lengths together."
     import torch
-    from shared.tasks.sentiment.minilm_export import build_model, onnx_fp32
-    from shared.tasks.sentiment.serve_transformer import TransformerPredictor
+    from shared.tasks.sentiment.transformer.export import onnx_fp32
+    from shared.tasks.sentiment.transformer.model import build_model
+    from shared.tasks.sentiment.transformer.serve import Predictor as TransformerPredictor
     config, state, _ = checkpoint.load_torch(tiny_minilm, task="sentiment")
     model = checkpoint.load_weights(build_model(config), {k: v.float() for k, v in state.items()}, config).eval()
     pred = TransformerPredictor({**config, "quantized": False}, onnx_fp32(model))
@@ -119,7 +120,7 @@ def test_onnx_model_gives_the_torch_networks_logits_on_padded_batches(tiny_minil
 
 def test_the_verdict_is_the_fitted_combination_of_both_models(tiny_minilm):
     both = Predictor.load(tiny_minilm)
-    assert isinstance(both, BothModels)
+    assert isinstance(both, verdict.Predictor)
     v = both.read("A wonderful, moving film. I loved it.")
     e = both.ensemble
     lo = lambda p: np.log(p["positive"] / p["negative"])
@@ -130,7 +131,7 @@ def test_the_verdict_is_the_fitted_combination_of_both_models(tiny_minilm):
 
 def test_committed_model_is_the_transformer_with_its_baseline():
     both = Predictor.load(MODEL)
-    assert isinstance(both, BothModels) and both.config["base_model"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert isinstance(both, verdict.Predictor) and both.config["base_model"] == "sentence-transformers/all-MiniLM-L6-v2"
     assert both.ensemble.get("baseline_sha256")  # the fitted weights, not the equal-weights fallback
 
 
