@@ -151,3 +151,30 @@ def test_sentence_pushes_point_the_right_way():
         "The acting was superb and the music beautiful. The plot, however, was a boring, dreadful mess."))
     good, bad = list(pushes.values())
     assert good > 0 > bad
+
+
+def test_the_default_models_lineage_is_one_command_whose_tiny_variant_trains_a_served_model(tmp_path):
+    """`make train-sentiment` is one command: the n-gram pass, then the transformer passes, each `--init-from` the one
+    before and combined with that n-gram model. Its tiny variant runs every pass for real: the last folder serves
+    both models, carries the first pass's n-gram model, lists the transformer's commands in order, and its card's
+    numbers are what `shared.training.evaluate` measures on it."""
+    from shared.tasks.sentiment import lineage
+    from shared.training.evaluate import evaluate
+    recipe = (REPO / "Makefile").read_text().split("\ntrain-sentiment:")[1].split("\n\n")[0]
+    assert "-m shared.tasks.sentiment.lineage --out spaces/sentiment/model" in recipe and recipe.count("$(PY)") == 1
+    default = lineage.commands("default", "spaces/sentiment/model", "w")
+    assert [argv[argv.index("--preset") + 1] for argv in default] == ["cpu", "minilm", "minilm-more", "minilm-third"]
+    assert all(argv[argv.index("--baseline-model") + 1] == "w/ngram" for argv in default[1:])
+    assert [argv[argv.index("--init-from") + 1] for argv in default[2:]] == ["w/minilm-1", "w/minilm-2"]
+
+    out = lineage.main(["--lineage", "tiny", "--out", str(tmp_path / "model"), "--work", str(tmp_path / "work")])
+    config = artifact.read_config(out)
+    commands = config["command"].splitlines()
+    assert len(commands) == 2 and all("--preset minilm-tiny" in c for c in commands)
+    assert f"--init-from {tmp_path / 'work' / 'minilm-1'}" in commands[1]
+    ngram = tmp_path / "work" / "ngram"
+    assert (out / "baseline" / artifact.WEIGHTS).read_bytes() == (ngram / artifact.WEIGHTS).read_bytes()
+    assert artifact.read_config(ngram)["train_config"]["preset"] == "tiny"
+    both = Predictor.load(out)
+    assert isinstance(both, verdict.Predictor) and both.ensemble["baseline_sha256"] == verdict.weights_digest(ngram)
+    assert evaluate("sentiment", out) == {k: v for k, v in config["metrics"].items() if k != "train_seconds"}

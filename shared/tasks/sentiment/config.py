@@ -65,7 +65,7 @@ class Config(NgramConfig, TransformerConfig):
 PARTS = {NGRAM: NgramConfig, TRANSFORMER: TransformerConfig}
 
 PRESETS = {
-    # the n-gram baseline the Space serves in baseline/: minutes on 2 cores
+    # the n-gram baseline (the Space serves it in baseline/, beside the transformer)
     "cpu": {},
     # the transformer in three CPU passes (lineage.py runs them in order, each --init-from the one before): one epoch
     # over 16,000 training reviews at 256 tokens; then the 9,000 it did not see, at the serving window (384 tokens)

@@ -20,7 +20,7 @@ _re_sentence = re.compile(r"[^.!?]+(?:[.!?]+[\"')\]]*|$)")
 
 def request_threads() -> int:
     """Every core for one review: a transformer pass is one long chain of matrix products, so a visitor alone gets
-    both cores of a free Space (half the wait); threads sleep rather than spin, so two visitors at once share them."""
+    both cores of a free Space; threads sleep rather than spin, so two visitors at once share them."""
     return os.cpu_count() or 1
 
 
