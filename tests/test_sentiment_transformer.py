@@ -153,20 +153,26 @@ def test_sentence_pushes_point_the_right_way():
     assert good > 0 > bad
 
 
-def test_the_default_models_lineage_is_one_command_whose_tiny_variant_trains_a_served_model(tmp_path):
-    """`make train-sentiment` is one command: the n-gram pass, then the transformer passes, each `--init-from` the one
-    before and combined with that n-gram model. Its tiny variant runs every pass for real: the last folder serves
-    both models, carries the first pass's n-gram model, lists the transformer's commands in order, and its card's
-    numbers are what `shared.training.evaluate` measures on it."""
+def test_make_train_sentiment_is_one_command_running_every_pass_from_the_one_before():
+    "The n-gram pass, then the transformer passes, each `--init-from` the one before and combined with that n-gram model."
     from shared.tasks.sentiment import lineage
-    from shared.training.evaluate import evaluate
     recipe = (REPO / "Makefile").read_text().split("\ntrain-sentiment:")[1].split("\n\n")[0]
     assert "-m shared.tasks.sentiment.lineage --out spaces/sentiment/model" in recipe and recipe.count("$(PY)") == 1
     default = lineage.commands("default", "spaces/sentiment/model", "w")
     assert [argv[argv.index("--preset") + 1] for argv in default] == ["cpu", "minilm", "minilm-more", "minilm-third"]
     assert all(argv[argv.index("--baseline-model") + 1] == "w/ngram" for argv in default[1:])
     assert [argv[argv.index("--init-from") + 1] for argv in default[2:]] == ["w/minilm-1", "w/minilm-2"]
+    assert [argv[argv.index("--out") + 1] for argv in default] == ["w/ngram", "w/minilm-1", "w/minilm-2",
+                                                                   "spaces/sentiment/model"]
 
+
+@pytest.mark.slow
+def test_the_tiny_lineage_trains_every_pass_into_a_served_model(tmp_path):
+    """The lineage's tiny variant runs every pass for real: the last folder serves both models, carries the first
+    pass's n-gram model, lists the transformer's commands in order, and its card's numbers are what
+    `shared.training.evaluate` measures on it."""
+    from shared.tasks.sentiment import lineage
+    from shared.training.evaluate import evaluate
     out = lineage.main(["--lineage", "tiny", "--out", str(tmp_path / "model"), "--work", str(tmp_path / "work")])
     config = artifact.read_config(out)
     commands = config["command"].splitlines()

@@ -15,7 +15,6 @@ from functools import partial
 import numpy as np
 import torch
 from fastai.callback.core import Callback
-from torch import nn
 
 from shared.serving import weights
 
