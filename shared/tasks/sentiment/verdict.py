@@ -13,8 +13,8 @@ import numpy as np
 
 from shared.serving import artifact
 
-from .ngram import serve as ngram
-from .transformer import serve as transformer
+from .ngram import serve as ngram_serve
+from .transformer import serve as transformer_serve
 
 log = logging.getLogger(__name__)
 BASELINE = "baseline"  # the n-gram artifact's subfolder in a transformer artifact
@@ -26,7 +26,7 @@ class Verdict:
     "One review judged by both models: the final probabilities, each model's, and the baseline's word pushes."
     probs: dict
     transformer: dict
-    baseline: ngram.Reading
+    baseline: ngram_serve.Reading
 
 
 def log_odds(p):
@@ -40,10 +40,10 @@ def weights_digest(folder) -> str:
     return hashlib.sha256((Path(folder) / artifact.WEIGHTS).read_bytes()).hexdigest()
 
 
-def combine(ensemble: dict, transformer_probs: dict, baseline_probs: dict) -> dict:
-    "The verdict: sigmoid(wt * transformer log-odds + wb * baseline log-odds + bias)."
-    z = float(ensemble["transformer"] * log_odds(transformer_probs["positive"])
-              + ensemble["baseline"] * log_odds(baseline_probs["positive"]) + ensemble["bias"])
+def combine(ensemble: dict, transformer: dict, baseline: dict) -> dict:
+    "The verdict from each model's probabilities: sigmoid(wt * transformer log-odds + wb * baseline log-odds + bias)."
+    z = float(ensemble["transformer"] * log_odds(transformer["positive"])
+              + ensemble["baseline"] * log_odds(baseline["positive"]) + ensemble["bias"])
     p = float(1 / (1 + np.exp(-z)))
     return {"negative": 1 - p, "positive": p}
 
@@ -51,9 +51,9 @@ def combine(ensemble: dict, transformer_probs: dict, baseline_probs: dict) -> di
 class Predictor:
     "`predict` (the final verdicts), `read` (everything the UI shows), `config` (the transformer's)."
 
-    def __init__(self, transformer_: transformer.Predictor, baseline: ngram.Predictor, ensemble: dict | None):
-        self.transformer, self.baseline, self.labels = transformer_, baseline, transformer_.labels
-        self.config = transformer_.config
+    def __init__(self, transformer: transformer_serve.Predictor, baseline: ngram_serve.Predictor, ensemble: dict | None):
+        self.transformer, self.baseline, self.labels = transformer, baseline, transformer.labels
+        self.config = transformer.config
         self.ensemble = ensemble or dict(EQUAL)
 
     @classmethod
@@ -67,10 +67,11 @@ class Predictor:
         if ensemble and ensemble.get("baseline_sha256") not in (None, weights_digest(base)):
             log.warning("baseline/ is not the n-gram model the combination was fitted with: equal weights instead")
             ensemble = None
-        return cls(transformer.Predictor(config, Path(folder) / artifact.ONNX), ngram.Predictor.load(base), ensemble)
+        return cls(transformer_serve.Predictor(config, Path(folder) / artifact.ONNX), ngram_serve.Predictor.load(base),
+                   ensemble)
 
-    def combine(self, transformer_probs: dict, baseline_probs: dict) -> dict:
-        return combine(self.ensemble, transformer_probs, baseline_probs)
+    def combine(self, transformer: dict, baseline: dict) -> dict:
+        return combine(self.ensemble, transformer, baseline)
 
     def read(self, text) -> Verdict:
         base = self.baseline.read(text)  # checks the input (BadText) and cuts long reviews, as the baseline always has

@@ -61,8 +61,8 @@ def export(learn, cfg: TransformerConfig) -> tuple[dict, dict, bytes]:
     """(weights, config.json, model.onnx bytes), once: the stored weights (float16 when cfg.fp16_weights) rebuilt into
     the network, exported, and every serving choice made on them (`choose`) and returned in config.json."""
     info = learn.sentiment
-    state = {k: (v.half() if cfg.fp16_weights and v.is_floating_point() else v)
-             for k, v in learn.model.float().state_dict().items()}
+    state = {k: v.detach().cpu() for k, v in learn.model.state_dict().items()}
+    state = {k: (v.half() if cfg.fp16_weights else v.float()) if v.is_floating_point() else v for k, v in state.items()}
     config = {"task": "sentiment", "arch": TRANSFORMER, "labels": list(LABELS),
               "base_model": weights.TEXT[cfg.base].base_model, "max_tokens": cfg.serve_tokens,
               "head_tokens": cfg.head_tokens, "pad_id": info["wordpiece"].pad, "bert": info["bert"]}
