@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from shared.training import checkpoint
-from shared.training.export import float_state, half_rounded, onnx_bytes
+from shared.training.export import half_rounded, onnx_bytes, servable
 
 from ..config import LABELS, NgramConfig
 from ..data import read_reviews
@@ -188,8 +188,7 @@ def export(learn, cfg: NgramConfig) -> tuple[dict, dict, bytes]:
     config = {**serving, "train_config": asdict(cfg), "vocab": vocab}
     state = {k: v.detach().cpu().float() for k, v in learn.model.state_dict().items()}  # w, r, b: all float
     state = {k: (v.half() if cfg.fp16_weights and k in ("w.weight", "r") else v) for k, v in state.items()}
-    model = checkpoint.load_weights(build_model(config), float_state(state), config)  # the network the artifact stores
-    return state, config, to_onnx(model, config)
+    return state, config, servable("sentiment", state, config)  # the network rebuilt from the stored weights
 
 
 def to_onnx(model: nn.Module, config: dict) -> bytes:

@@ -16,14 +16,12 @@ import torch
 
 from shared.serving import artifact
 from shared.serving import weights
-from shared.training import checkpoint
 from shared.training import pretrained
-from shared.training.export import float_state, onnx_bytes
+from shared.training.export import onnx_bytes, servable
 
 from ..config import LABELS, TRANSFORMER, TransformerConfig
 from ..ngram import serve as ngram
 from ..verdict import BASELINE, log_odds, weights_digest
-from .model import build_model
 from .serve import Predictor
 
 QUANTIZE_TOLERANCE = 0.003  # int8 is kept when it loses at most this much validation accuracy
@@ -52,35 +50,36 @@ def quantized(onnx: bytes) -> bytes:
 
 
 def to_onnx(model, config: dict) -> bytes:
-    "model.onnx of an artifact again (`python -m shared.training.export`): its recorded int8 choice, not a new one."
+    """The network in ONNX: float32, or int8 when `config["quantized"]` (a saved artifact's recorded choice, when
+    `python -m shared.training.export` writes it again; export asks for float32 and makes the choice)."""
     onnx = onnx_fp32(model)
     return quantized(onnx) if config.get("quantized") else onnx
 
 
 def export(learn, cfg: TransformerConfig) -> tuple[dict, dict, bytes]:
     """(weights, config.json, model.onnx bytes), once: the stored weights (float16 when cfg.fp16_weights) rebuilt into
-    the network, exported, and every serving choice made on them (`choose`) and returned in config.json."""
+    the network and converted (`servable`: float32 ONNX), and every serving choice made on that (`choose`) and
+    returned in config.json."""
     info = learn.sentiment
     state = {k: v.detach().cpu() for k, v in learn.model.state_dict().items()}
     state = {k: (v.half() if cfg.fp16_weights else v.float()) if v.is_floating_point() else v for k, v in state.items()}
     config = {"task": "sentiment", "arch": TRANSFORMER, "labels": list(LABELS),
               "base_model": weights.TEXT[cfg.base].base_model, "max_tokens": cfg.serve_tokens,
               "head_tokens": cfg.head_tokens, "pad_id": info["wordpiece"].pad, "bert": info["bert"]}
-    model = checkpoint.load_weights(build_model(config), float_state(state), config)  # what the artifact stores
-    choices, onnx = choose(model, {**config, "tokenizer_json": info["tokenizer_json"]}, info["valid"], cfg)
+    fp32 = servable("sentiment", state, {**config, "quantized": False})
+    choices, onnx = choose(fp32, {**config, "tokenizer_json": info["tokenizer_json"]}, info["valid"], cfg)
     base = base_tensors(state, cfg)
     return state, {**config, "max_tokens": choices.pop("max_tokens"), **choices, "train_config": asdict(cfg),
                    "tokenizer_json": info["tokenizer_json"], **({"base_tensors": base} if base else {})}, onnx
 
 
-def choose(model, config: dict, valid, cfg: TransformerConfig) -> tuple[dict, bytes]:
-    """The serving choices, measured through the serving Predictor (model.onnx in ONNX Runtime) on `valid`: the int8
-    model at each window up to cfg.serve_tokens, the longest whose 500-word latency fits the budget served (int8 if it
-    holds the float32 model's accuracy there), then the combination with the n-gram baseline. Returns
-    ({max_tokens, quantized, ensemble, calibration}, the model.onnx bytes to serve)."""
+def choose(fp32: bytes, config: dict, valid, cfg: TransformerConfig) -> tuple[dict, bytes]:
+    """The serving choices for the float32 ONNX network `fp32`, measured through the serving Predictor (ONNX Runtime)
+    on `valid`: the int8 model at each window up to cfg.serve_tokens, the longest whose 500-word latency fits the
+    budget served (int8 if it holds the float32 model's accuracy there), then the combination with the n-gram
+    baseline. Returns ({max_tokens, quantized, ensemble, calibration}, the model.onnx bytes to serve)."""
     y = (valid.label.values == "positive").astype(int)
     texts = list(valid.text)
-    fp32 = onnx_fp32(model)
     int8 = quantized(fp32) if cfg.quantize else fp32
     review = five_hundred_words(texts)
     measured, odds, chosen = {}, {}, None
