@@ -39,11 +39,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed-train requirements-dev.txt
 train-pets: install-train           ## retrain the embedded default pets model: one command (cpu preset, 2 cores)
 	$(PY) -m shared.training.cli pets --preset cpu --out spaces/pets/model
 
-train-sentiment: install-train      ## retrain the default sentiment models: the n-gram baseline, then the transformer in three passes, combined with it (hours on 2 cores)
-	$(PY) -m shared.training.cli sentiment --preset cpu --out models/sentiment-ngram
-	$(PY) -m shared.training.cli sentiment --preset minilm --baseline-model models/sentiment-ngram --out models/sentiment-minilm
-	$(PY) -m shared.training.cli sentiment --preset minilm-more --init-from models/sentiment-minilm --baseline-model models/sentiment-ngram --out models/sentiment-minilm2
-	$(PY) -m shared.training.cli sentiment --preset minilm-third --init-from models/sentiment-minilm2 --baseline-model models/sentiment-ngram --out spaces/sentiment/model
+train-sentiment: install-train      ## retrain the default sentiment model in one command: the n-gram baseline, then the transformer in three passes, combined with it
+	$(PY) -m shared.tasks.sentiment.lineage --out spaces/sentiment/model
 
 bench-sentiment: install-train      ## the transformer against transformers.pipeline, the n-gram model against learn.predict
 	$(PY) -m shared.ops.benchmarks.sentiment

@@ -9,7 +9,9 @@ from safetensors.numpy import load_file
 
 from shared.serving import artifact
 from shared.training import checkpoint
-from shared.tasks.sentiment import config as sentiment_config, text, train
+from shared.tasks.sentiment import config as sentiment_config
+from shared.tasks.sentiment.config import LABELS
+from shared.tasks.sentiment.ngram import config as ngram_config, text, train
 from shared.tasks.sentiment.serve import BadText, Predictor
 from shared.tasks.sentiment.ui import display_tokens, verdict
 
@@ -29,7 +31,7 @@ TRICKY = [
 
 
 def test_fastai_rules_then_regex_on_tricky_text():
-    pipe = text.TextPipeline(sentiment_config.TokenizerConfig())
+    pipe = text.TextPipeline(ngram_config.TokenizerConfig())
     toks = pipe.tokens(TRICKY[0])
     assert toks[:4] == ["xxbos", "xxmaj", "this", "movie"]
     assert "<" not in toks and "br" not in toks                       # <br /> is a line break, not words
@@ -64,14 +66,14 @@ def test_serving_tokenisation_matches_fastai_training(tiny_sentiment):
         assert [i for i in x.tolist() if i] == predictor.ids(review)
         with learn.no_bar():
             fastai_probs = learn.predict(review)[2]
-        assert fastai_probs.tolist() == pytest.approx([predictor.read(review).probs[k] for k in sentiment_config.LABELS], abs=1e-5)
+        assert fastai_probs.tolist() == pytest.approx([predictor.read(review).probs[k] for k in LABELS], abs=1e-5)
 
 
 def test_training_cli_writes_a_pickle_free_artifact(tiny_sentiment):
     assert sorted(p.name for p in tiny_sentiment.iterdir()) == sorted(artifact.FILES)
     config = json.loads((tiny_sentiment / "config.json").read_text())
     assert config["task"] == "sentiment" and config["vocab"][0] == "xxpad" and len(config["vocab"]) > 1000
-    assert config["tokenizer"]["rules"] == sentiment_config.DEFAULT_RULES and config["tokenizer"]["pattern"]
+    assert config["tokenizer"]["rules"] == ngram_config.DEFAULT_RULES and config["tokenizer"]["pattern"]
     assert config["format_version"] == artifact.FORMAT_VERSION and config["metrics"]["n_valid_reviews"] >= 50
     weights = load_file(tiny_sentiment / "model.safetensors")
     assert weights["w.weight"].dtype == np.float16 and weights["r"].dtype == np.float16
@@ -118,7 +120,7 @@ def test_display_folds_fastai_markers_back():
 
 def test_only_the_tokenizers_own_repeat_markers_are_folded():
     "Issue 31: 30 bytes of review ('xxwrep 121212121 good') made a 606 MB answer; a typed marker is shown as typed."
-    pipe = text.TextPipeline(sentiment_config.TokenizerConfig())
+    pipe = text.TextPipeline(ngram_config.TokenizerConfig())
 
     def shown(review):
         toks = pipe.tokens(review)
@@ -148,10 +150,22 @@ def test_long_input_is_cut_with_a_flag(tiny_sentiment):
         predictor.read("   \n\t ")
 
 
-def test_gpu_preset_is_the_ulmfit_recipe():
+@pytest.mark.parametrize("preset", sorted(sentiment_config.PRESETS))
+def test_every_preset_trains_a_part_that_serves(preset, request):
+    """Each preset trains one of the two parts, and a model of that part, trained by the same CLI (its tiny preset),
+    is served by the Space's Predictor: n-gram alone, or the transformer with its baseline and one verdict."""
+    from shared.tasks.sentiment import verdict
+    from shared.tasks.sentiment.ngram import serve as ngram
     from shared.training.cli import parse
-    _, cfg, _ = parse(["sentiment", "--preset", "gpu", "--out", "x"])
-    assert cfg.arch == "awd_lstm" and cfg.pretrained and cfg.data == "download" and cfg.lm_epochs > 0
+    _, cfg, _ = parse(["sentiment", "--preset", preset, "--out", "x"])
+    served = {"nbsvm": ("tiny_sentiment", ngram.Predictor), "minilm": ("tiny_minilm", verdict.Predictor)}
+    assert cfg.arch in served
+    fixture, kind = served[cfg.arch]
+    folder = request.getfixturevalue(fixture)
+    predictor = Predictor.load(folder)
+    assert isinstance(predictor, kind)
+    assert artifact.read_config(folder)["train_config"]["arch"] == cfg.arch
+    assert predictor.predict(["A wonderful film."])[0]["positive"] > 0
 
 
 def test_committed_ngram_model_is_small_and_beats_the_tfidf_bar(data):

@@ -11,9 +11,9 @@ from shared.serving import artifact
 from shared.training import checkpoint
 from shared.serving import weights
 from shared.training import pretrained
+from shared.tasks.sentiment import verdict
 from shared.tasks.sentiment.serve import Predictor
-from shared.tasks.sentiment.serve_both import BothModels
-from shared.tasks.sentiment.wordpiece import WordPiece
+from shared.tasks.sentiment.transformer.wordpiece import WordPiece
 
 MODEL = REPO / "spaces" / "sentiment" / "model"
 
@@ -53,12 +53,12 @@ def test_training_cli_writes_a_transformer_artifact_with_its_baseline(tiny_minil
 def test_retraining_in_place_keeps_the_baseline_it_combines_with(tiny_minilm, tmp_path):
     "`--out` the transformer artifact whose baseline/ is also `--baseline-model`: baseline/ stays, byte for byte."
     import shutil
-    from shared.tasks.sentiment.config import Config
-    from shared.tasks.sentiment.minilm_export import bundle_baseline
+    from shared.tasks.sentiment.config import TransformerConfig
+    from shared.tasks.sentiment.transformer.export import bundle_baseline
     folder = tmp_path / "model"
     shutil.copytree(tiny_minilm, folder)
     before = (folder / "baseline" / artifact.WEIGHTS).read_bytes()
-    bundle_baseline(folder, Config(baseline_model=str(folder)))
+    bundle_baseline(folder, TransformerConfig(baseline_model=str(folder)))
     assert (folder / "baseline" / artifact.WEIGHTS).read_bytes() == before
     assert Predictor.load(folder / "baseline").predict(["A wonderful film."])[0]["positive"] > 0
 
@@ -91,7 +91,7 @@ def test_frozen_embeddings_stay_out_of_the_artifact_and_come_back_from_the_pinne
     the network loads strictly."""
     import torch
     from safetensors import safe_open
-    from shared.tasks.sentiment.minilm_export import build_model
+    from shared.tasks.sentiment.transformer.model import build_model
     folder = request.getfixturevalue("tiny_minilm") if which == "tiny" else MODEL
     with safe_open(str(folder / artifact.WEIGHTS), framework="numpy") as f:
         assert FROZEN not in f.keys() and "body.encoder.layer.0.attention.self.query.weight" in f.keys()
@@ -105,8 +105,9 @@ def test_frozen_embeddings_stay_out_of_the_artifact_and_come_back_from_the_pinne
 def test_onnx_model_gives_the_torch_networks_logits_on_padded_batches(tiny_minilm):
     "model.onnx against the network rebuilt from config.json + safetensors, reviews of different lengths together."
     import torch
-    from shared.tasks.sentiment.minilm_export import build_model, onnx_fp32
-    from shared.tasks.sentiment.serve_transformer import TransformerPredictor
+    from shared.tasks.sentiment.transformer.export import onnx_fp32
+    from shared.tasks.sentiment.transformer.model import build_model
+    from shared.tasks.sentiment.transformer.serve import Predictor as TransformerPredictor
     config, state, _ = checkpoint.load_torch(tiny_minilm, task="sentiment")
     model = checkpoint.load_weights(build_model(config), {k: v.float() for k, v in state.items()}, config).eval()
     pred = TransformerPredictor({**config, "quantized": False}, onnx_fp32(model))
@@ -119,7 +120,7 @@ def test_onnx_model_gives_the_torch_networks_logits_on_padded_batches(tiny_minil
 
 def test_the_verdict_is_the_fitted_combination_of_both_models(tiny_minilm):
     both = Predictor.load(tiny_minilm)
-    assert isinstance(both, BothModels)
+    assert isinstance(both, verdict.Predictor)
     v = both.read("A wonderful, moving film. I loved it.")
     e = both.ensemble
     lo = lambda p: np.log(p["positive"] / p["negative"])
@@ -130,7 +131,7 @@ def test_the_verdict_is_the_fitted_combination_of_both_models(tiny_minilm):
 
 def test_committed_model_is_the_transformer_with_its_baseline():
     both = Predictor.load(MODEL)
-    assert isinstance(both, BothModels) and both.config["base_model"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert isinstance(both, verdict.Predictor) and both.config["base_model"] == "sentence-transformers/all-MiniLM-L6-v2"
     assert both.ensemble.get("baseline_sha256")  # the fitted weights, not the equal-weights fallback
 
 
@@ -150,3 +151,36 @@ def test_sentence_pushes_point_the_right_way():
         "The acting was superb and the music beautiful. The plot, however, was a boring, dreadful mess."))
     good, bad = list(pushes.values())
     assert good > 0 > bad
+
+
+def test_make_train_sentiment_is_one_command_running_every_pass_from_the_one_before():
+    "The n-gram pass, then the transformer passes, each `--init-from` the one before and combined with that n-gram model."
+    from shared.tasks.sentiment import lineage
+    recipe = (REPO / "Makefile").read_text().split("\ntrain-sentiment:")[1].split("\n\n")[0]
+    assert "-m shared.tasks.sentiment.lineage --out spaces/sentiment/model" in recipe and recipe.count("$(PY)") == 1
+    default = lineage.commands("default", "spaces/sentiment/model", "w")
+    assert [argv[argv.index("--preset") + 1] for argv in default] == ["cpu", "minilm", "minilm-more", "minilm-third"]
+    assert all(argv[argv.index("--baseline-model") + 1] == "w/ngram" for argv in default[1:])
+    assert [argv[argv.index("--init-from") + 1] for argv in default[2:]] == ["w/minilm-1", "w/minilm-2"]
+    assert [argv[argv.index("--out") + 1] for argv in default] == ["w/ngram", "w/minilm-1", "w/minilm-2",
+                                                                   "spaces/sentiment/model"]
+
+
+@pytest.mark.slow
+def test_the_tiny_lineage_trains_every_pass_into_a_served_model(tmp_path):
+    """The lineage's tiny variant runs every pass for real: the last folder serves both models, carries the first
+    pass's n-gram model, lists the transformer's commands in order, and its card's numbers are what
+    `shared.training.evaluate` measures on it."""
+    from shared.tasks.sentiment import lineage
+    from shared.training.evaluate import evaluate
+    out = lineage.main(["--lineage", "tiny", "--out", str(tmp_path / "model"), "--work", str(tmp_path / "work")])
+    config = artifact.read_config(out)
+    commands = config["command"].splitlines()
+    assert len(commands) == 2 and all("--preset minilm-tiny" in c for c in commands)
+    assert f"--init-from {tmp_path / 'work' / 'minilm-1'}" in commands[1]
+    ngram = tmp_path / "work" / "ngram"
+    assert (out / "baseline" / artifact.WEIGHTS).read_bytes() == (ngram / artifact.WEIGHTS).read_bytes()
+    assert artifact.read_config(ngram)["train_config"]["preset"] == "tiny"
+    both = Predictor.load(out)
+    assert isinstance(both, verdict.Predictor) and both.ensemble["baseline_sha256"] == verdict.weights_digest(ngram)
+    assert evaluate("sentiment", out) == {k: v for k, v in config["metrics"].items() if k != "train_seconds"}

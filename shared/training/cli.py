@@ -79,6 +79,8 @@ def main(argv=None):
         seconds = round(time.time() - start, 1)  # training alone; evaluation (and its baselines) is not counted
     if not distributed.finish():
         return None  # the main process alone evaluates, saves and pushes
+    if not hasattr(task, "evaluate"):  # issue 30's pipeline (sentiment so far; issue-30a moves every task to it)
+        return export_save_evaluate(task, cfg, args, learn, command, round(earlier + seconds, 1))
     # train_seconds: the training of every command on the card, summed (an export-only `--epochs 0` adds nothing)
     metrics = {**task.evaluate(learn, cfg), "train_seconds": round(earlier + seconds, 1)}
     print(f"metrics: {metrics}", flush=True)
@@ -88,6 +90,27 @@ def main(argv=None):
     folder = checkpoint.save(args.out, state, config, task.card(cfg, metrics, command), onnx=onnx)
     if hasattr(task, "after_save"):  # files the task keeps beside the artifact's own (sentiment: its baseline/)
         task.after_save(folder, cfg)
+    print(f"saved {folder}", flush=True)
+    if args.push_to_hub:
+        print(f"pushed to {artifact.push(folder, args.push_to_hub)}", flush=True)
+    return folder
+
+
+def export_save_evaluate(task, cfg, args, learn, command: str, train_seconds: float):
+    """Export once (`task.export` -> weights, config.json with every choice it made, model.onnx bytes), save, then
+    measure the saved folder through the serving Predictor (shared.training.evaluate) and write those metrics into
+    its config.json and card."""
+    import json
+    from shared.training import evaluate
+    state, config, onnx = task.export(learn, cfg)
+    folder = checkpoint.save(args.out, state, {**config, "command": command}, "", onnx=onnx)
+    if hasattr(task, "after_save"):  # files the task keeps beside the artifact's own (sentiment: its baseline/)
+        task.after_save(folder, cfg)
+    metrics = {**evaluate.evaluate(args.task, folder), "train_seconds": train_seconds}
+    print(f"metrics: {metrics}", flush=True)
+    path = folder / artifact.CONFIG
+    path.write_text(json.dumps({**json.loads(path.read_text()), "metrics": metrics}, indent=2) + "\n")
+    (folder / artifact.CARD).write_text(task.card(cfg, metrics, command))
     print(f"saved {folder}", flush=True)
     if args.push_to_hub:
         print(f"pushed to {artifact.push(folder, args.push_to_hub)}", flush=True)

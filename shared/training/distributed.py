@@ -10,7 +10,7 @@ DistributedDataParallel (through an accelerate `Accelerator`), each epoch's batc
 train on the CPU and talk over gloo. Then the main process alone evaluates (the same held-out data and code as
 a single-process run, so the card's numbers mean the same), writes the artifact and card, and pushes.
 
-Not split: a fit inside `learner(cfg)` (ULMFiT's language model, sentiment's gpu preset) runs in every process
+Not split: a fit inside `learner(cfg)` (a language model fine-tuned before the classifier, say) runs in every process
 whole, the main one first; `--lr-find` is refused (each process would stop at its own loss). Started as plain
 `python -m shared.training` (no WORLD_SIZE above 1), nothing here changes anything.
 """
@@ -64,7 +64,7 @@ def alone():
 
 def build(make, *args):
     """make(*args) in the main process first, then in the others at once (downloads and caches written once).
-    Each builds alone: a fit inside (ULMFiT's language model) trains in every process, not split between them."""
+    Each builds alone: a fit inside (a language model's, say) trains in every process, not split between them."""
     if not active():
         return make(*args)
     from fastai.distributed import rank0_first

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from shared.ops.bench import summary, timings
-from shared.tasks.sentiment import train
+from shared.tasks.sentiment.ngram import train
 from shared.tasks.sentiment.config import MAX_CHARS
 from shared.tasks.sentiment.serve import Predictor
 from shared.tasks.sentiment.ui import answer, display_tokens
@@ -63,7 +63,7 @@ def transformers_pipeline(folder: Path, window: int):
 
 def transformer_rows(predictor, n: int) -> list[dict]:
     import torch
-    from shared.tasks.sentiment.serve_transformer import request_threads
+    from shared.tasks.sentiment.transformer.serve import request_threads
     threads = request_threads()
     torch.set_num_threads(threads)  # the transformer's threads per request, for both paths
     text = review_of(500)

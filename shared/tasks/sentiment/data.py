@@ -1,14 +1,14 @@
-"""The IMDB reviews: the labelled training / validation frame and the unlabelled reviews (pandas; no torch)."""
+"""The IMDB reviews: the labelled training / validation frame, for both parts (pandas; no torch)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from shared.training.data import data_dir, local_or_download
 
-from .config import Config
+from .config import Common
 
 
-def read_reviews(cfg: Config):
+def read_reviews(cfg: Common):
     "A DataFrame (label, text, is_valid) of labelled reviews."
     import pandas as pd
     if cfg.data == "download":
@@ -34,14 +34,3 @@ def imdb_folder_frame(path: Path):
     rows = [(("negative", "positive")[lab == "pos"], f.read_text(encoding="utf-8"), split == "test")
             for split in ("train", "test") for lab in ("neg", "pos") for f in sorted((path / split / lab).glob("*.txt"))]
     return pd.DataFrame(rows, columns=["label", "text", "is_valid"])
-
-
-def unlabelled_reviews(cfg: Config) -> list[str]:
-    "The 50,000 unlabelled IMDB reviews (for the ULMFiT language model); none in the sample."
-    import pandas as pd
-    if cfg.data == "download":
-        from fastai.data.external import URLs
-        path = local_or_download("imdb-download", URLs.IMDB)
-        return [f.read_text(encoding="utf-8") for f in sorted((path / "unsup").glob("*.txt"))]
-    path = data_dir() / cfg.data / "imdb_unsup.csv.gz"
-    return pd.read_csv(path).text.tolist() if path.exists() else []

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .config import Config, train_config
+from dataclasses import replace
+
+from .config import train_config
 from .data import read_reviews
 
 
@@ -13,11 +15,11 @@ def evaluate(predictor, limit: int = 0, data: str | None = None, baseline: bool 
     """Accuracy of `predictor` on the validation reviews of the model's own data (`data` to override; `limit`: the
     first `limit` of them, a fixed slice). For the two models of a transformer artifact: the verdict's, each model's,
     on the validation reviews after those its combination was fitted on. The TF-IDF baseline runs on the full set
-    only (cfg.baseline, or `baseline`). `url`: the same reviews, the answers of the Space served there, over HTTP
+    only (the n-gram model's cfg.baseline, or `baseline`). `url`: the same reviews, the answers of the Space served there, over HTTP
     (`predictor` then only names the reviews: load the model that Space serves)."""
     cfg = train_config(predictor.config.get("train_config", {}))
     if data:
-        cfg = Config(**{**cfg.__dict__, "data": data})
+        cfg = replace(cfg, data=data)
     df = read_reviews(cfg)
     valid = df[df.is_valid]
     both = hasattr(predictor, "transformer")
@@ -39,12 +41,14 @@ def evaluate(predictor, limit: int = 0, data: str | None = None, baseline: bool 
     else:
         answers = [(p, None, None) for p in predictor.predict(texts)]
     out = {"accuracy": accuracy([a[0] for a in answers]), "n_valid_reviews": int(len(valid))}
-    if both:
+    if both:  # and what is served: the window and the weights export chose
         out.update(transformer_accuracy=accuracy([a[1] for a in answers]),
-                   baseline_accuracy=accuracy([a[2] for a in answers]))
+                   baseline_accuracy=accuracy([a[2] for a in answers]), skipped_fit_reviews=cfg.valid_samples,
+                   served_weights="int8" if predictor.config.get("quantized") else "float32",
+                   serve_tokens=predictor.config["max_tokens"])
     if url:
         out["unanswered_reviews"] = errors
-    if (cfg.baseline if baseline is None else baseline) and not limit:
+    if (getattr(cfg, "baseline", False) if baseline is None else baseline) and not limit:  # the n-gram part's flag
         out.update(tfidf_baseline(df))
     return out
 

@@ -1,112 +1,21 @@
-"""Serving: a review -> probabilities and each word's exact push. ONNX Runtime and numpy; no torch, no fastai."""
+"""The sentiment Space's serving entry: `Predictor.load(folder)` reads the folder's config.json and gives the n-gram
+model alone (ngram/serve.py) or, for a transformer artifact, both models and one verdict (verdict.py). ONNX Runtime,
+numpy and `tokenizers`; no torch, no fastai. Each part also loads on its own: `ngram.serve.Predictor.load(folder)`,
+`transformer.serve.Predictor.load(folder)`."""
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
-from pathlib import Path
-
-import numpy as np
-
 from shared.serving import artifact
-from shared.serving import runtime
 
-from .config import ServingConfig
-from .text import TextPipeline
-
-
-class BadText(ValueError):
-    "Input the model cannot judge, with a message for the visitor."
-
-
-@dataclass
-class Reading:
-    "One review's prediction: probabilities, the tokens and each token's push (+ towards positive)."
-    probs: dict
-    tokens: list
-    weights: list          # one float per token (0 for markers and words the model does not know)
-    known: int             # how many of the review's n-grams the model knows
-    words: int             # how many words it has
-    truncated: bool
+from . import verdict
+from .config import TRANSFORMER
+from .ngram import serve as ngram
+from .ngram.serve import BadText, Reading  # noqa: F401  (what the app and the UI catch and show)
 
 
 class Predictor:
-    """The training tokenisation by rule name, a vocabulary lookup, and the network in ONNX Runtime (n-gram ids in,
-    logits out); the words' pushes come from the same weights (model.safetensors), exactly."""
+    "The Predictor the folder's config.json names (`arch`): ngram.serve.Predictor or verdict.Predictor."
 
-    def __init__(self, config: dict, arrays: dict, onnx):
-        self.config = config
-        self.serving = ServingConfig.from_dict(config)
-        if self.serving.arch != "nbsvm":
-            raise artifact.ArtifactError(f"sentiment arch {self.serving.arch!r}: only nbsvm artifacts are served "
-                                         "from ONNX (awd_lstm ones: fastai's learn.predict, training side)")
-        self.arch, self.labels = self.serving.arch, list(self.serving.labels)
-        self.pipe = TextPipeline(self.serving.tokenizer)
-        self.vocab = self.serving.vocab
-        self.stoi = {g: i for i, g in enumerate(self.vocab)}
-        try:
-            w, r = arrays["w.weight"][:, 0].astype(np.float32), arrays["r"].astype(np.float32)
-            self.bias = arrays["b"].astype(np.float32)
-        except KeyError as e:
-            raise artifact.ArtifactError(f"sentiment weights lack {e}") from e
-        if len(w) != len(self.vocab):
-            raise artifact.ArtifactError(f"{len(w)} weights for a vocabulary of {len(self.vocab)} n-grams")
-        self.contrib = (w + np.float32(self.serving.w_adj)) * r / np.float32(self.serving.r_adj)
-        self.model = runtime.OnnxModel(onnx)
-
-    @classmethod
-    def load(cls, source):
-        """The serving predictor of a sentiment artifact: this n-gram Predictor, or for a transformer artifact the
-        pair of models with their combined verdict (serve_both.BothModels, which has the same `predict`)."""
+    @staticmethod
+    def load(source) -> ngram.Predictor | verdict.Predictor:
         config, folder = artifact.load(source, task="sentiment")
-        if config.get("arch") == "minilm":
-            from .serve_both import BothModels
-            return BothModels.load(folder)
-        return cls(config, artifact.load_arrays(folder), Path(folder) / artifact.ONNX)
-
-    def prepare(self, text) -> tuple[str, bool]:
-        "Check and bound the input: a clear BadText for what cannot be judged; long text is cut (flagged)."
-        if text is None or (isinstance(text, str) and not text.strip()):
-            raise BadText("Please type or paste a movie review: the box is empty.")
-        if not isinstance(text, str):
-            text = str(text)
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as e:  # a lone surrogate (JSON allows "\ud800"): no tokenizer can read it
-            raise BadText(f"The review holds a character that is not text (U+{ord(text[e.start]):04X}, a lone "
-                          f"surrogate, at character {e.start + 1:,}): please paste the review again.") from None
-        return self.pipe.truncate(text)
-
-    def read(self, text: str) -> Reading:
-        "Probabilities and per-token pushes for one review (each n-gram's exact contribution, shared by its words)."
-        text, truncated = self.prepare(text)
-        tokens = self.pipe.tokens(text)
-        grams = self.pipe.ngrams(tokens)
-        ids = [self.stoi.get(g, 0) for g, _, _ in grams]
-        word_pos = self.pipe.words(tokens)
-        # presence, not counts: an n-gram seen k times adds its contribution once, shared by its k occurrences
-        uniq = sorted({i for i in ids if i})
-        seen = Counter(i for i in ids if i)
-        weights = np.zeros(len(tokens))
-        for (g, start, n), i in zip(grams, ids):
-            if i:
-                share = self.contrib[i] / seen[i] / n
-                for k in range(start, start + n):
-                    weights[word_pos[k]] += share
-        probs = self.probabilities_from_ids([uniq])[0]
-        return Reading(dict(zip(self.labels, probs)), tokens, weights.tolist(), len(uniq), len(word_pos), truncated)
-
-    def probabilities_from_ids(self, batch: list[list[int]]) -> list[list[float]]:
-        "Softmax of the network's logits for rows of n-gram ids (padded with 0, which adds nothing)."
-        x = np.zeros((len(batch), max(1, max(len(b) for b in batch))), dtype=np.int64)
-        for row, b in enumerate(batch):
-            x[row, :len(b)] = b
-        return runtime.softmax(self.model(x).astype(np.float64)).tolist()
-
-    def ids(self, text: str) -> list[int]:
-        "The sorted distinct n-gram ids the model sees for `text`."
-        toks = self.pipe.tokens(self.prepare(text)[0])
-        return sorted({self.stoi[g] for g, _, _ in self.pipe.ngrams(toks) if g in self.stoi})
-
-    def predict(self, texts: list[str]) -> list[dict]:
-        "For each review: {'negative': p, 'positive': p}."
-        return [self.read(t).probs for t in texts]
+        return (verdict.Predictor if config.get("arch") == TRANSFORMER else ngram.Predictor).load(folder)

@@ -1,354 +1,53 @@
-"""Sentiment, training side (fastai, torch): the NBSVM++ learner (or ULMFiT for the gpu preset), export, ONNX."""
+"""Sentiment, training side: what `python -m shared.training sentiment` calls. The preset's `arch` picks the part
+that trains, once per run: the n-gram baseline (ngram/train.py) or the fine-tuned transformer (transformer/train.py,
+transformer/export.py), which is combined with an n-gram model already trained (`--baseline-model`). The default
+model's passes, in order, are one command: `python -m shared.tasks.sentiment.lineage` (lineage.py)."""
 from __future__ import annotations
 
-import re
-from collections import Counter
-from dataclasses import asdict
-from functools import partial
-
-import numpy as np
-import torch
-from torch import nn
-
 from shared.serving import artifact
-from shared.training import checkpoint
 
-from .config import LABELS, PRESETS, Config, ServingConfig, TokenizerConfig  # noqa: F401  (PRESETS: the CLI)
-from .data import read_reviews, unlabelled_reviews
-from .text import FASTAI_RULES, RULES, ngram_strings
+from .config import NGRAM, PRESETS, TRANSFORMER, Config, part_config  # noqa: F401  (Config, PRESETS: the CLI)
+from .ngram import train as ngram
+from .transformer import train as transformer
 
-
-# ---------------------------------------------------------------- tokenisation at training time
-def rules_registry() -> dict:
-    "Every rule a config may name, fastai's own functions for fastai's rules (text.py copies them for serving)."
-    from fastai.text import core
-    return {**RULES, **{n: getattr(core, n) for n in FASTAI_RULES}}
+PARTS = {NGRAM: ngram, TRANSFORMER: transformer}
 
 
-class RegexTokenizer:
-    "fastai tokenizer interface (items -> token lists): `re.findall(pattern)` on each text, after the rules."
-
-    def __init__(self, pattern: str, **kwargs):
-        self.pattern = pattern
-        self.re = re.compile(pattern)
-
-    def __call__(self, items):
-        return (self.re.findall(t) for t in items)
+def part(arch: str):
+    "The training module of the part `arch` names (ngram.train or transformer.train)."
+    if arch not in PARTS:
+        raise artifact.ArtifactError(f"unknown sentiment architecture {arch!r}; known: {', '.join(PARTS)}")
+    return PARTS[arch]
 
 
-def tokenizer_config(cfg: Config) -> dict:
-    return TokenizerConfig.for_training(cfg).to_dict()
-
-
-def fastai_tokenize(texts, tok_config: dict, n_workers: int = 0) -> list[list[str]]:
-    "Training-time tokenisation: fastai's own `tokenize_texts` with the rules and splitter of `tok_config`."
-    from fastai.text.core import tokenize_texts
-    registry = rules_registry()
-    rules = [registry[n] for n in tok_config["rules"]]
-    return [list(t) for t in tokenize_texts(list(texts), n_workers=n_workers, rules=rules,
-                                            tok=RegexTokenizer(tok_config["pattern"]))]
-
-
-# ---------------------------------------------------------------- the nbsvm model
-class NBSVM(nn.Module):
-    """score = sum over the review's distinct n-grams of (w + w_adj) * r / r_adj; logits = (-score/2, score/2) + b.
-
-    `r` is the Naive-Bayes log-count ratio of each n-gram (a fixed buffer, from the training reviews), `w` a
-    learned correction. Input: a (batch, length) tensor of n-gram ids, 0 = padding (r[0] = 0, so it adds nothing).
-    """
-
-    def __init__(self, n_features: int, w_adj: float = 0.4, r_adj: float = 10.0):
-        super().__init__()
-        self.w = nn.Embedding(n_features, 1, padding_idx=0)
-        nn.init.uniform_(self.w.weight, -0.1, 0.1)
-        with torch.no_grad():
-            self.w.weight[0] = 0
-        self.register_buffer("r", torch.zeros(n_features))
-        self.b = nn.Parameter(torch.zeros(2))
-        self.w_adj, self.r_adj = w_adj, r_adj
-
-    def contributions(self) -> torch.Tensor:
-        "Each feature's exact share of the score (positive pushes towards 'positive')."
-        return (self.w.weight[:, 0] + self.w_adj) * self.r / self.r_adj
-
-    def forward(self, x):
-        score = ((self.w(x)[..., 0] + self.w_adj) * self.r[x]).sum(1) / self.r_adj
-        return torch.stack([-score / 2, score / 2], 1) + self.b
-
-
-def build_vocab(token_lists, n: int, min_df: int) -> list[str]:
-    "Index 0 is padding; then n-grams by descending document frequency (ties alphabetical): deterministic."
-    df = Counter(g for toks in token_lists for g in ngram_strings(toks, n))
-    return ["xxpad"] + sorted((g for g, c in df.items() if c >= min_df), key=lambda g: (-df[g], g))
-
-
-def prune(vocab: list[str], ids: list[np.ndarray], y: np.ndarray, max_vocab: int) -> list[str]:
-    """Keep the `max_vocab` n-grams with the largest expected push, |r| x document frequency: a frequent n-gram
-    that both classes use alike (r ~ 0) decides nothing, a rare one decides few reviews."""
-    if len(vocab) - 1 <= max_vocab:
-        return vocab
-    r = nb_ratios(ids, y, len(vocab))
-    df = np.bincount(np.concatenate(ids), minlength=len(vocab)).astype(np.float64)
-    score = np.abs(r) * df
-    score[0] = np.inf
-    keep = np.lexsort((np.arange(len(vocab)), -score))[:max_vocab + 1]  # ties: the more frequent (lower index)
-    return [vocab[i] for i in keep]
-
-
-def nb_ratios(ids: list[np.ndarray], y: np.ndarray, n: int) -> np.ndarray:
-    "log((p/|p|) / (q/|q|)) with add-one smoothing over binarised features (Wang & Manning 2012)."
-    p, q = np.ones(n), np.ones(n)
-    for i, y_i in zip(ids, y):
-        (p if y_i else q)[i] += 1
-    r = np.log((p / p.sum()) / (q / q.sum()))
-    r[0] = 0
-    return r.astype(np.float32)
-
-
-def fastai_classes():
-    "The fastai Transform that turns a review into n-gram ids (defined lazily: fastai imports are slow)."
-    from fastai.text.data import TensorText
-    from fasttransform import Transform
-
-    class NgramIds(Transform):
-        "review -> tensor of its distinct n-gram ids (sorted); `cache` holds the training reviews' ids."
-
-        def __init__(self, tok_config: dict, vocab: list[str], cache: dict | None = None):
-            self.tok_config, self.stoi, self.cache = tok_config, {g: i for i, g in enumerate(vocab)}, cache or {}
-
-        def encodes(self, x: str):
-            ids = self.cache.get(x)
-            if ids is None:
-                toks = fastai_tokenize([x], self.tok_config)[0]
-                ids = ngram_ids(toks, self.tok_config["ngrams"], self.stoi)
-            return TensorText(torch.from_numpy(ids) if len(ids) else torch.zeros(1, dtype=torch.long))
-
-    return NgramIds
-
-
-def ngram_ids(tokens, n: int, stoi: dict) -> np.ndarray:
-    return np.array(sorted({stoi[g] for g in ngram_strings(tokens, n) if g in stoi}), dtype=np.int64)
-
-
-# ---------------------------------------------------------------- training
 def learner(cfg: Config):
-    import fastai.callback.schedule  # noqa: F401  (adds fit_one_cycle to Learner)
-    from fastai.learner import Learner
-    from fastai.losses import CrossEntropyLossFlat
-    from fastai.metrics import accuracy
-    df = read_reviews(cfg)
-    if cfg.arch == "minilm":
-        from . import transformer
-        return transformer.learner(cfg, df)
-    if cfg.arch == "awd_lstm":
-        return ulmfit_learner(cfg, df)
-    tok_config = tokenizer_config(cfg)
-    tokens = fastai_tokenize(df.text, tok_config, n_workers=cfg.workers)
-    train = ~df.is_valid.values
-    y = (df.label.values == "positive")
-    vocab = build_vocab([t for t, keep in zip(tokens, train) if keep], cfg.ngrams, cfg.min_df)
-    stoi = {g: i for i, g in enumerate(vocab)}
-    ids = [ngram_ids(t, cfg.ngrams, stoi) for t, keep in zip(tokens, train) if keep]
-    vocab = prune(vocab, ids, y[train], cfg.max_vocab)
-    stoi = {g: i for i, g in enumerate(vocab)}
-    ids = [ngram_ids(t, cfg.ngrams, stoi) for t in tokens]
-    print(f"vocabulary: {len(vocab) - 1} n-grams (1..{cfg.ngrams} words)", flush=True)
-    r = nb_ratios([i for i, keep in zip(ids, train) if keep], y[train], len(vocab))
-    NgramIds = fastai_classes()
-    dls = nbsvm_dataloaders(df, NgramIds(tok_config, vocab, dict(zip(df.text, ids))), cfg.bs, cfg.workers)
-    model = NBSVM(len(vocab), cfg.w_adj, cfg.r_adj)
-    with torch.no_grad():
-        model.r.copy_(torch.from_numpy(r))
-    if cfg.fp16_weights:
-        round_fp16(model)
-    learn = Learner(dls, model, loss_func=CrossEntropyLossFlat(), metrics=accuracy)
-    learn.sentiment = {"tokenizer": tok_config, "vocab": vocab}
-    return learn
-
-
-def nbsvm_dataloaders(df, ngram_tfm, bs: int, workers: int = 0):
-    from fastai.data.block import CategoryBlock, DataBlock, TransformBlock
-    from fastai.data.transforms import ColReader, ColSplitter
-    from fastai.text.data import pad_input
-    block = DataBlock(blocks=(TransformBlock(type_tfms=ngram_tfm), CategoryBlock(vocab=list(LABELS))),
-                      get_x=ColReader("text"), get_y=ColReader("label"), splitter=ColSplitter("is_valid"))
-    return block.dataloaders(df, bs=bs, num_workers=workers, before_batch=partial(pad_input, pad_idx=0))
-
-
-def round_fp16(model: nn.Module):
-    "Round every float parameter and buffer to what float16 storage keeps, so metrics describe the stored model."
-    with torch.no_grad():
-        for t in list(model.parameters()) + list(model.buffers()):
-            if t.is_floating_point():
-                t.copy_(t.half().float())
+    "Each part reads its own settings only (part_config): what its artifact records and its card shows."
+    return part(cfg.arch).learner(part_config(cfg))
 
 
 def fit(learn, cfg: Config):
-    if cfg.arch == "minilm":
-        from . import transformer
-        transformer.fit(learn, cfg)
-        if cfg.checkpoint:  # the expensive part is done: keep it whatever happens next
-            from safetensors.torch import save_file
-            save_file({k: v.contiguous() for k, v in learn.model.state_dict().items()}, cfg.checkpoint)
-        return learn
-    if cfg.arch == "awd_lstm":
-        return ulmfit_fit(learn, cfg)
-    learn.fit_one_cycle(cfg.epochs, cfg.lr, wd=cfg.wd)
-    if cfg.fp16_weights:
-        round_fp16(learn.model)
-    return learn
+    return part(cfg.arch).fit(learn, part_config(cfg))
 
 
-def evaluate(learn, cfg: Config) -> dict:
-    """The card's metrics through the serving path: the exported weights in the ONNX Predictor on the validation
-    reviews, and (cfg.baseline) the TF-IDF + logistic regression bar on the same ones."""
-    if cfg.arch == "minilm":
-        from .minilm_export import evaluate as minilm_evaluate
-        return minilm_evaluate(learn, cfg)
-    from shared.training.evaluate import serving_predictor
-    from .evaluate import evaluate as measure
-    state, config = export(learn, cfg)
-    return measure(serving_predictor("sentiment", state, config))
+def export(learn, cfg: Config) -> tuple[dict, dict, bytes]:
+    "(weights, config.json, model.onnx bytes), made once; every choice the part makes is in config.json."
+    return part(cfg.arch).export(learn, part_config(cfg))
 
 
-# ---------------------------------------------------------------- ULMFiT (the gpu preset)
-def ulmfit_learner(cfg: Config, df):
-    "Fine-tune the AWD-LSTM language model on every review (cfg.lm_epochs), then return the classifier learner."
-    from fastai.text.all import (AWD_LSTM, CategoryBlock, ColReader, ColSplitter, DataBlock, TextBlock,
-                                 accuracy, language_model_learner, text_classifier_learner)
-    import pandas as pd
-    tok_config = tokenizer_config(cfg)
-    registry = rules_registry()
-    rules = [registry[n] for n in tok_config["rules"]]
-    tok = RegexTokenizer(tok_config["pattern"])
-    encoder = None
-    if cfg.lm_epochs:
-        texts = pd.DataFrame({"text": list(df.text) + unlabelled_reviews(cfg)})
-        lm_block = DataBlock(blocks=TextBlock.from_df("text", is_lm=True, tok=tok, rules=rules, n_workers=cfg.workers),
-                             get_x=ColReader("text"), splitter=lambda items: (range(len(items) // 10, len(items)),
-                                                                                range(len(items) // 10)))
-        lm_dls = lm_block.dataloaders(texts, bs=cfg.bs, seq_len=cfg.seq_len, num_workers=cfg.workers)
-        lm = language_model_learner(lm_dls, AWD_LSTM, drop_mult=0.3, pretrained=cfg.pretrained, metrics=accuracy)
-        lm.fit_one_cycle(1, cfg.lm_lr * 10)
-        lm.unfreeze()
-        lm.fit_one_cycle(cfg.lm_epochs, cfg.lm_lr)
-        encoder, lm_vocab = lm.model[0].state_dict(), lm_dls.vocab
-    else:
-        lm_vocab = None
-    block = DataBlock(blocks=(TextBlock.from_df("text", tok=tok, rules=rules, vocab=lm_vocab, n_workers=cfg.workers,
-                                                seq_len=cfg.seq_len), CategoryBlock(vocab=list(LABELS))),
-                      get_x=ColReader("text"), get_y=ColReader("label"), splitter=ColSplitter("is_valid"))
-    dls = block.dataloaders(df, bs=cfg.bs, seq_len=cfg.seq_len, num_workers=cfg.workers)
-    learn = text_classifier_learner(dls, AWD_LSTM, drop_mult=cfg.drop_mult, seq_len=cfg.seq_len,
-                                    max_len=cfg.seq_len * 20, pretrained=cfg.pretrained and encoder is None,
-                                    metrics=accuracy)
-    if encoder is not None:
-        learn.model[0].module.load_state_dict(encoder)
-    learn.sentiment = {"tokenizer": tok_config, "vocab": list(dls.vocab[0])}
-    return learn
-
-
-def ulmfit_fit(learn, cfg: Config):
-    "Gradual unfreezing with discriminative learning rates, as in ULMFiT and fastai's chapter 10."
-    lr = cfg.lr
-    if cfg.pretrained or cfg.lm_epochs:
-        learn.fit_one_cycle(1, lr)
-        learn.freeze_to(-2)
-        learn.fit_one_cycle(1, slice(lr / 2 / 2.6 ** 4, lr / 2))
-        learn.freeze_to(-3)
-        learn.fit_one_cycle(1, slice(lr / 4 / 2.6 ** 4, lr / 4))
-        learn.unfreeze()
-        learn.fit_one_cycle(max(1, cfg.epochs - 3), slice(lr / 20 / 2.6 ** 4, lr / 20))
-    else:
-        learn.fit_one_cycle(cfg.epochs, lr)
-    return learn
-
-
-def awd_lstm_model(config: dict) -> nn.Module:
-    "The classifier network of an awd_lstm artifact, exactly as text_classifier_learner builds it, random weights."
-    from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_clas_config
-    from fastai.text.models.core import get_text_classifier
-    return get_text_classifier(AWD_LSTM, len(config["vocab"]), len(config["labels"]), seq_len=config["seq_len"],
-                               config=dict(awd_lstm_clas_config), drop_mult=config["drop_mult"],
-                               max_len=config["seq_len"] * 20)
-
-
-# ---------------------------------------------------------------- artifact
-def export(learn, cfg: Config) -> tuple[dict, dict]:
-    if cfg.arch == "minilm":
-        from .minilm_export import export as minilm_export
-        return minilm_export(learn, cfg)
-    info = learn.sentiment
-    serving = ServingConfig(arch=cfg.arch, labels=list(LABELS), tokenizer=TokenizerConfig.from_dict(info["tokenizer"]),
-                            vocab=info["vocab"], w_adj=cfg.w_adj, r_adj=cfg.r_adj, seq_len=cfg.seq_len,
-                            drop_mult=cfg.drop_mult).to_dict()
-    vocab = serving.pop("vocab")  # last: config.json stays readable from the top
-    model = learn.model.float()
-    state = model.state_dict()
-    if cfg.arch == "nbsvm":
-        state = {k: (v.half() if cfg.fp16_weights and k in ("w.weight", "r") else v) for k, v in state.items()}
-    return state, {**serving, "train_config": asdict(cfg), "vocab": vocab}
-
-
-def to_onnx(model: nn.Module, config: dict) -> bytes:
-    "The nbsvm network in ONNX: n-gram ids (batch, n; 0 = padding) -> logits (batch, 2), any batch and length."
-    from shared.training.export import onnx_bytes
-    if config["arch"] == "minilm":
-        from .minilm_export import to_onnx as minilm_onnx
-        return minilm_onnx(model, config)
-    if config["arch"] != "nbsvm":
-        raise NotImplementedError("awd_lstm artifacts have no ONNX export yet (fastai's AWD-LSTM loops in Python)")
-    return onnx_bytes(model, (torch.ones(2, 5, dtype=torch.long),), ["ids"], ["logits"],
-                      {"ids": {0: "batch", 1: "ngrams"}, "logits": {0: "batch"}})
-
-
-def build_model(config: dict) -> nn.Module:
-    if config["arch"] == "minilm":
-        from .minilm_export import build_model as minilm_model
-        return minilm_model(config)
-    if config["arch"] == "awd_lstm":
-        return awd_lstm_model(config)
-    if config["arch"] != "nbsvm":
-        raise artifact.ArtifactError(f"unknown sentiment architecture {config['arch']!r}")
-    return NBSVM(len(config["vocab"]), config["w_adj"], config["r_adj"])
-
-
-def card(cfg: Config, metrics: dict, command: str) -> str:
-    "The model card the training CLI writes (the transformer's has its own text)."
-    if cfg.arch == "minilm":
-        from .minilm_export import card as minilm_card
-        return minilm_card(cfg, metrics, command)
-    from .card import card as ngram_card
-    return ngram_card(cfg, metrics, command)
+def card(cfg, metrics: dict, command: str) -> str:
+    return part(cfg.arch).card(part_config(cfg), metrics, command)
 
 
 def after_save(folder, cfg: Config) -> None:
     "A transformer artifact carries the n-gram model its combination was fitted with (baseline/)."
-    if cfg.arch == "minilm":
-        from .minilm_export import bundle_baseline
-        bundle_baseline(folder, cfg)
+    if cfg.arch == TRANSFORMER:
+        transformer.after_save(folder, part_config(cfg))
 
 
-def fastai_learner(source, texts: list[str] | None = None):
-    """A fastai Learner around an nbsvm artifact's weights, rebuilt without any pickle: its DataLoaders run the
-    training tokenisation from config.json, so `learn.predict(review)` is fastai's own path (for baselines,
-    parity tests and notebooks). `texts`: any few reviews, only used to build the DataLoaders."""
-    import fastai.callback.progress  # noqa: F401  (learn.no_bar)
-    import pandas as pd
-    from fastai.learner import Learner
-    from fastai.losses import CrossEntropyLossFlat
-    config, state, _ = checkpoint.load_torch(source, task="sentiment")
-    if config["arch"] != "nbsvm":
-        raise artifact.ArtifactError("fastai_learner rebuilds nbsvm artifacts")
-    texts = list(texts or ["A fine film.", "A dull film."])
-    df = pd.DataFrame({"text": texts * 2, "label": [LABELS[i % 2] for i in range(2 * len(texts))],
-                       "is_valid": [False] * len(texts) + [True] * len(texts)})
-    dls = nbsvm_dataloaders(df, fastai_classes()(config["tokenizer"], config["vocab"]), bs=8)
-    model = build_model(config)
-    checkpoint.load_weights(model, {k: v.float() if v.is_floating_point() else v for k, v in state.items()}, config)
-    return Learner(dls, model, loss_func=CrossEntropyLossFlat())
+def build_model(config: dict):
+    "The network of an artifact's config.json (random weights), for `shared.training.export` and --init-from."
+    return part(config["arch"]).build_model(config)
 
 
-
-
-
+def to_onnx(model, config: dict) -> bytes:
+    return part(config["arch"]).to_onnx(model, config)

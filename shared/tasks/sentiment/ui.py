@@ -14,7 +14,7 @@ UNKNOWN = ("The model knows none of these words, so it cannot judge. It learned 
 def answer(predictor, review, lang: str = "en"):
     """Everything the Space shows for a review: (verdict probabilities, the baseline's word pushes, a verdict
     paragraph in `lang`, the transformer's probabilities, the baseline's probabilities). `predictor`: an n-gram Predictor
-    (the two last are then None) or serve_both.BothModels. Raises BadText for input that cannot be judged."""
+    (the two last are then None) or verdict.Predictor. Raises BadText for input that cannot be judged."""
     both = hasattr(predictor, "transformer")
     verdict_ = predictor.read(review)
     reading = verdict_.baseline if both else verdict_
@@ -30,7 +30,7 @@ def answer(predictor, review, lang: str = "en"):
 
 
 def sentence_pushes(predictor, review) -> list[tuple[str, float | None]]:
-    "The transformer's sentence attributions for gr.HighlightedText (scaled to [-1, 1]); needs BothModels."
+    "The transformer's sentence attributions for gr.HighlightedText (scaled to [-1, 1]); needs verdict.Predictor."
     if not hasattr(predictor, "transformer"):
         raise BadText("This model has no transformer: the word highlights above are its explanation.")
     text, _ = predictor.baseline.prepare(review)

@@ -1,12 +1,16 @@
-"""Serving the transformer: review -> WordPiece ids (head + tail) -> model.onnx in ONNX Runtime -> probabilities.
-`tokenizers`, ONNX Runtime and numpy only: no transformers, no torch."""
+"""The transformer, serving: review -> WordPiece ids (head + tail) -> model.onnx in ONNX Runtime -> probabilities.
+`tokenizers`, ONNX Runtime and numpy only: no transformers, no torch. `Predictor.load(folder)` reads a transformer
+artifact's own files (its baseline/ is the n-gram part's; verdict.py combines the two)."""
 from __future__ import annotations
 
 import os
 import re
 
+from pathlib import Path
+
 import numpy as np
 
+from shared.serving import artifact
 from shared.serving import runtime
 
 from .wordpiece import WordPiece, clean
@@ -16,17 +20,26 @@ _re_sentence = re.compile(r"[^.!?]+(?:[.!?]+[\"')\]]*|$)")
 
 def request_threads() -> int:
     """Every core for one review: a transformer pass is one long chain of matrix products, so a visitor alone gets
-    both cores of a free Space (half the wait); threads sleep rather than spin, so two visitors at once share them."""
+    both cores of a free Space; threads sleep rather than spin, so two visitors at once share them."""
     return os.cpu_count() or 1
 
 
-class TransformerPredictor:
+class Predictor:
     "The fine-tuned MiniLM of a transformer artifact (config.json's tokenizer, window and labels; model.onnx)."
 
     def __init__(self, config: dict, onnx, threads: int | None = None):
         self.config, self.labels = config, list(config["labels"])
-        self.wordpiece = WordPiece(config["tokenizer_json"], config["max_tokens"], config["head_tokens"])
+        try:
+            self.wordpiece = WordPiece(config["tokenizer_json"], config["max_tokens"], config["head_tokens"])
+        except KeyError as e:
+            raise artifact.ArtifactError(f"sentiment transformer config.json lacks {e}") from e
         self.model = runtime.OnnxModel(onnx, threads or request_threads(), spinning=False)
+
+    @classmethod
+    def load(cls, source) -> "Predictor":
+        "The transformer of the artifact at `source` (folder or user/repo[@revision])."
+        config, folder = artifact.load(source, task="sentiment")
+        return cls(config, Path(folder) / artifact.ONNX)
 
     def logits(self, texts: list[str], bs: int = 16) -> np.ndarray:
         "Logits for `texts`, run in batches of similar length (padding masked by the network)."

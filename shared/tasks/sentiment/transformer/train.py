@@ -1,5 +1,6 @@
-"""Sentiment's transformer path, training side (fastai, transformers, torch): the pretrained all-MiniLM-L6-v2
-fine-tuned as a fastai Learner, mean-pooled with a linear head (how the sentence model was pretrained to pool).
+"""The transformer, training side (fastai, transformers, torch): the pretrained all-MiniLM-L6-v2 fine-tuned as a
+fastai Learner, mean-pooled with a linear head (how the sentence model was pretrained to pool). export.py turns the
+Learner into the artifact: weights, model.onnx and every serving choice.
 
 Reviews are WordPiece ids cut head + tail (wordpiece.py); batches group reviews of similar length, so short
 reviews cost little. The body's word embeddings stay frozen (half the parameters; the rest learn).
@@ -14,36 +15,17 @@ from functools import partial
 import numpy as np
 import torch
 from fastai.callback.core import Callback
-from torch import nn
 
 from shared.serving import weights
 
-from .config import LABELS, Config
+from ..config import TransformerConfig
+from ..data import read_reviews
+from .export import bundle_baseline, export, to_onnx  # noqa: F401  (the part's interface: shared.tasks.sentiment.train)
+from .model import MiniLMClassifier, build_model  # noqa: F401
 from .wordpiece import WordPiece, pad_batch
 
 
-class MiniLMClassifier(nn.Module):
-    "A BERT body, mean pooling over the real tokens (padding masked), dropout and a linear head: ids -> logits."
-
-    def __init__(self, body, n_out: int = len(LABELS), drop: float = 0.1, pad: int = 0):
-        super().__init__()
-        self.body, self.drop, self.pad = body, nn.Dropout(drop), pad
-        self.head = nn.Linear(body.config.hidden_size, n_out)
-
-    def forward(self, ids):
-        mask = ids != self.pad
-        h = self.body(input_ids=ids, attention_mask=mask.long()).last_hidden_state
-        m = mask.unsqueeze(-1).to(h.dtype)
-        return self.head(self.drop((h * m).sum(1) / m.sum(1).clamp(min=1)))
-
-
-def body_from_config(bert_config: dict):
-    "The BERT body from config.json's `bert` (random weights; the safetensors fill them)."
-    from transformers import BertConfig, BertModel
-    return BertModel(BertConfig(**bert_config), add_pooling_layer=False)
-
-
-def pretrained_parts(cfg: Config):
+def pretrained_parts(cfg: TransformerConfig):
     "(body with the package's weights, its tokenizer.json as a dict, its BERT config as a dict)."
     from transformers import AutoModel
     folder = weights.text_model(cfg.base)
@@ -107,12 +89,13 @@ class Progress(Callback):
                   f"{time.time() - self.t0:.0f}s", flush=True)
 
 
-def learner(cfg: Config, df):
+def learner(cfg: TransformerConfig):
     import fastai.callback.schedule  # noqa: F401  (fit_one_cycle)
     from fastai.learner import Learner
     from fastai.losses import CrossEntropyLossFlat
     from fastai.metrics import accuracy
     from fastai.optimizer import Adam
+    df = read_reviews(cfg)
     body, tok_json, bert = pretrained_parts(cfg)
     wp = WordPiece(tok_json, cfg.max_tokens, cfg.head_tokens)
     train, valid = df[~df.is_valid], df[df.is_valid][:cfg.valid_samples or None]
@@ -128,8 +111,21 @@ def learner(cfg: Config, df):
     return learn
 
 
-def fit(learn, cfg: Config):
+def fit(learn, cfg: TransformerConfig):
     import fastai.callback.progress  # noqa: F401  (no_bar: the Progress lines read better in a log)
     with learn.no_bar():
         learn.fit_one_cycle(cfg.epochs, cfg.lr, wd=cfg.wd, pct_start=0.1)
+    if cfg.checkpoint:  # the expensive part is done: keep it whatever happens next
+        from safetensors.torch import save_file
+        save_file({k: v.contiguous() for k, v in learn.model.state_dict().items()}, cfg.checkpoint)
     return learn
+
+
+def card(cfg: TransformerConfig, metrics: dict, command: str) -> str:
+    from ..card import transformer_card
+    return transformer_card(cfg, metrics, command)
+
+
+def after_save(folder, cfg: TransformerConfig) -> None:
+    "The artifact carries the n-gram model its combination was fitted with (baseline/)."
+    bundle_baseline(folder, cfg)

@@ -1,6 +1,7 @@
-"""The sentiment Space's two models and one verdict: the fine-tuned transformer, the n-gram baseline (whose words'
-pushes are exact), and their combination, log-odds weighted as fitted on validation reviews (config.json's
-`ensemble`). A transformer artifact carries its baseline in baseline/: the weights were fitted for exactly it."""
+"""The sentiment Space's two models and one verdict: the fine-tuned transformer (transformer/), the n-gram baseline
+(ngram/: its words' pushes are exact), and their combination, log-odds weighted as fitted on validation reviews
+(config.json's `ensemble`, chosen by transformer/export.py). A transformer artifact carries its baseline in
+baseline/: the weights were fitted for exactly it."""
 from __future__ import annotations
 
 import hashlib
@@ -12,10 +13,12 @@ import numpy as np
 
 from shared.serving import artifact
 
-from .serve import Predictor, Reading
-from .serve_transformer import TransformerPredictor
+from .ngram import serve as ngram_serve
+from .transformer import serve as transformer_serve
 
 log = logging.getLogger(__name__)
+BASELINE = "baseline"  # the n-gram artifact's subfolder in a transformer artifact
+EQUAL = {"transformer": 1.0, "baseline": 1.0, "bias": 0.0}  # without fitted weights (a baseline/ they were not fitted for)
 
 
 @dataclass
@@ -23,7 +26,7 @@ class Verdict:
     "One review judged by both models: the final probabilities, each model's, and the baseline's word pushes."
     probs: dict
     transformer: dict
-    baseline: Reading
+    baseline: ngram_serve.Reading
 
 
 def log_odds(p):
@@ -37,32 +40,38 @@ def weights_digest(folder) -> str:
     return hashlib.sha256((Path(folder) / artifact.WEIGHTS).read_bytes()).hexdigest()
 
 
-class BothModels:
+def combine(ensemble: dict, transformer: dict, baseline: dict) -> dict:
+    "The verdict from each model's probabilities: sigmoid(wt * transformer log-odds + wb * baseline log-odds + bias)."
+    z = float(ensemble["transformer"] * log_odds(transformer["positive"])
+              + ensemble["baseline"] * log_odds(baseline["positive"]) + ensemble["bias"])
+    p = float(1 / (1 + np.exp(-z)))
+    return {"negative": 1 - p, "positive": p}
+
+
+class Predictor:
     "`predict` (the final verdicts), `read` (everything the UI shows), `config` (the transformer's)."
 
-    def __init__(self, transformer: TransformerPredictor, baseline: Predictor, ensemble: dict | None):
+    def __init__(self, transformer: transformer_serve.Predictor, baseline: ngram_serve.Predictor, ensemble: dict | None):
         self.transformer, self.baseline, self.labels = transformer, baseline, transformer.labels
         self.config = transformer.config
-        self.ensemble = ensemble or {"transformer": 1.0, "baseline": 1.0, "bias": 0.0}
+        self.ensemble = ensemble or dict(EQUAL)
 
     @classmethod
-    def load(cls, source) -> "BothModels":
+    def load(cls, source) -> "Predictor":
+        "Both models of the transformer artifact at `source` (its baseline/ inside) and the combination it records."
         config, folder = artifact.load(source, task="sentiment")
-        base = Path(folder) / "baseline"
+        base = Path(folder) / BASELINE
         if not (base / artifact.CONFIG).is_file():
-            raise artifact.ArtifactError(f"{folder} is a transformer artifact without its baseline/ folder")
+            raise artifact.ArtifactError(f"{folder} is a transformer artifact without its {BASELINE}/ folder")
         ensemble = config.get("ensemble")
         if ensemble and ensemble.get("baseline_sha256") not in (None, weights_digest(base)):
             log.warning("baseline/ is not the n-gram model the combination was fitted with: equal weights instead")
             ensemble = None
-        return cls(TransformerPredictor(config, Path(folder) / artifact.ONNX), Predictor.load(base), ensemble)
+        return cls(transformer_serve.Predictor(config, Path(folder) / artifact.ONNX), ngram_serve.Predictor.load(base),
+                   ensemble)
 
     def combine(self, transformer: dict, baseline: dict) -> dict:
-        e = self.ensemble
-        z = float(e["transformer"] * log_odds(transformer["positive"]) + e["baseline"] * log_odds(baseline["positive"])
-                  + e["bias"])
-        p = float(1 / (1 + np.exp(-z)))
-        return {"negative": 1 - p, "positive": p}
+        return combine(self.ensemble, transformer, baseline)
 
     def read(self, text) -> Verdict:
         base = self.baseline.read(text)  # checks the input (BadText) and cuts long reviews, as the baseline always has
