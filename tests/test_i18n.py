@@ -10,11 +10,12 @@ from shared.gallery import app as gallery
 from shared.serving import i18n
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
-MODULES = ["gallery", *gallery.space_names()]
+MODULES = ["gallery", "serving", *gallery.space_names()]
 
 
 def words(name):
-    return importlib.import_module("shared.gallery.words" if name == "gallery" else f"shared.tasks.{name}.words").T
+    module = {"gallery": "shared.gallery.words", "serving": "shared.serving.words"}.get(name, f"shared.tasks.{name}.words")
+    return importlib.import_module(module).T
 
 
 def fields(text: str) -> set[str]:
@@ -97,7 +98,7 @@ def test_no_words_module_gives_one_key_twice():
     import ast
     from pathlib import Path
     shared = Path(__file__).parent.parent / "shared"
-    for path in sorted([*shared.glob("tasks/*/words.py"), shared / "gallery" / "words.py"]):
+    for path in sorted([*shared.glob("tasks/*/words.py"), shared / "gallery" / "words.py", shared / "serving" / "words.py"]):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Dict):
                 keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]

@@ -122,7 +122,7 @@ class Photo(gr.Image):
     def check_payload(self, raw, name: str):
         "Before Gradio moves anything: a FileData-like object whose path is an upload, a data: URL or a URL."
         if raw is not None and not isinstance(raw, dict):
-            raise gr.Error(validate.NOT_RECEIVED)
+            raise Refused(W, "not_received")
         validate.files(raw)
 
     def preprocess(self, payload):
@@ -134,7 +134,7 @@ class Photo(gr.Image):
             return path
         path = validate.received_file(payload.path or "")
         if path is None:
-            raise gr.Error(validate.NOT_RECEIVED)
+            raise Refused(W, "not_received")
         return path
     from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
     from gradio.blocks import Block
