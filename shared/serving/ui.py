@@ -110,6 +110,9 @@ class Photo(gr.Image):
     about the server's files."""
     is_template = True  # use gr.Image's frontend
 
+    # Private patch (Gradio 6.31.0: a component class with `is_template` gets its parent's frontend; Gradio reads props
+    # through `get_config(cls)`): no public way to subclass a component's Python side only.
+    # tests/test_gradio_private.py fails if the page stops getting an "image" component with these props.
     def __init__(self, **kwargs):
         kwargs.setdefault("sources", ["upload", "webcam", "clipboard"])
         super().__init__(type="filepath", image_mode=None, **kwargs)
@@ -169,7 +172,10 @@ def save_data_url(url: str, cache_dir: str) -> str:
 def free_text(dropdown: gr.Dropdown, description: str) -> gr.Dropdown:
     """A Dropdown that also takes typed values (allow_custom_value), described in the API and MCP schemas as a
     string rather than an enum of every choice: Gradio 6.31 lists them all, so MCP clients refuse the custom
-    values the docstring allows, and a long list (9,111 movies) makes a 78 KB schema."""
+    values the docstring allows, and a long list (9,111 movies) makes a 78 KB schema.
+
+    Private patch (Gradio 6.31.0: the API and MCP schemas come from the component's `api_info()`), on this instance
+    only; tests/test_gradio_private.py fails if the API page stops showing it."""
     dropdown.api_info = lambda: {"type": "string", "description": description}
     return dropdown
 

@@ -139,7 +139,8 @@ def parameter_names(block_fn) -> list[str]:
 
 
 def inputs(block_fn, raw) -> None:
-    "Refused if an event's raw inputs (as the client sent them) are too few, or one cannot be its component's value."
+    """Refused if an event's raw inputs (as the client sent them) are too few, or one cannot be its component's value.
+    Reads Gradio 6.31.0's BlockFunction (inputs, fn, component_prop_inputs: tests/test_gradio_private.py)."""
     names = parameter_names(block_fn)
     if raw is None or len(raw) < len(block_fn.inputs):
         got = 0 if raw is None else len(raw)
