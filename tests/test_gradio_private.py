@@ -148,7 +148,8 @@ def test_i18n_markers_are_what_the_config_carries():
 
 def test_a_mounted_app_gives_back_its_blocks_and_starts_its_queue():
     """shared.gallery.app.EmbeddedSpace: gr.mount_gradio_app's route last in the FastAPI app, its .app.get_blocks(),
-    Blocks.run_startup_events() and run_extra_startup_events(); serve(): server_app.router.routes to put routes first."""
+    Blocks.run_startup_events() and run_extra_startup_events(); serve(): server_app.router.routes to put routes
+    first."""
     from fastapi import FastAPI
     assert params(gr.Blocks.run_startup_events) == ["self"] and params(gr.Blocks.run_extra_startup_events) == ["self"]
     with gr.Blocks() as demo:

@@ -14,8 +14,8 @@ MODULES = ["gallery", "serving", *gallery.space_names()]
 
 
 def words(name):
-    module = {"gallery": "shared.gallery.words", "serving": "shared.serving.words"}.get(name, f"shared.tasks.{name}.words")
-    return importlib.import_module(module).T
+    modules = {"gallery": "shared.gallery.words", "serving": "shared.serving.words"}
+    return importlib.import_module(modules.get(name, f"shared.tasks.{name}.words")).T
 
 
 def fields(text: str) -> set[str]:
@@ -98,7 +98,8 @@ def test_no_words_module_gives_one_key_twice():
     import ast
     from pathlib import Path
     shared = Path(__file__).parent.parent / "shared"
-    for path in sorted([*shared.glob("tasks/*/words.py"), shared / "gallery" / "words.py", shared / "serving" / "words.py"]):
+    for path in sorted([*shared.glob("tasks/*/words.py"), shared / "gallery" / "words.py",
+                        shared / "serving" / "words.py"]):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Dict):
                 keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]

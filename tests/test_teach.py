@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from conftest import REPO
-from shared.serving.errors import Refused
 from shared.tasks.pets.teach import logistic, model, photos, teacher
 from teach_zips import LOOK_ALIKES, bad_zips, entries_zip, huge_png, labelled_zip, photos_of
+from shared.serving.errors import Refused  # noqa: I001 (here, apart from the imports above)
 
 BASE = os.environ.get("PETS_MODEL") or str(REPO / "spaces" / "pets" / "model")
 

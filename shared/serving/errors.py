@@ -32,7 +32,8 @@ def shown(value, lang: str):
 
 class Refused(ValueError):
     """The visitor's input cannot be used. `Refused(T, "key", **values)`: T's words for `key` (English and Korean),
-    with `values` filled in (a value may itself be a Phrase, or a list of them, then in the same language). `text(lang)`: the message."""
+    with `values` filled in (a value may itself be a Phrase, or a list of them, then in the same language).
+    `text(lang)`: the message."""
 
     def __init__(self, words, key: str, **values):
         self.message = Phrase(words, key, **values)
