@@ -13,7 +13,7 @@ import pytest
 from conftest import REPO
 from shared.tasks.pets.teach import logistic, model, photos, teacher
 from teach_zips import LOOK_ALIKES, bad_zips, entries_zip, huge_png, labelled_zip, photos_of
-from shared.serving.errors import Refused  # noqa: I001 (here, apart from the imports above)
+from shared.serving.errors import Refused
 
 BASE = os.environ.get("PETS_MODEL") or str(REPO / "spaces" / "pets" / "model")
 
