@@ -163,6 +163,12 @@ class Comparison:
     depth: int
     width: int
 
+    domain = DOMAIN
+
+    def target(self, x):
+        "The function fitted, at x."
+        return expression(self.function)(x)
+
 
 def compare(function: str = "wave", units: int = 8, depth: int = 3, steps: int = 1000, lr: float = 0.02,
             activation: str = "tanh", seed: int = 0) -> Comparison:

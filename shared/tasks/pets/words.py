@@ -1,6 +1,6 @@
 "The pets Space's words (the answer's own sentences are in shared.tasks.pets.ui)."
 from shared.serving.i18n import Words
-from shared.tasks.pets.teach.photos import Limits
+from shared.tasks.pets.teach.limits import Limits
 
 _L = Limits()
 

@@ -18,18 +18,8 @@ from pathlib import PurePosixPath
 
 from shared.serving.errors import Phrase, Refused
 from shared.serving.images import PHOTO_SUFFIXES
-from shared.tasks.pets import words  # (words reads Limits from here: its T is used at call time)
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_labels: int = 20
-    max_photos: int = 500
-    min_per_label: int = 2
-    max_entries: int = 10_000               # names in the archive, photos or not
-    max_photo_bytes: int = 30 * 2**20       # one photo, uncompressed
-    max_total_bytes: int = 500 * 2**20      # the photos together, uncompressed
-    max_pixels: int = 40_000_000            # a photo decoding to more pixels is skipped (JPEGs decode reduced first)
+from shared.tasks.pets.teach.limits import Limits
+from shared.tasks.pets.words import T
 
 
 @dataclass
@@ -67,27 +57,27 @@ def safe_name(name: str) -> PurePosixPath | None:
 
 def open_album(path, limits: Limits = Limits()) -> Album:
     "List the photos of the .zip at `path` by label (their folder's name), checking every limit that needs no decoding."
-    hint = Phrase(words.T, "t_hint", min=limits.min_per_label)
+    hint = Phrase(T, "t_hint", min=limits.min_per_label)
     if path is None:
-        raise Refused(words.T, "t_no_zip", hint=hint)
+        raise Refused(T, "t_no_zip", hint=hint)
     entries, directory = directory_size(path)
     if entries > limits.max_entries or directory > MAX_DIRECTORY_BYTES:
-        raise Refused(words.T, "t_directory", entries=f"{entries:,}", mb=f"{directory / 2**20:,.1f}",
+        raise Refused(T, "t_directory", entries=f"{entries:,}", mb=f"{directory / 2**20:,.1f}",
                       most=f"{limits.max_entries:,}")
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except Exception as e:  # BadZipFile, OSError, EOFError, struct/Unicode errors of a damaged directory
-        raise Refused(words.T, "t_not_zip", why=type(e).__name__, hint=hint) from e
+        raise Refused(T, "t_not_zip", why=type(e).__name__, hint=hint) from e
     if len(infos) > limits.max_entries:
-        raise Refused(words.T, "t_entries", entries=f"{len(infos):,}", most=f"{limits.max_entries:,}")
+        raise Refused(T, "t_entries", entries=f"{len(infos):,}", most=f"{limits.max_entries:,}")
     check_overlaps(infos)
     album = Album(str(path), {})
     total, seen = 0, set()
     for info in infos:
         name = safe_name(info.filename)
         if name is None:
-            raise Refused(words.T, "t_outside", name=repr(info.filename[:80]))
+            raise Refused(T, "t_outside", name=repr(info.filename[:80]))
         if info.is_dir():
             continue
         if any(part.startswith(".") or part == "__MACOSX" for part in name.parts):
@@ -108,7 +98,7 @@ def open_album(path, limits: Limits = Limits()) -> Album:
             continue
         total += info.file_size
         if total > limits.max_total_bytes:
-            raise Refused(words.T, "t_total", mb=limits.max_total_bytes // 2**20)
+            raise Refused(T, "t_total", mb=limits.max_total_bytes // 2**20)
         album.photos.setdefault(name.parent.name, []).append(info)
     check_counts(album, limits)
     return album
@@ -140,34 +130,34 @@ def check_overlaps(infos: list[zipfile.ZipInfo]) -> None:
                     + i.compress_size, i) for i in infos)
     for (start, end, first), (next_start, _, second) in zip(spans, spans[1:]):
         if next_start < end:
-            raise Refused(words.T, "t_overlap", a=repr(first.filename[:60]), b=repr(second.filename[:60]))
+            raise Refused(T, "t_overlap", a=repr(first.filename[:60]), b=repr(second.filename[:60]))
 
 
 def check_readable(info: zipfile.ZipInfo) -> None:
     "Encryption or a compression method Python cannot read refuses the archive, naming the entry."
     if info.flag_bits & 0x1:
-        raise Refused(words.T, "t_encrypted", name=repr(info.filename[:80]))
+        raise Refused(T, "t_encrypted", name=repr(info.filename[:80]))
     if info.compress_type not in READABLE:
         method = METHODS.get(info.compress_type, f"method {info.compress_type}")
-        raise Refused(words.T, "t_method", name=repr(info.filename[:80]), method=method)
+        raise Refused(T, "t_method", name=repr(info.filename[:80]), method=method)
 
 
 def check_counts(album: Album, limits: Limits) -> None:
     "Enough labels, enough photos per label, not too many of either."
     counts = {label: len(names) for label, names in album.photos.items()}
     n = sum(counts.values())
-    hint = Phrase(words.T, "t_hint", min=limits.min_per_label)
+    hint = Phrase(T, "t_hint", min=limits.min_per_label)
     if len(counts) > limits.max_labels:
-        raise Refused(words.T, "t_labels", n=len(counts), most=limits.max_labels)
+        raise Refused(T, "t_labels", n=len(counts), most=limits.max_labels)
     if n > limits.max_photos:
-        raise Refused(words.T, "t_photos", n=f"{n:,}", most=limits.max_photos)
+        raise Refused(T, "t_photos", n=f"{n:,}", most=limits.max_photos)
     if len(counts) == 1:
-        raise Refused(words.T, "t_one_label", label=repr(next(iter(counts))), hint=hint)
+        raise Refused(T, "t_one_label", label=repr(next(iter(counts))), hint=hint)
     if not counts:
-        raise Refused(words.T, "t_no_labels", hint=hint)
+        raise Refused(T, "t_no_labels", hint=hint)
     few = sorted(label for label, c in counts.items() if c < limits.min_per_label)
     if few:
-        raise Refused(words.T, "t_few", labels=", ".join(repr(f) for f in few[:5]), min=limits.min_per_label, hint=hint)
+        raise Refused(T, "t_few", labels=", ".join(repr(f) for f in few[:5]), min=limits.min_per_label, hint=hint)
 
 
 def read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits = Limits()) -> bytes:
@@ -178,16 +168,16 @@ def read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits = Limits()) 
             data = f.read(limits.max_photo_bytes + 1)
     except zipfile.BadZipFile as e:
         if "CRC" in str(e):
-            raise Refused(words.T, "t_crc", name=repr(name)) from None
-        raise Refused(words.T, "t_damaged", name=repr(name), why=str(e)[:120]) from None
+            raise Refused(T, "t_crc", name=repr(name)) from None
+        raise Refused(T, "t_damaged", name=repr(name), why=str(e)[:120]) from None
     except zlib.error:
-        raise Refused(words.T, "t_deflate", name=repr(name)) from None
+        raise Refused(T, "t_deflate", name=repr(name)) from None
     except (EOFError, OSError):
-        raise Refused(words.T, "t_truncated", name=repr(name)) from None
+        raise Refused(T, "t_truncated", name=repr(name)) from None
     except (RuntimeError, NotImplementedError) as e:  # encryption or a method the directory did not admit to
-        raise Refused(words.T, "t_unreadable", name=repr(name), why=str(e)[:120]) from None
+        raise Refused(T, "t_unreadable", name=repr(name), why=str(e)[:120]) from None
     if len(data) > limits.max_photo_bytes:
-        raise Refused(words.T, "t_longer", name=repr(name), mb=limits.max_photo_bytes // 2**20)
+        raise Refused(T, "t_longer", name=repr(name), mb=limits.max_photo_bytes // 2**20)
     return data
 
 
