@@ -265,6 +265,7 @@ def one_error_path(demo: gr.Blocks) -> gr.Blocks:
     server stops answering through it."""
     if getattr(demo, "_one_error_path", False):
         return demo
+    from gradio.caching import CacheMissError  # Gradio's own control flow (gr.cache's probe), passed through
     process_api = demo.process_api
     signature = inspect.signature(process_api)
 
@@ -280,6 +281,8 @@ def one_error_path(demo: gr.Blocks) -> gr.Blocks:
                 for sample in (zip(*raw) if block_fn.batch and raw else [raw]):
                     validate.inputs(block_fn, list(sample) if sample is not None else None)
             return await process_api(*args, **kwargs)
+        except CacheMissError:
+            raise
         except Exception as e:
             raise told(e, i18n.lang(request)) from e
 
