@@ -115,3 +115,14 @@ def test_mcp_gets_the_message(url):
     assert error and "이 이미지에는 픽셀이 하나도 없습니다." in text
     error, text = mcp_call(url, "echo", {"k": 3, "text": "crash"})
     assert error and "could not be handled (RuntimeError)" in text and "secret" not in text
+
+
+@pytest.mark.slow
+def test_the_gallery_refuses_in_the_visitors_language_too(gallery_server):
+    "Every Space on one server (python -m shared.gallery) goes through the same one error path."
+    with pytest.raises(AppError, match="입력 칸이 비어 있습니다"):
+        Client(gallery_server, verbose=False, headers=KOREAN).predict("", api_name="/sentiment_predict")
+    with pytest.raises(AppError, match="^Please type or paste a movie review: the box is empty.$"):
+        Client(gallery_server, verbose=False).predict("", api_name="/sentiment_predict")
+    with pytest.raises(AppError, match="받은 이미지가 없습니다"):
+        Client(gallery_server, verbose=False, headers=COOKIE).predict({"path": "/etc/passwd"}, api_name="/pets_predict")
