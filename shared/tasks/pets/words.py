@@ -3,6 +3,16 @@ from shared.serving.i18n import Words
 from shared.tasks.pets.teach.limits import Limits
 
 _L = Limits()
+# Why the teach tab skipped a file (shared.tasks.pets.teach: Album.skip's reasons, which the English report shows as
+# they are) -> Korean
+SKIPPED_KO = {
+    "not a photo (by its file name)": "사진이 아님 (파일 이름으로 보아)",
+    "not inside a label folder": "라벨 폴더 안에 있지 않음",
+    "the same name twice in the .zip (read once)": ".zip 안에 같은 이름이 두 번 있음 (한 번만 읽음)",
+    f"larger than {_L.max_photo_bytes // 2**20} MB": f"{_L.max_photo_bytes // 2**20}MB보다 큼",
+    "too large to decode": "너무 커서 열 수 없음",
+    "not readable as a photo": "사진으로 읽을 수 없음",
+}
 
 # The Oxford-IIIT keys (what the API answers, config.json's labels) -> names as people write them (what the UI shows)
 BREED_NAMES = {
