@@ -126,3 +126,27 @@ def test_the_gallery_refuses_in_the_visitors_language_too(gallery_server):
         Client(gallery_server, verbose=False).predict("", api_name="/sentiment_predict")
     with pytest.raises(AppError, match="받은 이미지가 없습니다"):
         Client(gallery_server, verbose=False, headers=COOKIE).predict({"path": "/etc/passwd"}, api_name="/pets_predict")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("locale, message", [("ko-KR", "이 이미지에는 픽셀이 하나도 없습니다."),
+                                             ("en-US", "That image has no pixels.")])
+def test_the_page_shows_the_refusal_in_the_browsers_language(url, locale, message):
+    "In Chromium: the same refusal, on screen, in the language the browser asks for (the page's cookie, then its header)."
+    from pathlib import Path
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip("no Chromium at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_context(locale=locale).new_page()
+            page.goto(url)
+            page.get_by_label("text").fill("refuse")
+            page.get_by_role("button", name="echo").click()
+            page.get_by_text(message).first.wait_for(timeout=30_000)
+            other = "That image has no pixels." if locale == "ko-KR" else "이 이미지에는 픽셀이 하나도 없습니다."
+            assert page.get_by_text(other).count() == 0
+        finally:
+            browser.close()

@@ -43,8 +43,8 @@ def count(n: int):
 with gr.Blocks() as demo:
     photo = ui.Photo()
     k = gr.Slider(1, 10, value=3, step=1)
-    text = gr.Textbox()
-    out = gr.Textbox()
+    text = gr.Textbox(label="text")
+    out = gr.Textbox(label="out")
     gr.Button("size").click(size, photo, out, api_name="size")
     gr.Button("echo").click(echo, [k, text], out, api_name="echo")
     gr.Button("count").click(count, k, out, api_name="count")
