@@ -3,8 +3,8 @@ from shared.serving.i18n import Words
 
 EN = {
     "error_title": "Error",
-    "went_wrong": "That request could not be handled ({kind}): check the inputs this endpoint takes (the Space's API "
-                  "page lists them).",
+    "went_wrong": "That request could not be handled ({kind}). Please try again; from the API, check the inputs this "
+                  "endpoint takes (the Space's API page lists them).",
     # a photo (shared.serving.images, ui.Photo)
     "no_image": "No image received: upload a photo, paste one or use the webcam.",
     "upload_missing": "No image received: the upload is missing.",
@@ -45,8 +45,8 @@ EN = {
 
 KO = {
     "error_title": "오류",
-    "went_wrong": "이 요청을 처리하지 못했습니다 ({kind}). 이 엔드포인트가 받는 입력을 확인해 주세요 (Space의 API "
-                  "페이지에 나와 있습니다).",
+    "went_wrong": "이 요청을 처리하지 못했습니다 ({kind}). 다시 시도해 주세요. API로 보냈다면 이 엔드포인트가 받는 "
+                  "입력을 확인해 주세요 (Space의 API 페이지에 나와 있습니다).",
     "no_image": "받은 이미지가 없습니다. 사진을 올리거나, 붙여 넣거나, 웹캠으로 찍어 주세요.",
     "upload_missing": "받은 이미지가 없습니다. 올린 파일을 찾을 수 없습니다.",
     "not_received": "이 요청과 함께 받은 이미지가 없습니다. 사진 파일 자체를 보내 주세요: 업로드하거나 (API에서는 "
