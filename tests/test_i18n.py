@@ -11,11 +11,12 @@ from shared.serving import i18n
 from shared.ops.sample import client_args, sample_request
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
-MODULES = ["gallery", *gallery.space_names()]
+MODULES = ["gallery", "serving", *gallery.space_names()]
 
 
 def words(name):
-    return importlib.import_module("shared.gallery.words" if name == "gallery" else f"shared.tasks.{name}.words").T
+    modules = {"gallery": "shared.gallery.words", "serving": "shared.serving.words"}
+    return importlib.import_module(modules.get(name, f"shared.tasks.{name}.words")).T
 
 
 def fields(text: str) -> set[str]:
@@ -98,8 +99,35 @@ def test_no_words_module_gives_one_key_twice():
     import ast
     from pathlib import Path
     shared = Path(__file__).parent.parent / "shared"
-    for path in sorted([*shared.glob("tasks/*/words.py"), shared / "gallery" / "words.py"]):
+    for path in sorted([*shared.glob("tasks/*/words.py"), shared / "gallery" / "words.py",
+                        shared / "serving" / "words.py"]):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Dict):
                 keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
                 assert len(keys) == len(set(keys)), (path.name, sorted({k for k in keys if keys.count(k) > 1}))
+
+
+def test_the_teach_reports_skipped_files_in_korean():
+    "Every reason the teach tab skips a file for (Album.skip) has Korean words, and the Korean report uses them."
+    import ast
+    from pathlib import Path
+
+    import numpy as np
+
+    from shared.tasks.pets.teach import report
+    from shared.tasks.pets.teach.limits import Limits
+    from shared.tasks.pets.teach.teacher import Taught
+    from shared.tasks.pets.words import SKIPPED_KO
+    teach = Path(__file__).parent.parent / "shared" / "tasks" / "pets" / "teach"
+    reasons = []
+    for path in teach.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "skip" and node.args:
+                arg = node.args[0]
+                reasons.append(arg.value if isinstance(arg, ast.Constant) else
+                               f"larger than {Limits().max_photo_bytes // 2**20} MB")  # the one f-string
+    assert len(reasons) == 6 and set(reasons) == set(SKIPPED_KO)
+    taught = Taught(["a", "b"], np.zeros((2, 4)), np.zeros(2), {"a": 2, "b": 2}, {"not readable as a photo": 3}, 2,
+                    1.0, np.eye(2, dtype=int) * 2, {"total": 1.0})
+    assert "not readable as a photo" in report.text(taught, "en")
+    assert "사진으로 읽을 수 없음" in report.text(taught, "ko") and "not readable" not in report.text(taught, "ko")

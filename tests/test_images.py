@@ -1,21 +1,22 @@
-"""shared.serving.images.open_image: every upload becomes a clean upright RGB photo, or a clear BadImage message."""
+"""shared.serving.images.open_image: every upload becomes a clean upright RGB photo, or a clear Refused message."""
 import pytest
 from PIL import Image
 
 from conftest import load_image
-from shared.serving.images import BadImage, heatmap_overlay, open_image
+from shared.serving.errors import Refused
+from shared.serving.images import heatmap_overlay, open_image
 
 UNREADABLE = ["corrupt", "not_an_image", "empty"]
 
 
 @pytest.mark.parametrize("name", UNREADABLE)
 def test_unreadable_files_get_a_clear_message(image_battery, name):
-    with pytest.raises(BadImage, match="could not be read as an image"):
+    with pytest.raises(Refused, match="could not be read as an image"):
         open_image(image_battery[name])
 
 
 def test_missing_input_gets_a_clear_message():
-    with pytest.raises(BadImage, match="No image"):
+    with pytest.raises(Refused, match="No image"):
         open_image(None)
 
 
@@ -57,7 +58,7 @@ def test_huge_jpeg_decodes_at_reduced_size(tmp_path):
 def test_decompression_bomb_is_refused(tmp_path):
     path = tmp_path / "bomb.png"
     Image.new("1", (20000, 20000)).save(path)  # 400 megapixels, a few kB on disk
-    with pytest.raises(BadImage, match="too large"):
+    with pytest.raises(Refused, match="too large"):
         open_image(path)
 
 
@@ -75,7 +76,7 @@ def test_heatmap_overlay_colours_where_the_heat_is():
 def test_past_the_limit_but_under_pils_own_is_refused_too(tmp_path):
     path = tmp_path / "big.png"
     Image.new("1", (13000, 10000)).save(path)  # 130 megapixels: PIL only warns; refused from the header
-    with pytest.raises(BadImage, match="too large"):
+    with pytest.raises(Refused, match="too large"):
         open_image(path)
 
 
@@ -86,9 +87,9 @@ def peak_growth_mb(path, call: str) -> float:
     import sys
     from conftest import REPO
     code = (f"import resource, sys; sys.path.insert(0, {str(REPO)!r})\n"
-            "from shared.serving.images import open_image, BadImage\n"
+            "from shared.serving.images import open_image, Refused\n"
             "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-            f"try:\n    {call}\nexcept BadImage as e:\n    print('refused:', e)\n"
+            f"try:\n    {call}\nexcept Refused as e:\n    print('refused:', e)\n"
             "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True).stdout
     return float(out.strip().splitlines()[-1])
@@ -110,7 +111,7 @@ def test_an_icon_is_checked_by_its_frames_real_size_before_pil_opens_it(tmp_path
     from shared.ops.benchmarks import hostile
     path = tmp_path / "huge.ico"
     path.write_bytes(hostile.icon(hostile.png(9000, 9000, depth=8, colour=6)))
-    with pytest.raises(BadImage, match="icon holds a 9000x9000 image"):
+    with pytest.raises(Refused, match="icon holds a 9000x9000 image"):
         open_image(path)
     assert peak_growth_mb(path, "open_image(sys.argv[1])") < 50
     small = tmp_path / "small.ico"
@@ -123,7 +124,7 @@ def test_a_lying_jpeg_header_is_refused_before_decoding(tmp_path):
     from shared.ops.benchmarks import hostile
     path = tmp_path / "liar.jpg"
     path.write_bytes(hostile.lying_jpeg(6000, 6000))
-    with pytest.raises(BadImage, match="damaged: 632 bytes cannot hold 6000x6000 pixels"):
+    with pytest.raises(Refused, match="damaged: 632 bytes cannot hold 6000x6000 pixels"):
         open_image(path, max_side=1040)
     assert peak_growth_mb(path, "open_image(sys.argv[1])") < 50
     flattest = tmp_path / "flat.jpg"  # one grey, progressive, quality 1: the fewest bytes a real JPEG needs
@@ -154,7 +155,7 @@ def test_only_photo_formats_are_tried(tmp_path):
     path = tmp_path / "photo.jpg"
     Image.new("RGB", (32, 32), (1, 2, 3)).save(path.with_suffix(".pcx"), "PCX")
     path.write_bytes(path.with_suffix(".pcx").read_bytes())
-    with pytest.raises(BadImage, match="could not be read"):
+    with pytest.raises(Refused, match="could not be read"):
         open_image(path)
 
 

@@ -14,7 +14,8 @@ from shared.serving import artifact
 from shared.training import checkpoint
 from shared.tasks.recommend import ui as show
 from shared.tasks.recommend import config as task_config, train as task
-from shared.tasks.recommend.serve import BadRatings, Predictor, logit_of
+from shared.serving.errors import Refused
+from shared.tasks.recommend.serve import Predictor, logit_of
 
 APP = REPO / "spaces" / "recommend" / "app.py"
 MODEL = REPO / "spaces" / "recommend" / "model"
@@ -99,7 +100,7 @@ def test_table_rows_to_ratings():
 @pytest.mark.parametrize("ratings, message", [({"1": float("nan")}, "NaN"), ({"1": float("inf")}, "outside"),
                                               ({"1": None}, "not a number"), ("4 stars", "JSON object")])
 def test_parse(pred, ratings, message):
-    with pytest.raises(BadRatings, match=message):
+    with pytest.raises(Refused, match=message):
         pred.parse(ratings)
 
 
@@ -119,7 +120,7 @@ def test_a_visitor_who_rated_every_common_movie_still_gets_k(pred):
 
 @pytest.mark.parametrize("k", [0, 101, -3, 2.5, "ten", None, True])
 def test_bad_k(pred, k):
-    with pytest.raises(BadRatings, match="k must be"):
+    with pytest.raises(Refused, match="k must be"):
         pred.recommend(SCIFI, k)
 
 

@@ -12,7 +12,8 @@ from shared.training import checkpoint
 from shared.tasks.sentiment import config as sentiment_config
 from shared.tasks.sentiment.config import LABELS
 from shared.tasks.sentiment.ngram import config as ngram_config, text, train
-from shared.tasks.sentiment.serve import BadText, Predictor
+from shared.serving.errors import Refused
+from shared.tasks.sentiment.serve import Predictor
 from shared.tasks.sentiment.ui import display_tokens, verdict
 
 REPO = Path(__file__).resolve().parent.parent
@@ -137,7 +138,7 @@ def test_only_the_tokenizers_own_repeat_markers_are_folded():
 
 
 def test_a_lone_surrogate_gets_a_clear_message():
-    with pytest.raises(BadText, match="lone surrogate"):
+    with pytest.raises(Refused, match="lone surrogate"):
         Predictor.load(DEFAULT).read("A fine film \ud800 with great acting.")
 
 
@@ -146,7 +147,7 @@ def test_long_input_is_cut_with_a_flag(tiny_sentiment):
     reading = predictor.read("good film " * 100_000)
     assert reading.truncated and len(reading.tokens) < 10_000
     assert "Only the first" in verdict(reading)
-    with pytest.raises(BadText):
+    with pytest.raises(Refused):
         predictor.read("   \n\t ")
 
 

@@ -61,6 +61,17 @@ def test_input_that_cannot_be_judged_gets_a_clear_message(client, name):
         ask(client, text)
 
 
+@pytest.mark.parametrize("text, korean", [("", "입력 칸이 비어 있습니다"), ("この映画は素晴らしかった", "아는 단어가 하나도 없어서")])
+def test_a_korean_visitor_is_told_in_korean(server, text, korean):
+    "The same refusals, for a browser that asks for Korean (Accept-Language) or whose page was switched (cookie)."
+    from gradio_client.exceptions import AppError
+    for headers in ({"Accept-Language": "ko-KR,ko;q=0.9"}, {"Cookie": "chapter_one_lang=ko"}):
+        with pytest.raises(AppError, match=korean):
+            ask(Client(server, verbose=False, headers=headers), text)
+    with pytest.raises(AppError, match="box is empty|knows none of these words"):  # and English without
+        ask(Client(server, verbose=False), text)
+
+
 @pytest.mark.parametrize("name", ANSWERED)
 def test_odd_but_real_input_gets_an_answer(client, name):
     text, note = ANSWERED[name]

@@ -14,6 +14,7 @@ from conftest import REPO
 from shared.tasks.pets import logistic
 from shared.tasks.pets.teach import model, photos, teacher
 from teach_zips import LOOK_ALIKES, bad_zips, entries_zip, huge_png, labelled_zip, photos_of
+from shared.serving.errors import Refused
 
 BASE = os.environ.get("PETS_MODEL") or str(REPO / "spaces" / "pets" / "model")
 
@@ -61,7 +62,7 @@ HOSTILE = ["lying_size", "bad_crc", "corrupt_deflate", "encrypted", "deflate64",
                                   "million_entries"])
 def test_bad_archives_are_refused_before_any_decoding(tmp_path, data, name):
     archive, message = bad_zips(tmp_path, photos_of(data / "pets" / "images", "Bengal"))[name]
-    with pytest.raises(photos.TeachError, match=message):
+    with pytest.raises(Refused, match=message):
         photos.open_album(archive)
 
 
@@ -73,7 +74,7 @@ def test_lying_headers_do_not_get_past_the_size_cap(tmp_path):
     for offset in (raw.find(b"PK\x03\x04") + 22, raw.find(b"PK\x01\x02") + 24):  # both headers' uncompressed size
         raw[offset:offset + 4] = (1024).to_bytes(4, "little")
     archive.write_bytes(bytes(raw))
-    with zipfile.ZipFile(archive) as zf, pytest.raises(photos.TeachError):
+    with zipfile.ZipFile(archive) as zf, pytest.raises(Refused):
         photos.read(zf, info)
 
 
@@ -81,7 +82,7 @@ def test_lying_headers_do_not_get_past_the_size_cap(tmp_path):
 def test_damaged_entries_refuse_the_archive_naming_the_entry(base, tmp_path, data, name):
     "Issue 31: these answered {'error': null}; now one message names the entry and what is wrong."
     archive, message = bad_zips(tmp_path, photos_of(data / "pets" / "images", "Bengal"))[name]
-    with pytest.raises(photos.TeachError, match=message):
+    with pytest.raises(Refused, match=message):
         teacher.teach(archive, base)
 
 

@@ -339,6 +339,9 @@ class EmbeddedSpace:
         holder = FastAPI()
         gr.mount_gradio_app(holder, demo, path=self.path, ssr_mode=False, i18n=i18n.translations(), theme=ui.theme(),
                             head=ui.head(), max_file_size=ui.MAX_UPLOAD)
+        # Private patch (Gradio 6.31.0: the mounted app is the last route, with get_blocks(); its queue starts with
+        # Blocks.run_startup_events / run_extra_startup_events, below): a Space mounted after the server started.
+        # tests/test_gradio_private.py fails if these change.
         return holder.routes[-1].app
 
     async def __call__(self, scope, receive, send):
@@ -376,7 +379,8 @@ def serve(names: list[str] | None = None, block: bool = True):
     print(f"Chapter One Spaces: loading {len(names)} Spaces ({', '.join(names)})", flush=True)
     suite, cards = build(names, log=lambda s: print(s, flush=True))
     ui.launch(suite, prevent_thread_lock=True, head=page_titles(cards))
-    # Gradio has no public hook for extra routes before launch; put them first so that they win over its own
+    # Gradio has no public hook for extra routes before launch; put them first so that they win over its own.
+    # Private patch (Gradio 6.31.0: `Blocks.server_app.router.routes`); tests/test_gradio_private.py checks it.
     suite.server_app.router.routes[0:0] = extra_routes(cards) + embed_routes(list(suite.spaces))
     print(f"Chapter One Spaces: every Space served (built in {time.perf_counter() - start:.1f} s)", flush=True)
     if block:

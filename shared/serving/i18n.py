@@ -86,10 +86,11 @@ def language_script() -> str:
 
 def lang(request=None) -> str:
     """'ko' or 'en': the language the visitor's page shows (its cookie), else the one the browser asks first
-    (Accept-Language), else English. `request`: gr.Request, or None (an API call without one: English)."""
+    (Accept-Language), else English. `request`: gr.Request (or any request with headers, or a dict of headers), or
+    None (an API call without one: English)."""
     headers = {}
     try:
-        headers = request.headers if request is not None else {}
+        headers = request if isinstance(request, dict) else request.headers if request is not None else {}
     except AttributeError:
         pass
     cookie = re.search(rf"(?:^|;\s*){COOKIE}=([A-Za-z-]+)", headers.get("cookie", "") or "")
@@ -99,7 +100,8 @@ def lang(request=None) -> str:
 
 def text_of(value, lang: str = "en", translations_dict: dict | None = None) -> str:
     """A config value as the browser shows it: a `__i18n__{"key": ...}` marker replaced by its words in `lang`
-    (from a config's `i18n_translations`, or the registered words)."""
+    (from a config's `i18n_translations`, or the registered words). Reads Gradio 6.31.0's private marker format
+    (`gradio.i18n.I18nData.__str__`); tests/test_gradio_private.py fails if a served config stops carrying it."""
     import json
     if not isinstance(value, str) or "__i18n__" not in value:
         return value

@@ -1,4 +1,4 @@
-"""Turn whatever a visitor uploads into a plain RGB photo, or a clear message saying why not.
+"""Turn whatever a visitor uploads into a plain RGB photo, or a clear message saying why not (Refused).
 
 Used by every image Space (pets, colorize) in the UI and the API alike.
 """
@@ -11,12 +11,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from shared.serving.errors import Refused
+from shared.serving.words import T
+
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp")  # what open_image reads: examples, training folders
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "ICO")  # the only decoders PIL may try (JPEG includes MPO)
 MAX_PIXELS = 120_000_000  # a 10000x10000 photo is fine; a decompression bomb is not
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 MAX_UPLOAD_MB = 100  # the Spaces' upload limit (launch's max_file_size): a 100-megapixel PNG still fits
-TOO_LARGE = f"That image is too large (over {MAX_PIXELS // 1_000_000} megapixels)."
 # One photo's decoding, at its peak (the decoded pixels, the decoder's buffers, the conversion to 8-bit RGB), read from
 # the header before anything is decoded. At most DECODING photos decode at once in the whole process, whatever the
 # number of events, so that their peak beside the models fits a free Space (16 GB) with every endpoint busy (BENCHMARKS).
@@ -31,12 +33,13 @@ DEEP = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")  # 16-bit, 32-bit integer a
 JPEG_MIN_PIXELS_PER_BYTE = 2048
 
 
-class BadImage(ValueError):
-    """An input that is not a usable photo; the message is meant for the visitor."""
+class TooLarge(Refused):
+    """A photo that would take more memory (or pixels) to decode than this Space allows; refused before decoding
+    (a Refused like any other; the teach tab counts these apart)."""
 
 
-class TooLarge(BadImage):
-    """A photo that would take more memory (or pixels) to decode than this Space allows; refused before decoding."""
+def too_large() -> TooLarge:
+    return TooLarge(T, "too_many_pixels", mp=MAX_PIXELS // 1_000_000)
 
 
 def open_image(source, max_side: int | None = None, max_pixels: int | None = None) -> Image.Image:
@@ -49,26 +52,23 @@ def open_image(source, max_side: int | None = None, max_pixels: int | None = Non
     (`decode_cost`) and checked against MAX_DECODE_MB: a TooLarge refusal costs nothing.
     """
     if source is None:
-        raise BadImage("No image received: upload a photo, paste one or use the webcam.")
+        raise Refused(T, "no_image")
     try:
         img = as_pil(source)
         full = img.width * img.height
         if full > MAX_PIXELS:  # from the header, before decoding (PIL only warns below 2x)
-            raise TooLarge(TOO_LARGE)
+            raise too_large()
         if img.format in ("JPEG", "MPO") and stored_bytes(source) * JPEG_MIN_PIXELS_PER_BYTE < full:
-            raise BadImage(f"That JPEG is damaged: {stored_bytes(source):,} bytes cannot hold {img.width}x{img.height} "
-                           "pixels (its data ends early, or its header lies). Please send the photo again.")
+            raise Refused(T, "jpeg_damaged", size=f"{stored_bytes(source):,}", w=img.width, h=img.height)
         if max_side and img.format in ("JPEG", "MPO"):
             img.draft("RGB", (max_side, max_side))
         if max_pixels and img.width * img.height > max_pixels:
-            raise TooLarge(f"That photo is {img.width}x{img.height} ({img.width * img.height / 1e6:.0f} megapixels); "
-                           f"this Space takes photos up to {max_pixels / 1e6:.0f} megapixels. Please scale it down "
-                           "and try again.")
+            raise TooLarge(T, "photo_too_big", w=img.width, h=img.height, mp=f"{img.width * img.height / 1e6:.0f}",
+                           max_mp=f"{max_pixels / 1e6:.0f}")
         cost = decode_cost(img, full, reduced=bool(max_side))
         if cost > MAX_DECODE_MB * 2**20:
-            raise TooLarge(f"That image is too large to open here: {img.width}x{img.height} pixels in mode "
-                           f"{img.mode} would take about {cost / 2**20:,.0f} MB to decode (this Space opens up to "
-                           f"{MAX_DECODE_MB} MB per photo). Please send a smaller version.")
+            raise TooLarge(T, "decode_too_big", w=img.width, h=img.height, mode=img.mode, mb=f"{cost / 2**20:,.0f}",
+                           max_mb=MAX_DECODE_MB)
         with DECODING:
             if img.tell():
                 img.seek(0)
@@ -77,20 +77,18 @@ def open_image(source, max_side: int | None = None, max_pixels: int | None = Non
             img = reduced(to_rgb(img), max_side)
             if orientation in ORIENTATION:
                 img = img.transpose(ORIENTATION[orientation])
-    except BadImage:
+    except Refused:
         raise
     except Image.DecompressionBombError:
-        raise TooLarge(TOO_LARGE) from None
+        raise too_large() from None
     except ValueError as e:
         if "too large" in str(e).lower():  # PNG's own bomb guard (huge compressed text or ICC chunks)
-            raise TooLarge(TOO_LARGE) from None
-        raise BadImage(f"That file could not be read as an image ({type(e).__name__}). "
-                       "Please upload a JPEG, PNG, WebP or GIF photo.") from e
+            raise too_large() from None
+        raise Refused(T, "unreadable", why=type(e).__name__) from e
     except (UnidentifiedImageError, OSError, SyntaxError, EOFError) as e:
-        raise BadImage(f"That file could not be read as an image ({type(e).__name__}). "
-                       "Please upload a JPEG, PNG, WebP or GIF photo.") from e
+        raise Refused(T, "unreadable", why=type(e).__name__) from e
     if img.width < 1 or img.height < 1:
-        raise BadImage("That image has no pixels.")
+        raise Refused(T, "no_pixels")
     return img
 
 
@@ -149,7 +147,7 @@ def as_pil(source) -> Image.Image:
             source = source["path"]
         path = Path(source)
         if not path.is_file():
-            raise BadImage("No image received: the upload is missing.")
+            raise Refused(T, "upload_missing")
         source = path.read_bytes()  # in memory: no file left open (an animation keeps its reader)
     fp = io.BytesIO(source)
     check_icon(fp)  # PIL decodes an icon's largest frame as it opens it
@@ -178,7 +176,7 @@ def check_icon(fp) -> None:
             continue
         if w * h * 16 > MAX_DECODE_MB * 2**20 or w * h > MAX_PIXELS:  # a frame, its mask and alpha, as RGBA twice
             fp.seek(0)
-            raise TooLarge(f"That icon holds a {w}x{h} image: too large to open here. Please send a photo.")
+            raise TooLarge(T, "icon_too_big", w=w, h=h)
     fp.seek(0)
 
 

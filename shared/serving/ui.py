@@ -1,6 +1,8 @@
 """The few Gradio helpers every Space uses: model source, examples, photo input, ZeroGPU, launch."""
 from __future__ import annotations
 
+import inspect
+import logging
 import os
 from pathlib import Path
 
@@ -10,7 +12,9 @@ from shared.serving import bounds
 from shared.serving import i18n
 from shared.serving import runtime
 from shared.serving import validate
-from shared.serving.images import MAX_UPLOAD_MB, PHOTO_SUFFIXES, BadImage, open_image
+from shared.serving.errors import Refused
+from shared.serving.images import MAX_UPLOAD_MB, PHOTO_SUFFIXES
+from shared.serving.words import T as W
 
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_UPLOAD = f"{MAX_UPLOAD_MB}mb"  # launch's max_file_size
@@ -42,6 +46,9 @@ def _save_pil_to_cache_atomically(img, cache_dir: str, name: str = "image", form
 
 
 def _patch_gradio_cache():
+    """Private patch (Gradio 6.31.0, `gradio.processing_utils.save_pil_to_cache(img, cache_dir, name, format)`): no
+    public hook decides how Gradio writes its cache. tests/test_gradio_private.py fails if the function moves, its
+    signature changes, or a real server's image outputs stop going through it."""
     from gradio import processing_utils
     if getattr(processing_utils.save_pil_to_cache, "__name__", "") != _save_pil_to_cache_atomically.__name__:
         processing_utils.save_pil_to_cache = _save_pil_to_cache_atomically
@@ -103,6 +110,9 @@ class Photo(gr.Image):
     about the server's files."""
     is_template = True  # use gr.Image's frontend
 
+    # Private patch (Gradio 6.31.0: a component class with `is_template` gets its parent's frontend; Gradio reads props
+    # through `get_config(cls)`): no public way to subclass a component's Python side only.
+    # tests/test_gradio_private.py fails if the page stops getting an "image" component with these props.
     def __init__(self, **kwargs):
         kwargs.setdefault("sources", ["upload", "webcam", "clipboard"])
         super().__init__(type="filepath", image_mode=None, **kwargs)
@@ -115,7 +125,7 @@ class Photo(gr.Image):
     def check_payload(self, raw, name: str):
         "Before Gradio moves anything: a FileData-like object whose path is an upload, a data: URL or a URL."
         if raw is not None and not isinstance(raw, dict):
-            raise gr.Error(validate.NOT_RECEIVED)
+            raise Refused(W, "not_received")
         validate.files(raw)
 
     def preprocess(self, payload):
@@ -127,7 +137,7 @@ class Photo(gr.Image):
             return path
         path = validate.received_file(payload.path or "")
         if path is None:
-            raise gr.Error(validate.NOT_RECEIVED)
+            raise Refused(W, "not_received")
         return path
 
 
@@ -138,13 +148,13 @@ def save_data_url(url: str, cache_dir: str) -> str:
     from gradio import processing_utils
     header, _, body = url.partition(",")
     if len(body) > MAX_UPLOAD_BYTES * 4 // 3 + 4:
-        raise gr.Error(f"That image is too large (over {MAX_UPLOAD_MB} MB).")
+        raise Refused(W, "too_many_bytes", mb=MAX_UPLOAD_MB)
     try:
         data = base64.b64decode(body, validate=False) if header.endswith(";base64") else None
     except (binascii.Error, ValueError):
         data = None
     if not data:
-        raise gr.Error("That data: URL could not be read as an image: send data:image/...;base64,<the file's bytes>.")
+        raise Refused(W, "data_url")
     # under Gradio's own salted hash (its secret seed), as its uploads are: a plain sha256 of the bytes would let
     # anyone who has an image check whether another visitor sent it
     folder = Path(cache_dir) / processing_utils.hash_bytes(data)
@@ -162,7 +172,10 @@ def save_data_url(url: str, cache_dir: str) -> str:
 def free_text(dropdown: gr.Dropdown, description: str) -> gr.Dropdown:
     """A Dropdown that also takes typed values (allow_custom_value), described in the API and MCP schemas as a
     string rather than an enum of every choice: Gradio 6.31 lists them all, so MCP clients refuse the custom
-    values the docstring allows, and a long list (9,111 movies) makes a 78 KB schema."""
+    values the docstring allows, and a long list (9,111 movies) makes a 78 KB schema.
+
+    Private patch (Gradio 6.31.0: the API and MCP schemas come from the component's `api_info()`), on this instance
+    only; tests/test_gradio_private.py fails if the API page stops showing it."""
     dropdown.api_info = lambda: {"type": "string", "description": description}
     return dropdown
 
@@ -216,19 +229,73 @@ def clear(*components) -> str:
     return f"() => {json.dumps([c.value for c in components], default=str)}"
 
 
-def open_photo(source, max_side: int | None = None, max_pixels: int | None = None):
-    "shared.serving.images.open_image, with bad input turned into a gr.Error (shown in the UI, raised in the API)."
-    try:
-        return open_image(source, max_side=max_side, max_pixels=max_pixels)
-    except BadImage as e:
-        raise gr.Error(str(e)) from e
+log = logging.getLogger("chapter_one")
+
+
+def told(error: BaseException, lang: str = "en") -> gr.Error:
+    """What the visitor is told about `error`, in `lang`: a Refused's own words (found through Gradio's wrappers, e.g.
+    a component's preprocess error), a gr.Error as raised, anything else one generic message (and the traceback
+    logged, never sent)."""
+    chain, seen = error, []
+    while chain is not None and chain not in seen:
+        seen.append(chain)
+        chain = chain.__cause__
+    refused = next((e for e in seen if isinstance(e, Refused)), None)
+    if refused is not None:
+        return gr.Error(refused.text(lang), title=W.text("error_title", lang), print_exception=False)
+    if isinstance(error, gr.Error):
+        return error
+    log.error("Unexpected error in an event", exc_info=error)
+    return gr.Error(W.text("went_wrong", lang, kind=type(seen[-1]).__name__), title=W.text("error_title", lang),
+                    print_exception=False)
+
+
+def one_error_path(demo: gr.Blocks) -> gr.Blocks:
+    """Every event of `demo` (each Space's, the gallery's, public or private, UI, HTTP API and MCP alike) goes
+    through here: its raw inputs are checked first (`validate.inputs`), and whatever it raises reaches the visitor as
+    `told(error, lang)`: a Refused in the language of the request (`i18n.lang`: the page's cookie, else
+    Accept-Language, else English), never a traceback, never `{"error": null}`. Idempotent.
+
+    Private patch (Gradio 6.31.0, `Blocks.process_api(block_fn, inputs, state, request, iterator, ...)`, the one
+    call every event goes through, with its request): Gradio's public hooks do not do this job. An event's
+    `validator=` runs at queue join, outside the queue's concurrency limit (a photo check there would decode
+    photos unbounded), after Gradio has moved the files (too late to refuse a server path), and only for the
+    inputs (not what the function raises); a decorator on each event function cannot see the request unless every
+    function asks for one. tests/test_gradio_private.py fails if the method or its signature changes, or a real
+    server stops answering through it."""
+    if getattr(demo, "_one_error_path", False):
+        return demo
+    from gradio.caching import CacheMissError  # Gradio's own control flow (gr.cache's probe), passed through
+    process_api = demo.process_api
+    signature = inspect.signature(process_api)
+
+    async def answered(*args, **kwargs):
+        call = signature.bind(*args, **kwargs)
+        request = call.arguments.get("request")
+        request = request[0] if isinstance(request, list) and request else request
+        try:
+            if call.arguments.get("iterator") is None:  # a generator's later steps have no inputs to check
+                block_fn = call.arguments["block_fn"]
+                block_fn = demo.fns[block_fn] if isinstance(block_fn, int) else block_fn
+                raw = call.arguments.get("inputs")
+                for sample in (zip(*raw) if block_fn.batch and raw else [raw]):
+                    validate.inputs(block_fn, list(sample) if sample is not None else None)
+            return await process_api(*args, **kwargs)
+        except CacheMissError:
+            raise
+        except Exception as e:
+            raise told(e, i18n.lang(request)) from e
+
+    demo.process_api = answered
+    demo._one_error_path = True
+    return demo
 
 
 def queue(demo: gr.Blocks) -> gr.Blocks:
     """Threads and queue for a 2-vCPU Space: `runtime.concurrency()` requests at once, each on its share of the cores;
     no one can hog the queue (`bounds`: places per event and per visitor), no direct /run/ call skips it, and
     uploads and results expire (`bounds.EXPIRE`)."""
-    validate.guard(demo)
+    one_error_path(demo)
     for block in demo.blocks.values():  # every tab in sight on a phone (Gradio's default hides most behind "...")
         if isinstance(block, gr.Tabs):
             block.overflow_behavior = "wrap"

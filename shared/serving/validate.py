@@ -1,22 +1,24 @@
 """Every event of every Space checks what it gets before Gradio or our code touches it.
 
-`guard(demo)` (called by `ui.queue`) puts a check in front of each event's inputs, public or private: numbers must
-be finite numbers inside the component's range, choices must be among the choices, images must be files sent
-with the request, and every input must be there. A bad value gets one short message naming the parameter
-(a gr.Error: shown in the UI, raised to HTTP, gradio_client and MCP callers) instead of `{"error": null}`.
+`inputs(block_fn, raw)` (called by `ui`'s one error path before Gradio preprocesses anything) checks each event's
+inputs, public or private: numbers must be finite numbers inside the component's range, choices must be among the
+choices, images must be files sent with the request, and every input must be there. A bad value is Refused with one
+short message naming the parameter (shown in the UI, raised to HTTP, gradio_client and MCP callers, in the
+visitor's language) instead of `{"error": null}`.
 """
 from __future__ import annotations
 
 import inspect
 import math
 import os
-import traceback
 
 import gradio as gr
 
+from shared.serving.errors import Phrase, Refused
+from shared.serving.words import T
+
 MAX_CHOICES_SHOWN = 12  # longer choice lists are not spelled out in a message
-NOT_RECEIVED = ("No image was received with this request. Send the photo itself: upload it (the API: "
-                "gradio_client.handle_file, an http(s) URL or a data: URL); paths on the server are not accepted.")
+NOT_RECEIVED = T.text("not_received")  # the one message for every path that was not sent (in English)
 
 
 def upload_folders() -> list[str]:
@@ -49,49 +51,49 @@ def files(raw):
             if isinstance(path, str) and path.startswith(("http://", "https://")):
                 return
             if received_file(path) is None:
-                raise gr.Error(NOT_RECEIVED)
+                raise Refused(T, "not_received")
         else:
             for value in raw.values():
                 files(value)
 
 
 def number(value, name: str, lo: float | None = None, hi: float | None = None, whole: bool = False) -> float:
-    "A finite int/float inside [lo, hi] (a whole one if `whole`), or gr.Error naming `name`."
-    span = f" from {lo:g} to {hi:g}" if lo is not None and hi is not None else ""
-    kind = "a whole number" if whole else "a number"
+    "A finite int/float inside [lo, hi] (a whole one if `whole`), or Refused naming `name`."
+    key = ("whole" if whole else "number") + ("_in" if lo is not None and hi is not None else "")
+    span = {"lo": f"{lo:g}", "hi": f"{hi:g}"} if key.endswith("_in") else {}
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise gr.Error(f"{name} must be {kind}{span}, not {describe(value)}.")
-    if not math.isfinite(value):
-        raise gr.Error(f"{name} must be {kind}{span}, not {value}.")
-    if whole and float(value) != int(value):
-        raise gr.Error(f"{name} must be {kind}{span}, not {value:g}.")
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise gr.Error(f"{name} must be {kind}{span}, not {value:g}.")
+        raise Refused(T, key, name=name, value=describe(value), **span)
+    if (not math.isfinite(value) or (whole and float(value) != int(value))
+            or (lo is not None and value < lo) or (hi is not None and value > hi)):
+        raise Refused(T, key, name=name, value=f"{value:g}", **span)
     return value
 
 
 def choice(value, name: str, choices) -> object:
-    "One of `choices`, or gr.Error naming `name` (and the choices, when there are few)."
+    "One of `choices`, or Refused naming `name` (and the choices, when there are few)."
     choices = list(choices)
     if value in choices and not isinstance(value, bool):
         return value
-    listed = (": " + ", ".join(repr(c) for c in choices)) if len(choices) <= MAX_CHOICES_SHOWN else ""
-    raise gr.Error(f"{name} must be one of the {len(choices)} choices{listed}; not {describe(value)}.")
+    if len(choices) <= MAX_CHOICES_SHOWN:
+        raise Refused(T, "choice_listed", name=name, n=len(choices), choices=", ".join(repr(c) for c in choices),
+                      value=describe(value))
+    raise Refused(T, "choice", name=name, n=len(choices), value=describe(value))
 
 
-def describe(value) -> str:
-    "A short, safe description of a value for a message."
+def describe(value):
+    "A short, safe description of a value for a message (a Phrase, in the message's language), or its repr."
     if value is None:
-        return "null"
+        return Phrase(T, "null")
     if isinstance(value, str):
-        return f"the text {value[:40]!r}" + ("..." if len(value) > 40 else "")
+        return Phrase(T, "the_text", text=f"{value[:40]!r}" + ("..." if len(value) > 40 else ""))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return repr(value)
-    return {bool: "true/false", list: "a list", tuple: "a list", dict: "an object"}.get(type(value), "that value")
+    key = {bool: "true_false", list: "a_list", tuple: "a_list", dict: "an_object"}.get(type(value), "that_value")
+    return Phrase(T, key)
 
 
 def check_component(component, raw, name: str):
-    "Raise gr.Error if `raw` (as the client sent it) cannot be a value of `component`."
+    "Raise Refused if `raw` (as the client sent it) cannot be a value of `component`."
     if hasattr(component, "check_payload"):          # our own components (ui.Photo) know their payloads
         return component.check_payload(raw, name)
     if FILE_COMPONENTS and isinstance(component, FILE_COMPONENTS):  # any other image or file input, private too
@@ -111,10 +113,10 @@ def check_component(component, raw, name: str):
         return choice(raw, name, [v for _, v in component.choices])
     if isinstance(component, gr.Dropdown) and component.allow_custom_value and not component.multiselect:
         if raw is not None and (isinstance(raw, bool) or not isinstance(raw, (str, int, float))):
-            raise gr.Error(f"{name} must be text, not {describe(raw)}.")
+            raise Refused(T, "text", name=name, value=describe(raw))
         return None
     if isinstance(component, gr.Textbox) and raw is not None and not isinstance(raw, str):
-        raise gr.Error(f"{name} must be text, not {describe(raw)}.")
+        raise Refused(T, "text", name=name, value=describe(raw))
     return None
 
 
@@ -136,43 +138,15 @@ def parameter_names(block_fn) -> list[str]:
     return names
 
 
-def guard(demo: gr.Blocks) -> gr.Blocks:
-    "Check every event's raw inputs (count and type) before Gradio preprocesses them. Idempotent."
-    if getattr(demo, "_guarded", False):
-        return demo
-    original = demo.preprocess_data
-
-    async def preprocess_data(block_fn, inputs, state, explicit_call: bool = False):
-        names = parameter_names(block_fn)
-        if inputs is None or len(inputs) < len(block_fn.inputs):
-            got = 0 if inputs is None else len(inputs)
-            raise gr.Error(f"This endpoint takes {len(block_fn.inputs)} input(s) ({', '.join(names)}); "
-                           f"got {got}: {', '.join(names[got:])} missing.")
-        for i, block in enumerate(block_fn.inputs):
-            if i in block_fn.component_prop_inputs or getattr(block, "stateful", False):
-                continue
-            check_component(block, inputs[i], names[i])
-        try:
-            return await original(block_fn, inputs, state, explicit_call)
-        except gr.Error:
-            raise
-        except Exception as e:  # anything our checks let through still gets a message, never {"error": null}
-            raise gr.Error(f"The input ({', '.join(names)}) could not be read: {type(e).__name__}.") from e
-
-    calling = demo.call_function
-
-    async def call_function(block_fn, *args, **kwargs):
-        try:
-            return await calling(block_fn, *args, **kwargs)
-        except gr.Error:
-            raise
-        except (TypeError, KeyError, IndexError, AttributeError, ValueError) as e:
-            # e.g. a raw call of a click handler without the click's event data: a message, not {"error": null}
-            traceback.print_exc()
-            raise gr.Error(f"That request could not be handled ({type(e).__name__}): check the inputs this "
-                           "endpoint takes (the Space's API page lists them).") from e
-
-    demo.preprocess_data = preprocess_data
-    demo.call_function = call_function
-    demo._guarded = True
-    return demo
+def inputs(block_fn, raw) -> None:
+    """Refused if an event's raw inputs (as the client sent them) are too few, or one cannot be its component's value.
+    Reads Gradio 6.31.0's BlockFunction (inputs, fn, component_prop_inputs: tests/test_gradio_private.py)."""
+    names = parameter_names(block_fn)
+    if raw is None or len(raw) < len(block_fn.inputs):
+        got = 0 if raw is None else len(raw)
+        raise Refused(T, "inputs_missing", n=len(block_fn.inputs), names=", ".join(names), got=got,
+                      missing=", ".join(names[got:]))
+    for i, block in enumerate(block_fn.inputs):
+        if i in block_fn.component_prop_inputs or getattr(block, "stateful", False):
+            continue
+        check_component(block, raw[i], names[i])

@@ -4,17 +4,18 @@ from gradio.processing_utils import encode_pil_to_bytes, save_bytes_to_cache
 from gradio.utils import get_upload_folder
 
 from shared.serving import ui
+from shared.serving.images import open_image
 from shared.tasks.colorize.words import T
 from shared.tasks.colorize.colour import grey
 from shared.tasks.colorize.config import MAX_PIXELS
-from shared.tasks.colorize.serve import Predictor, download_name, too_large
+from shared.tasks.colorize.serve import Predictor, download_name
 
 predictor = Predictor.load(ui.model_source("COLORIZE_MODEL", __file__))
 PREVIEW = 1024  # the before/after slider shows at most this many pixels a side; the PNG keeps them all
 
 
 def open_upload(image):
-    return ui.open_photo(image, max_pixels=MAX_PIXELS)  # refused from the header, before decoding
+    return open_image(image, max_pixels=MAX_PIXELS)  # refused from the header, before decoding
 
 
 def named_png(colour, image):

@@ -4,6 +4,7 @@ import math
 import gradio as gr
 
 from shared.serving import ui
+from shared.serving.errors import Refused
 from shared.tasks.history import approx, data, experiments as ex, story
 from shared.tasks.history.words import T
 
@@ -26,8 +27,7 @@ def predict(dataset: str = "xor", hidden: int = 4, steps: int = 300, lr: float =
     Returns:
         the training accuracy (0 to 1), a picture of the decision regions and the loss curve, a summary.
     """
-    with ex.as_messages():
-        acc, image, words, _ = ex.two_layers(dataset, hidden, steps, lr, seed, activation, ui.lang(request))
+    acc, image, words, _ = ex.two_layers(dataset, hidden, steps, lr, seed, activation, ui.lang(request))
     return acc, image, words
 
 
@@ -41,14 +41,12 @@ def neuron(w1: float, w2: float, threshold: float, target: str, request: gr.Requ
     Returns:
         the truth table (x1, x2, sum, output, target, ok), a picture, a verdict.
     """
-    with ex.as_messages():
-        return ex.neuron(w1, w2, threshold, target, ui.lang(request))
+    return ex.neuron(w1, w2, threshold, target, ui.lang(request))
 
 
 def neuron_set(target: str, request: gr.Request = None):
     "Sliders set to a known solution for the target gate, and the result."
-    with ex.as_messages():
-        w1, w2, threshold = ex.neuron_solution(target)
+    w1, w2, threshold = ex.neuron_solution(target)
     return w1, w2, threshold, target, *neuron(w1, w2, threshold, target, request)
 
 
@@ -74,15 +72,13 @@ def perceptron(dataset: str = "and", lr: float = 1.0, epochs: int = 30, points=N
     Returns:
         facts (converged, epochs, updates, mistakes per epoch, accuracy, weights), a picture, a summary.
     """
-    with ex.as_messages():
-        return ex.perceptron(dataset, lr, epochs, step, points, ui.lang(request))
+    return ex.perceptron(dataset, lr, epochs, step, points, ui.lang(request))
 
 
 def perceptron_replay(dataset, lr, epochs, points):
     "The training replayed as REPLAY_FRAMES pictures (one replay at a time: the queue holds the others)."
-    with ex.as_messages():
-        for step, image in ex.perceptron_frames(dataset, lr, epochs, points, frames=REPLAY_FRAMES):
-            yield image, step
+    for step, image in ex.perceptron_frames(dataset, lr, epochs, points, frames=REPLAY_FRAMES):
+        yield image, step
 
 
 def add_point(points, label, evt: gr.SelectData):
@@ -91,10 +87,10 @@ def add_point(points, label, evt: gr.SelectData):
     index = getattr(evt, "index", None)
     if not (isinstance(index, (list, tuple)) and len(index) == 2
             and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in index)):
-        raise gr.Error("Click inside the square on the left to add a point.")
+        raise Refused(T, "h_click_inside")
     where = click_to_point(*index, (PERCEPTRON_SIZE[0] * DPI, PERCEPTRON_SIZE[1] * DPI))
     if where is None:
-        raise gr.Error("Click inside the square on the left to add a point.")
+        raise Refused(T, "h_click_inside")
     rows = points.values.tolist() if hasattr(points, "values") else list(points or [])
     rows = [r for r in rows if r and any(v not in (None, "") for v in r)]
     return rows + [[round(where[0], 2), round(where[1], 2), int(label)]], ex.MY_POINTS
@@ -114,8 +110,7 @@ def approximate(function: str = "sin(2*x)", units: int = 8, depth: int = 3, step
     Returns:
         facts (errors and weight counts of both networks), a picture, a summary.
     """
-    with ex.as_messages():
-        return ex.approximation(function, units, depth, steps, seed=seed, activation=activation, lang=ui.lang(request))
+    return ex.approximation(function, units, depth, steps, seed=seed, activation=activation, lang=ui.lang(request))
 
 
 with gr.Blocks(title=T("title")) as demo:

@@ -7,7 +7,7 @@ from shared.serving import ui
 from shared.tasks.pets import ui as ui_pets
 from shared.tasks.pets.teach import ui as ui_teach
 from shared.tasks.pets.words import T
-from shared.serving.images import heatmap_overlay
+from shared.serving.images import heatmap_overlay, open_image
 from shared.tasks.pets.serve import Predictor
 
 source = ui.model_source("PETS_MODEL", __file__)
@@ -25,7 +25,7 @@ def predict(image, request: gr.Request = None):
         `British_Shorthair`), cat / dog / neither probabilities ('neither': no cat and no dog in the photo), and a
         one-sentence verdict that says how sure it is (breeds named as people write them).
     """
-    photo = ui.open_photo(image, max_side=4 * predictor.size)
+    photo = open_image(image, max_side=4 * predictor.size)
     breeds, species, looks_like = predictor.classify([photo])[0]
     return breeds, species or None, ui_pets.verdict(breeds, species, looks_like, ui.lang(request))
 
@@ -37,7 +37,7 @@ def shown(breeds: dict, species: dict | None):
 
 def explain(image):
     "Where the model looked for its top label (class activation map = Grad-CAM here); shown right after the answer."
-    photo = ui.open_photo(image, max_side=4 * predictor.size)
+    photo = open_image(image, max_side=4 * predictor.size)
     return heatmap_overlay(photo, predictor.heatmap(photo))
 
 

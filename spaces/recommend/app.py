@@ -9,7 +9,8 @@ from shared.serving import ui
 from shared.tasks.recommend import ui as show
 from shared.tasks.recommend.words import T
 from shared.tasks.recommend.config import MAX_K
-from shared.tasks.recommend.serve import BadRatings, Predictor
+from shared.serving.errors import Refused
+from shared.tasks.recommend.serve import Predictor
 
 predictor = Predictor.load(ui.model_source("RECOMMEND_MODEL", __file__))
 PROFILES = json.loads((Path(__file__).parent / "examples" / "profiles.json").read_text())
@@ -18,13 +19,6 @@ RECS, ALIKE = ["#", "title", "predicted ★", "because you liked", "genres"], ["
 MOVIES = show.movie_choices(predictor)
 MOVIE_HELP = "a MovieLens movieId (as a string) or an exact title"
 MAP = show.embedding_map(predictor, 600)
-
-
-def checked(fn, *args):
-    try:
-        return fn(*args)
-    except BadRatings as e:
-        raise gr.Error(str(e)) from e
 
 
 def predict(ratings: pd.DataFrame, k: int = 10, request: gr.Request = None):
@@ -41,14 +35,14 @@ def predict(ratings: pd.DataFrame, k: int = 10, request: gr.Request = None):
         most like, genres.
     """
     lang = ui.lang(request)
-    recs = checked(predictor.recommend, show.rows_to_ratings(ratings), k)
-    warn_skipped(show.rows_to_ratings(ratings))
+    recs = predictor.recommend(show.rows_to_ratings(ratings), k)
+    warn_skipped(show.rows_to_ratings(ratings), lang)
     table = pd.DataFrame([[n + 1, r["title"], r["predicted_rating"], show.because(r["because"], lang),
                            r["genres"].replace("|", ", ")] for n, r in enumerate(recs)], columns=RECS)
     return show.summary(predictor, show.rows_to_ratings(ratings), lang), table
 
 
-def recommend(ratings: dict[str, float], k: int = 10) -> list[dict]:
+def recommend(ratings: dict[str, float], k: int = 10, request: gr.Request = None) -> list[dict]:
     """Recommend MovieLens movies for a new visitor from their ratings, without retraining the model.
 
     Args:
@@ -61,17 +55,17 @@ def recommend(ratings: dict[str, float], k: int = 10) -> list[dict]:
         the k best movies the visitor has not rated, best first, each {"movieId": int, "title": str, "score": float}.
         When some rated movies were skipped, the first item also has "skipped": the list of them, as sent (once).
     """
-    recs = [{key: r[key] for key in ("movieId", "title", "score")} for r in checked(predictor.recommend, ratings, k)]
-    skipped = warn_skipped(ratings)
+    recs = [{key: r[key] for key in ("movieId", "title", "score")} for r in predictor.recommend(ratings, k)]
+    skipped = warn_skipped(ratings, ui.lang(request))
     return [{**recs[0], "skipped": skipped}, *recs[1:]] if skipped and recs else recs
 
 
-def warn_skipped(ratings) -> list[str]:
+def warn_skipped(ratings, lang: str = "en") -> list[str]:
     "The rated movies the model never saw (a warning in the UI, so the visitor knows they did not count)."
-    skipped = checked(predictor.skipped, ratings)
+    skipped = predictor.skipped(ratings)
     if skipped:
-        gr.Warning(f"Skipped {len(skipped)} movie(s) this model never saw: {', '.join(skipped[:5])}"
-                   + (" ..." if len(skipped) > 5 else ""))
+        gr.Warning(T.text("skipped_warning", lang, n=len(skipped),
+                          names=", ".join(skipped[:5]) + (" ..." if len(skipped) > 5 else "")))
     return skipped
 
 
@@ -87,17 +81,17 @@ def similar(movie: str, k: int = 10):
         a table of similar movies with their similarity and genres.
     """
     if not movie:
-        raise gr.Error("Pick a movie first (search by title).")
-    rows = checked(predictor.similar, movie, k)
+        raise Refused(T, "pick_first")
+    rows = predictor.similar(movie, k)
     return pd.DataFrame([[r["title"], r["genres"].replace("|", ", "), r["similarity"]] for r in rows], columns=ALIKE)
 
 
 def add(rated: pd.DataFrame, movie: str, stars: float):
     if not movie:
-        raise gr.Error("Pick a movie first (search by title).")
+        raise Refused(T, "pick_first")
     i = predictor.lookup(movie)
     if i is None:
-        raise gr.Error(f"Unknown movie {str(movie)[:60]!r}: pick one from the list.")
+        raise Refused(T, "pick_known", movie=repr(str(movie)[:60]))
     rows = [r[-2:] for r in show.table_rows(rated) if predictor.lookup(r[-2]) != i]
     return pd.DataFrame(rows + [[predictor.titles[i], float(stars)]], columns=RATED)
 

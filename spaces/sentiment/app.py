@@ -7,7 +7,7 @@ import gradio as gr
 from shared.serving import ui
 from shared.tasks.sentiment import ui as show
 from shared.tasks.sentiment.words import T
-from shared.tasks.sentiment.serve import BadText, Predictor
+from shared.tasks.sentiment.serve import Predictor
 
 predictor = Predictor.load(ui.model_source("SENTIMENT_MODEL", __file__))
 EXAMPLES = [[Path(p).read_text(encoding="utf-8").strip()] for p in ui.examples(__file__, exts=(".txt",))]
@@ -23,18 +23,12 @@ def predict(review: str, request: gr.Request = None):
         the verdict {"positive": p, "negative": p}, each word with its push towards positive (+) or negative (-)
         in the n-gram baseline, a one-paragraph verdict, then the transformer's and the baseline's own answers.
     """
-    try:
-        return show.answer(predictor, review, ui.lang(request))
-    except BadText as e:
-        raise gr.Error(str(e)) from e
+    return show.answer(predictor, review, ui.lang(request))
 
 
 def explain(review: str):
     """Each sentence's push in the transformer: how its answer moves when the sentence is left out."""
-    try:
-        return show.sentence_pushes(predictor, review)
-    except BadText as e:
-        raise gr.Error(str(e)) from e
+    return show.sentence_pushes(predictor, review)
 
 
 with gr.Blocks(title=T("title")) as demo:

@@ -92,21 +92,20 @@ def attacks(f: dict[str, Path]) -> list[tuple[str, str, str]]:
          "from shared.tasks.sentiment import ui as show\nfrom shared.tasks.sentiment.serve import Predictor\n"
          "p = Predictor.load('spaces/sentiment/model')",
          "show.answer(p, 'great xxwrep 121212121 good film')"),
-        ("pets: 233 KB 16-bit grey PNG, 10950x10950", "from shared.serving import ui",
-         f"ui.open_photo({str(f['grey16.png'])!r}, max_side=1040).size"),
-        ("colorize: the same PNG", "from shared.serving import ui",
-         f"ui.open_photo({str(f['grey16.png'])!r}, **dict(max_pixels=36_000_000) if 'max_pixels' in "
-         "ui.open_photo.__code__.co_varnames else {}).size"),
+        ("pets: 233 KB 16-bit grey PNG, 10950x10950", "from shared.serving.images import open_image",
+         f"open_image({str(f['grey16.png'])!r}, max_side=1040).size"),
+        ("colorize: the same PNG", "from shared.serving.images import open_image",
+         f"open_image({str(f['grey16.png'])!r}, max_pixels=36_000_000).size"),
         ("colorize: 632-byte JPEG claiming 6000x6000",
-         "from shared.serving import ui\nfrom shared.tasks.colorize.serve import Predictor\n"
+         "from shared.serving.images import open_image\nfrom shared.tasks.colorize.serve import Predictor\n"
          "c = Predictor.load('spaces/colorize/model')",
-         f"c.colorize(ui.open_photo({str(f['liar.jpg'])!r})).size"),
+         f"c.colorize(open_image({str(f['liar.jpg'])!r})).size"),
         ("colorize: a real 36 MP JPEG (the largest request the Spaces take)",
-         "from shared.serving import ui\nfrom shared.tasks.colorize.serve import Predictor\n"
+         "from shared.serving.images import open_image\nfrom shared.tasks.colorize.serve import Predictor\n"
          "c = Predictor.load('spaces/colorize/model')",
-         f"c.colorize(ui.open_photo({str(f['big.jpg'])!r})).size"),
-        ("pets: .ico holding a 9000x9000 PNG frame", "from shared.serving import ui",
-         f"ui.open_photo({str(f['huge.ico'])!r}, max_side=1040).size"),
+         f"c.colorize(open_image({str(f['big.jpg'])!r})).size"),
+        ("pets: .ico holding a 9000x9000 PNG frame", "from shared.serving.images import open_image",
+         f"open_image({str(f['huge.ico'])!r}, max_side=1040).size"),
         ("teach: 16 RGBA PNGs of 40 MP (zip of a few kB each)", f"{pets}\nfrom shared.tasks.pets.teach import teacher",
          f"teacher.teach({str(f['rgba.zip'])!r}, pets).accuracy"),
         ("teach: a zip of 1,000,000 entries", "from shared.tasks.pets.teach import photos",

@@ -10,6 +10,8 @@ from PIL import Image
 
 from shared.serving import artifact
 from shared.serving import runtime
+from shared.serving.errors import Refused
+from shared.serving.words import T
 
 from .colour import image_to_array, lab_to_rgb, lightness, rgb_to_lab
 from .config import MAX_PIXELS, ServingConfig
@@ -73,7 +75,8 @@ class Predictor:
     def colorize(self, image: Image.Image, strength: float = 1.0) -> Image.Image:
         "A colour version of `image` (any RGB photo; colour photos are used as grey) at the same size."
         if image.width * image.height > MAX_PIXELS:
-            raise ValueError(too_large(image))
+            raise Refused(T, "photo_too_big", w=image.width, h=image.height,
+                          mp=f"{image.width * image.height / 1e6:.0f}", max_mp=f"{MAX_PIXELS / 1e6:.0f}")
         return self.compose(image, self.predict_ab(image), strength)
 
 
@@ -89,8 +92,3 @@ def download_name(source) -> str:
     stem = re.sub(r"[^\w.-]+", "_", Path(str(source or "")).stem).strip("._-")[:80]
     return f"{stem or 'photo'}-colour.png"
 
-
-def too_large(image: Image.Image) -> str:
-    return (f"That photo is {image.width}x{image.height} ({image.width * image.height / 1e6:.0f} megapixels); "
-            f"this Space colourises photos up to {MAX_PIXELS // 1_000_000} megapixels at full size. "
-            "Please scale it down and try again.")

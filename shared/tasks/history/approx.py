@@ -36,17 +36,19 @@ _CMPOPS = {ast.Gt: np.greater, ast.GtE: np.greater_equal, ast.Lt: np.less, ast.L
 
 
 def expression(text: str):
-    """A function of a numpy array x from a formula such as "sin(2*x) + x/3", or ValueError. Only numbers,
-    x, pi, e, + - * / ** %, comparisons and the numpy functions in FUNCTIONS are allowed."""
+    """A function of a numpy array x from a formula such as "sin(2*x) + x/3", or Refused (a ValueError). Only
+    numbers, x, pi, e, + - * / ** %, comparisons and the numpy functions in FUNCTIONS are allowed."""
+    from shared.serving.errors import Refused
+    from shared.tasks.history.words import T
     text = PRESETS.get(str(text).strip(), str(text).strip())
     if not text:
-        raise ValueError("type a function of x, for example sin(2*x)")
+        raise Refused(T, "h_type_function")
     if len(text) > MAX_EXPRESSION:
-        raise ValueError(f"keep the formula under {MAX_EXPRESSION} characters")
+        raise Refused(T, "h_too_long", most=MAX_EXPRESSION)
     try:
         tree = ast.parse(text.replace("^", "**"), mode="eval")
     except SyntaxError:
-        raise ValueError(f"{text!r} is not a formula; try something like sin(2*x) + x/3") from None
+        raise Refused(T, "h_not_formula", text=repr(text)) from None
 
     def ev(node, x):
         if isinstance(node, ast.Expression):
@@ -58,7 +60,7 @@ def expression(text: str):
                 return x.copy()  # never the caller's grid itself: no function may write into it
             if node.id in CONSTANTS:
                 return np.float64(CONSTANTS[node.id])
-            raise ValueError(f"unknown name {node.id!r}: use x, pi, e and functions like sin, exp, abs")
+            raise Refused(T, "h_unknown_name", name=repr(node.id))
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
             return _BINOPS[type(node.op)](ev(node.left, x), ev(node.right, x))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -71,22 +73,23 @@ def expression(text: str):
             return FUNCTIONS[node.func.id](*(ev(a, x) for a in node.args))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS:
             n = ARITY.get(node.func.id, 3)
-            raise ValueError(f"{node.func.id} takes {'1 argument' if n == 1 else f'at most {n} arguments'}, "
-                             f"not {len(node.args) + len(node.keywords)}")
-        raise ValueError(f"{ast.unparse(node)!r} is not allowed; use numbers, x, + - * / **, and functions "
-                         f"{', '.join(FUNCTIONS)}")
+            given = len(node.args) + len(node.keywords)
+            if n == 1:
+                raise Refused(T, "h_one_argument", f=node.func.id, n=given)
+            raise Refused(T, "h_arguments", f=node.func.id, most=n, n=given)
+        raise Refused(T, "h_not_allowed", expr=repr(ast.unparse(node)), ops="+ - * / **",
+                      functions=", ".join(FUNCTIONS))
 
     def f(x):
         with np.errstate(all="ignore"):
             try:
                 y = np.broadcast_to(np.asarray(ev(tree, x), dtype=np.float64), np.shape(x)).copy()
-            except ValueError:
+            except Refused:
                 raise
             except Exception as e:  # wrong number of arguments and the like
-                raise ValueError(f"could not compute {text!r}: {e}") from None
+                raise Refused(T, "h_cannot_compute", text=repr(text), why=str(e)[:200]) from None
         if not np.all(np.isfinite(y)):
-            raise ValueError(f"{text!r} is not finite everywhere on [{DOMAIN[0]:g}, {DOMAIN[1]:g}] "
-                             "(a division by zero or a log of a negative number?); try another function")
+            raise Refused(T, "h_not_finite", text=repr(text), lo=f"{DOMAIN[0]:g}", hi=f"{DOMAIN[1]:g}")
         return y
 
     f.text = text
@@ -159,6 +162,12 @@ class Comparison:
     deep_error: float
     depth: int
     width: int
+
+    domain = DOMAIN
+
+    def target(self, x):
+        "The function fitted, at x."
+        return expression(self.function)(x)
 
 
 def compare(function: str = "wave", units: int = 8, depth: int = 3, steps: int = 1000, lr: float = 0.02,

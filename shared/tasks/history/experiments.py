@@ -1,16 +1,17 @@
 """Each experiment of the history Space end to end: settings in, numbers + picture + a few words out.
 
-The Space, the benchmark and the notebook call these; bad settings raise ValueError with a clear message
-(`as_messages()` turns it into a gr.Error for the Space).
+The Space, the benchmark and the notebook call these; bad settings are Refused (a ValueError) with a clear message in
+English or Korean (shared.serving.errors).
 """
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 
 import numpy as np
 
+from shared.serving.errors import Phrase, Refused
 from shared.tasks.history import approx, data, mlp, neuron as neuron_mod, perceptron as perceptron_mod, plots
+from shared.tasks.history.words import T
 
 MY_POINTS = "my points"
 PERCEPTRON_DATASETS = ("and", "or", "xor", "nand", "nor", MY_POINTS)
@@ -18,44 +19,39 @@ NEURON_TARGETS = ("and", "or", "not x1", "nand", "nor", "xor", "xnor")
 EXAMPLE_POINTS = [[0.0, 0.2, 0], [0.3, 0.6, 0], [0.1, 1.1, 0], [0.9, 0.1, 1], [1.2, 0.7, 1], [0.8, 1.3, 1]]
 
 
-@contextmanager
-def as_messages():
-    "ValueError (bad settings) -> gr.Error: shown to the visitor, raised to API callers; the server keeps serving."
-    import gradio as gr
-    try:
-        yield
-    except ValueError as e:
-        raise gr.Error(str(e)) from e
+def _named(name: str):
+    "A setting's name in the message's language (w1, w2 and threshold are the same in both)."
+    key = "name_" + name.replace(" ", "_")
+    return Phrase(T, key) if key in T.by_lang["en"] else name
 
 
 def _number(value, name: str, lo: float, hi: float) -> float:
     try:
         value = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number") from None
+        raise Refused(T, "h_number", name=_named(name)) from None
     if not (math.isfinite(value) and lo <= value <= hi):
-        raise ValueError(f"{name} must be between {lo:g} and {hi:g}")
+        raise Refused(T, "h_between", name=_named(name), lo=f"{lo:g}", hi=f"{hi:g}")
     return value
 
 
 def _whole(value, name: str, lo: int, hi: int) -> int:
     value = _number(value, name, lo, hi)
     if not value.is_integer():
-        raise ValueError(f"{name} must be a whole number")
+        raise Refused(T, "h_whole", name=_named(name))
     return int(value)
 
 
 def _choice(value, name: str, choices) -> str:
     value = str(value).strip().lower()
     if value not in choices:
-        raise ValueError(f"unknown {name} {value!r}; choose one of {', '.join(choices)}")
+        raise Refused(T, "h_unknown", name=_named(name), value=repr(value), choices=", ".join(choices))
     return value
 
 
 # --- 1. the threshold neuron -----------------------------------------------------------------------------------
 
 def _say(lang: str):
-    from shared.tasks.history.words import T
     return lambda key, **values: T.text(key, lang, **values)
 
 
@@ -83,11 +79,10 @@ def neuron(w1: float = 1.0, w2: float = 1.0, threshold: float = 2.0, target: str
 
 
 def neuron_solution(target: str) -> tuple[float, float, float]:
-    "A setting (w1, w2, threshold) that computes the target gate (ValueError for XOR / XNOR: there is none)."
+    "A setting (w1, w2, threshold) that computes the target gate (Refused for XOR / XNOR: there is none)."
     target = _choice(target, "target", NEURON_TARGETS)
     if target not in neuron_mod.SOLUTIONS:
-        raise ValueError(f"no setting of a single threshold neuron computes {target.upper()}: "
-                         + neuron_mod.XOR_PROOF)
+        raise Refused(T, "h_no_setting", gate=target.upper(), proof=Phrase(T, "xor_proof"))
     return neuron_mod.SOLUTIONS[target]
 
 
@@ -113,20 +108,20 @@ def perceptron_points(dataset: str, points=None) -> tuple[np.ndarray, np.ndarray
     rows = points.values.tolist() if hasattr(points, "values") else list(points or [])
     rows = [r for r in rows if r is not None and any(v not in (None, "") for v in r)]
     if not rows:
-        raise ValueError("add some points first: click on the picture, or type rows x1, x2, label")
+        raise Refused(T, "h_add_points")
     if len(rows) > 200:
-        raise ValueError("at most 200 points, please")
+        raise Refused(T, "h_most_points", most=200)
     try:
         arr = np.array([[float(v) for v in r[:3]] for r in rows])
     except (TypeError, ValueError):
-        raise ValueError("each point needs three numbers: x1, x2 and a label 0 or 1") from None
+        raise Refused(T, "h_three_numbers") from None
     if arr.shape[1] != 3 or not np.all(np.isfinite(arr)):
-        raise ValueError("each point needs three numbers: x1, x2 and a label 0 or 1")
+        raise Refused(T, "h_three_numbers")
     lo, hi = plots.PERCEPTRON_LIMITS
     if np.any(arr[:, :2] < lo) or np.any(arr[:, :2] > hi):
-        raise ValueError(f"keep x1 and x2 between {lo:g} and {hi:g} (the picture's range)")
+        raise Refused(T, "h_keep_inside", lo=f"{lo:g}", hi=f"{hi:g}")
     if not set(np.unique(arr[:, 2])) <= {0.0, 1.0}:
-        raise ValueError("labels must be 0 or 1")
+        raise Refused(T, "h_labels")
     return arr[:, :2].astype(np.float32), arr[:, 2].astype(np.int64)
 
 

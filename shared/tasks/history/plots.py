@@ -199,10 +199,8 @@ def classifier(clf, title: str, valid: tuple[np.ndarray, np.ndarray] | None = No
 
 def approximation(cmp) -> Image.Image:
     "The function, the shallow fit with each hidden unit's contribution, the deep fit, both loss curves."
-    from shared.tasks.history.approx import DOMAIN, expression
-    f = expression(cmp.function)
-    x = np.linspace(*DOMAIN, 400)
-    y = f(x)
+    x = np.linspace(*cmp.domain, 400)
+    y = cmp.target(x)
     pad = 0.15 * (y.max() - y.min() or 1)
     ylim = (y.min() - pad, y.max() + pad)
     fig = new_figure(13, 4.2)

@@ -1,8 +1,18 @@
 "The pets Space's words (the answer's own sentences are in shared.tasks.pets.ui)."
 from shared.serving.i18n import Words
-from shared.tasks.pets.teach.photos import Limits
+from shared.tasks.pets.teach.limits import Limits
 
 _L = Limits()
+# Why the teach tab skipped a file (shared.tasks.pets.teach: Album.skip's reasons, which the English report shows as
+# they are) -> Korean
+SKIPPED_KO = {
+    "not a photo (by its file name)": "사진이 아님 (파일 이름으로 보아)",
+    "not inside a label folder": "라벨 폴더 안에 있지 않음",
+    "the same name twice in the .zip (read once)": ".zip 안에 같은 이름이 두 번 있음 (한 번만 읽음)",
+    f"larger than {_L.max_photo_bytes // 2**20} MB": f"{_L.max_photo_bytes // 2**20}MB보다 큼",
+    "too large to decode": "너무 커서 열 수 없음",
+    "not readable as a photo": "사진으로 읽을 수 없음",
+}
 
 # The Oxford-IIIT keys (what the API answers, config.json's labels) -> names as people write them (what the UI shows)
 BREED_NAMES = {
@@ -68,6 +78,47 @@ EN = {
     "new_photo": "New photo",
     "label_it": "Label it with your model",
     "your_labels": "Your labels",
+    # the teach tab's refusals (shared.serving.errors.Refused)
+    "t_hint": "Put one folder per label in the .zip, with at least {min} photos in each, e.g. `cats/1.jpg, "
+              "cats/2.jpg, dogs/1.jpg, dogs/2.jpg`.",
+    "t_no_zip": "No .zip received. {hint}",
+    "t_directory": "The .zip holds {entries} entries ({mb} MB of directory); at most {most} are read. Zip only the "
+                   "label folders of photos.",
+    "t_not_zip": "That file is not a readable .zip archive ({why}). {hint}",
+    "t_entries": "The .zip holds {entries} entries; at most {most} are read.",
+    "t_outside": "The .zip was refused: its entry {name} points outside the archive (an absolute path or `..`). Zip "
+                 "the label folders themselves.",
+    "t_total": "The photos in the .zip add up to more than {mb} MB uncompressed: send smaller photos or fewer of them.",
+    "t_overlap": "The .zip was refused: its entries {a} and {b} overlap (one stored file under several names, a zip "
+                 "bomb's trick). Zip the photos again.",
+    "t_encrypted": "The .zip is encrypted (password-protected): {name} cannot be read. Zip the photos again without a "
+                   "password.",
+    "t_method": "The .zip's entry {name} is compressed with {method}, which this Space cannot read. Zip the photos "
+                "again with ordinary (deflate) compression.",
+    "t_labels": "The .zip has {n} labels (folders); this tab teaches at most {most}.",
+    "t_photos": "The .zip has {n} photos; this tab teaches from at most {most} (a few dozen per label is plenty).",
+    "t_one_label": "The .zip has only one label ({label}): a classifier needs at least two labels to choose between. "
+                   "{hint}",
+    "t_no_labels": "The .zip has no photos in label folders: a classifier needs at least two labels to choose between. "
+                   "{hint}",
+    "t_few": "Too few photos for {labels}: each label needs at least {min} (one to learn from while another is held "
+             "out to measure). {hint}",
+    "t_crc": "The .zip was refused: its entry {name} does not match its checksum (CRC): its data is damaged, or longer "
+             "than its header says. Zip the photos again.",
+    "t_damaged": "The .zip was refused: its entry {name} is damaged ({why}). Zip the photos again.",
+    "t_deflate": "The .zip was refused: the compressed data of its entry {name} is damaged. Zip the photos again.",
+    "t_truncated": "The .zip was refused: it ends in the middle of its entry {name} (a truncated download?). Zip the "
+                   "photos again.",
+    "t_unreadable": "The .zip was refused: its entry {name} cannot be read ({why}). Zip the photos again without a "
+                    "password, with ordinary compression.",
+    "t_longer": "{name} is larger than its header says ({mb} MB read): the .zip was refused.",
+    "t_none_read": "None of the photos in the .zip could be read ({why}). Please use JPEG, PNG, WebP or GIF photos of "
+                   "at most {mp} megapixels.",
+    "t_n_unreadable": "{n} not readable as a photo",
+    "t_n_too_large": "{n} too large to decode",
+    "t_few_readable": "After skipping unreadable photos, {labels} has fewer than {min} photos: add more readable "
+                      "photos to it.",
+    "t_teach_first": "Teach a model first: upload a .zip of your photos above and press Teach.",
     # the answer (shared.tasks.pets.ui.verdict)
     "cat": "cat", "dog": "dog", "neither": "neither",
     "lbl_cat": "cat", "lbl_dog": "dog", "lbl_neither": "neither",  # the cat-or-dog Label's class names, on screen
@@ -125,6 +176,43 @@ KO = {
     "new_photo": "새 사진",
     "label_it": "내 모델로 라벨 붙이기",
     "your_labels": "내 라벨",
+    "t_hint": ".zip 안에 라벨마다 폴더를 하나씩 만들고, 폴더마다 사진을 {min}장 이상 넣어 주세요. 예: `cats/1.jpg, "
+              "cats/2.jpg, dogs/1.jpg, dogs/2.jpg`.",
+    "t_no_zip": "받은 .zip 파일이 없습니다. {hint}",
+    "t_directory": "이 .zip에는 항목이 {entries}개 있습니다 (목록만 {mb}MB). {most}개까지만 읽습니다. 사진이 든 라벨 "
+                   "폴더만 압축해 주세요.",
+    "t_not_zip": "이 파일은 읽을 수 있는 .zip 압축 파일이 아닙니다 ({why}). {hint}",
+    "t_entries": "이 .zip에는 항목이 {entries}개 있습니다. {most}개까지만 읽습니다.",
+    "t_outside": ".zip을 받을 수 없습니다: 항목 {name}이(가) 압축 파일 바깥을 가리킵니다 (절대 경로나 `..`). 라벨 "
+                 "폴더 자체를 압축해 주세요.",
+    "t_total": ".zip 속 사진을 모두 풀면 {mb}MB가 넘습니다. 더 작은 사진이나 더 적은 사진을 보내 주세요.",
+    "t_overlap": ".zip을 받을 수 없습니다: 항목 {a}와(과) {b}의 데이터가 겹칩니다 (파일 하나를 여러 이름으로 담는 "
+                 "압축 폭탄의 수법). 사진을 다시 압축해 주세요.",
+    "t_encrypted": "이 .zip은 암호로 잠겨 있어 {name}을(를) 읽을 수 없습니다. 암호 없이 다시 압축해 주세요.",
+    "t_method": ".zip의 항목 {name}은(는) {method} 방식으로 압축되어 이 Space에서 읽을 수 없습니다. 일반(deflate) "
+                "압축으로 다시 압축해 주세요.",
+    "t_labels": "이 .zip에는 라벨(폴더)이 {n}개 있습니다. 이 탭은 {most}개까지만 가르칩니다.",
+    "t_photos": "이 .zip에는 사진이 {n}장 있습니다. 이 탭은 {most}장까지만 씁니다 (라벨마다 수십 장이면 충분합니다).",
+    "t_one_label": "이 .zip에는 라벨이 하나({label})뿐입니다. 분류기는 고를 라벨이 적어도 두 개 있어야 합니다. {hint}",
+    "t_no_labels": "이 .zip의 라벨 폴더 안에 사진이 없습니다. 분류기는 고를 라벨이 적어도 두 개 있어야 합니다. {hint}",
+    "t_few": "{labels}의 사진이 너무 적습니다. 라벨마다 적어도 {min}장이 필요합니다 (한 장으로 배우는 동안 다른 한 "
+             "장은 평가용으로 남겨 둡니다). {hint}",
+    "t_crc": ".zip을 받을 수 없습니다: 항목 {name}이(가) 체크섬(CRC)과 맞지 않습니다. 데이터가 손상되었거나 헤더에 "
+             "적힌 것보다 깁니다. 사진을 다시 압축해 주세요.",
+    "t_damaged": ".zip을 받을 수 없습니다: 항목 {name}이(가) 손상되었습니다 ({why}). 사진을 다시 압축해 주세요.",
+    "t_deflate": ".zip을 받을 수 없습니다: 항목 {name}의 압축 데이터가 손상되었습니다. 사진을 다시 압축해 주세요.",
+    "t_truncated": ".zip을 받을 수 없습니다: 항목 {name}의 중간에서 파일이 끝납니다 (내려받기가 중간에 끊겼나요?). "
+                   "사진을 다시 압축해 주세요.",
+    "t_unreadable": ".zip을 받을 수 없습니다: 항목 {name}을(를) 읽을 수 없습니다 ({why}). 암호 없이, 일반 압축으로 "
+                    "다시 압축해 주세요.",
+    "t_longer": "{name}이(가) 헤더에 적힌 것보다 큽니다 ({mb}MB까지 읽음). 이 .zip은 받을 수 없습니다.",
+    "t_none_read": ".zip 속 사진을 한 장도 읽을 수 없었습니다 ({why}). {mp}메가픽셀 이하의 JPEG, PNG, WebP, GIF "
+                   "사진을 써 주세요.",
+    "t_n_unreadable": "사진으로 읽을 수 없는 파일 {n}개",
+    "t_n_too_large": "너무 커서 열 수 없는 사진 {n}장",
+    "t_few_readable": "읽을 수 없는 사진을 빼고 나니 {labels}의 사진이 {min}장보다 적습니다. 읽을 수 있는 사진을 더 "
+                      "넣어 주세요.",
+    "t_teach_first": "먼저 모델을 가르쳐 주세요: 위에서 사진 .zip을 올리고 ‘가르치기’를 누르세요.",
     "cat": "고양이", "dog": "개", "neither": "둘 다 아님",
     "lbl_cat": "고양이", "lbl_dog": "개", "lbl_neither": "둘 다 아님",
     **{f"lbl_{key}": words for key, words in BREED_NAMES_KO.items()},

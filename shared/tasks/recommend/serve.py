@@ -11,8 +11,12 @@ import numpy as np
 
 from shared.serving import artifact
 from shared.serving import runtime
+from shared.serving.errors import Phrase, Refused
 
 from .config import CO_WATCH_EPS, LIKED, MAX_K, MAX_RATINGS, RARE_PENALTY, RATING_MAX, RATING_MIN, ServingConfig
+from .words import T
+
+EXAMPLE = '{"1": 4.5, "260": 5.0}'  # the ratings a message shows as an example
 
 
 def logit_of(r, lo: float, hi: float):
@@ -20,10 +24,6 @@ def logit_of(r, lo: float, hi: float):
     p = (r - lo) / (hi - lo)
     ratio = p / (1 - p)
     return ratio.log() if hasattr(ratio, "log") else np.log(ratio)
-
-
-class BadRatings(ValueError):
-    "Ratings that cannot be used, with a message for the visitor."
 
 
 class Predictor:
@@ -82,7 +82,7 @@ class Predictor:
         return self.by_title.get(text.casefold())
 
     def pairs(self, ratings) -> list[tuple]:
-        "{movieId or title: rating} or (key, rating) pairs -> a list of pairs, or BadRatings for anything else."
+        "{movieId or title: rating} or (key, rating) pairs -> a list of pairs; Refused for anything else."
         if ratings is None:
             return []
         if isinstance(ratings, Mapping):
@@ -91,13 +91,11 @@ class Predictor:
             try:
                 pairs = [(k, v) for k, v in ratings]
             except (TypeError, ValueError):
-                raise BadRatings("ratings must be a JSON object like {\"1\": 4.5, \"260\": 5.0} "
-                                 "(MovieLens movieId -> rating from 0.5 to 5)") from None
+                raise Refused(T, "not_object", example=EXAMPLE) from None
         else:
-            raise BadRatings("ratings must be a JSON object like {\"1\": 4.5, \"260\": 5.0} "
-                             f"(MovieLens movieId -> rating from 0.5 to 5), not {type(ratings).__name__}")
+            raise Refused(T, "not_object_type", example=EXAMPLE, kind=type(ratings).__name__)
         if len(pairs) > MAX_RATINGS:
-            raise BadRatings(f"{len(pairs)} ratings: at most {MAX_RATINGS} in one request")
+            raise Refused(T, "too_many", n=len(pairs), most=MAX_RATINGS)
         return pairs
 
     def skipped(self, ratings) -> list[str]:
@@ -107,7 +105,7 @@ class Predictor:
     def parse(self, ratings) -> tuple[np.ndarray, np.ndarray]:
         """{movieId or title: rating} (or (key, rating) pairs) -> (row indices, ratings), checked.
         Movies this model never saw are skipped (ratings exported from another MovieLens copy always hold
-        some; `skipped` lists them); bad ratings of known movies raise BadRatings naming the entries."""
+        some; `skipped` lists them); bad ratings of known movies are Refused, naming the entries."""
         bad, seen = [], {}
         for key, value in self.pairs(ratings):
             i = self.lookup(key)
@@ -118,19 +116,22 @@ class Predictor:
                     raise TypeError
                 v = float(value)
             except (TypeError, ValueError):
-                bad.append(f"{self.titles[i]}: {value!r} is not a number")
+                bad.append(Phrase(T, "not_a_number", title=self.titles[i], value=repr(value)))
                 continue
             if math.isnan(v):
-                bad.append(f"{self.titles[i]}: NaN is not a rating")
+                bad.append(Phrase(T, "nan_rating", title=self.titles[i]))
             elif not RATING_MIN <= v <= RATING_MAX:
-                bad.append(f"{self.titles[i]}: {v:g} is outside {RATING_MIN:g} to {RATING_MAX:g}")
+                bad.append(Phrase(T, "outside", title=self.titles[i], value=f"{v:g}", lo=f"{RATING_MIN:g}",
+                                  hi=f"{RATING_MAX:g}"))
             elif i in seen and seen[i] != v:
-                bad.append(f"{self.titles[i]} is rated twice, {seen[i]:g} and {v:g}: keep one")
+                bad.append(Phrase(T, "rated_twice", title=self.titles[i], a=f"{seen[i]:g}", b=f"{v:g}"))
             else:
                 seen[i] = v
+        if len(bad) == 1:
+            raise Refused(T, "bad_rating", entries=bad)
         if bad:
-            raise BadRatings("Bad rating" + ("s" if len(bad) > 1 else "") + ": " + "; ".join(bad[:5])
-                             + (f" and {len(bad) - 5} more" if len(bad) > 5 else "") + ".")
+            raise Refused(T, "bad_ratings", entries=bad[:5], more=Phrase(T, "and_more", n=len(bad) - 5)
+                          if len(bad) > 5 else "")
         idx = np.fromiter(seen.keys(), int, len(seen))
         return idx, np.fromiter(seen.values(), float, len(seen))
 
@@ -226,7 +227,7 @@ class Predictor:
         k = check_k(k)
         i = self.lookup(movie)
         if i is None:
-            raise BadRatings(f"Unknown movie {str(movie)[:60]!r}: use a MovieLens movieId or an exact title.")
+            raise Refused(T, "unknown_movie", movie=repr(str(movie)[:60]))
         sim = np.where(self.eligible, self.unit @ self.unit[i], -np.inf)
         sim[i] = -np.inf
         top = np.argsort(-sim, kind="stable")[:k]
@@ -248,7 +249,7 @@ def check_k(k) -> int:
             raise ValueError
         k = int(float(k))
     except (TypeError, ValueError, OverflowError):
-        raise BadRatings(f"k must be a whole number from 1 to {MAX_K}, not {k!r}") from None
+        raise Refused(T, "k_whole", most=MAX_K, k=repr(k)) from None
     if not 1 <= k <= MAX_K:
-        raise BadRatings(f"k must be from 1 to {MAX_K}, not {k}")
+        raise Refused(T, "k_range", most=MAX_K, k=k)
     return k

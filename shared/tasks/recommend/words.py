@@ -39,6 +39,24 @@ EN = {
     "from_ratings": "From your **{ratings}** (mean {mean:.1f} ★; favourites: {best}), the model worked out "
                     "where your taste sits among the movies it knows, then ranked every movie you have not rated.",
     "skipped": "Skipped {n} movie{s} this model never saw: {names}.",
+    # refusals (shared.serving.errors.Refused) and warnings
+    "not_object": "ratings must be a JSON object like {example} (MovieLens movieId -> rating from 0.5 to 5)",
+    "not_object_type": "ratings must be a JSON object like {example} (MovieLens movieId -> rating from 0.5 to 5), "
+                       "not {kind}",
+    "too_many": "{n} ratings: at most {most} in one request",
+    "bad_rating": "Bad rating: {entries}.",
+    "bad_ratings": "Bad ratings: {entries}{more}.",
+    "and_more": " and {n} more",
+    "not_a_number": "{title}: {value} is not a number",
+    "nan_rating": "{title}: NaN is not a rating",
+    "outside": "{title}: {value} is outside {lo} to {hi}",
+    "rated_twice": "{title} is rated twice, {a} and {b}: keep one",
+    "unknown_movie": "Unknown movie {movie}: use a MovieLens movieId or an exact title.",
+    "k_whole": "k must be a whole number from 1 to {most}, not {k}",
+    "k_range": "k must be from 1 to {most}, not {k}",
+    "pick_first": "Pick a movie first (search by title).",
+    "pick_known": "Unknown movie {movie}: pick one from the list.",
+    "skipped_warning": "Skipped {n} movie(s) this model never saw: {names}",
 }
 
 KO = {
@@ -75,6 +93,23 @@ KO = {
     "from_ratings": "내가 매긴 **별점 {n}개**(평균 {mean:.1f} ★, 가장 좋아한 영화: {best})로 모델이 내 취향이 영화들 "
                     "사이 어디쯤인지 계산한 뒤, 아직 평가하지 않은 영화 전부에 순위를 매겼습니다.",
     "skipped": "이 모델이 본 적 없는 영화 {n}편은 건너뛰었습니다: {names}.",
+    "not_object": "ratings는 {example} 같은 JSON 객체여야 합니다 (MovieLens movieId -> 0.5~5 사이의 별점)",
+    "not_object_type": "ratings는 {example} 같은 JSON 객체여야 합니다 (MovieLens movieId -> 0.5~5 사이의 별점). "
+                       "{kind}은(는) 받을 수 없습니다",
+    "too_many": "별점이 {n}개입니다: 한 번에 {most}개까지 보낼 수 있습니다",
+    "bad_rating": "잘못된 별점: {entries}.",
+    "bad_ratings": "잘못된 별점: {entries}{more}.",
+    "and_more": " 외 {n}개",
+    "not_a_number": "{title}: {value}은(는) 숫자가 아닙니다",
+    "nan_rating": "{title}: NaN은 별점이 아닙니다",
+    "outside": "{title}: {value}은(는) {lo}~{hi} 범위를 벗어납니다",
+    "rated_twice": "{title}에 별점이 두 번({a}, {b}) 매겨졌습니다. 하나만 남겨 주세요",
+    "unknown_movie": "모르는 영화입니다: {movie}. MovieLens movieId나 정확한 제목을 써 주세요.",
+    "k_whole": "k는 1에서 {most} 사이의 정수여야 합니다 ({k}은(는) 안 됩니다)",
+    "k_range": "k는 1에서 {most} 사이여야 합니다 ({k}은(는) 안 됩니다)",
+    "pick_first": "먼저 영화를 골라 주세요 (제목으로 검색).",
+    "pick_known": "모르는 영화입니다: {movie}. 목록에서 골라 주세요.",
+    "skipped_warning": "이 모델이 본 적 없는 영화 {n}편은 건너뛰었습니다: {names}",
 }
 
 T = Words("recommend", EN, KO)

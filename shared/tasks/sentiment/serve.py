@@ -9,7 +9,7 @@ from shared.serving import artifact
 from . import verdict
 from .config import TRANSFORMER
 from .ngram import serve as ngram
-from .ngram.serve import BadText, Reading  # noqa: F401  (what the app and the UI catch and show)
+from .ngram.serve import Reading  # noqa: F401  (what the UI reads)
 
 
 class Predictor:

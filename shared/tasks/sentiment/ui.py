@@ -4,22 +4,20 @@ from __future__ import annotations
 import re
 
 from shared.tasks.sentiment.config import MAX_CHARS
-from shared.tasks.sentiment.serve import BadText, Reading
+from shared.serving.errors import Refused
+from shared.tasks.sentiment.serve import Reading
 from shared.tasks.sentiment.words import T
-
-UNKNOWN = ("The model knows none of these words, so it cannot judge. It learned from English IMDB movie reviews: "
-           "please write a few sentences about a film.")
 
 
 def answer(predictor, review, lang: str = "en"):
     """Everything the Space shows for a review: (verdict probabilities, the baseline's word pushes, a verdict
     paragraph in `lang`, the transformer's probabilities, the baseline's probabilities). `predictor`: an n-gram Predictor
-    (the two last are then None) or verdict.Predictor. Raises BadText for input that cannot be judged."""
+    (the two last are then None) or verdict.Predictor. Refuses input that cannot be judged."""
     both = hasattr(predictor, "transformer")
     verdict_ = predictor.read(review)
     reading = verdict_.baseline if both else verdict_
     if reading.known == 0:
-        raise BadText(UNKNOWN)
+        raise Refused(T, "no_known_words")
     probs = verdict_.probs
     order = lambda d: {k: d[k] for k in ("positive", "negative")}
     text = verdict(reading, probs, verdict_.transformer if both else None, lang)
@@ -32,7 +30,7 @@ def answer(predictor, review, lang: str = "en"):
 def sentence_pushes(predictor, review) -> list[tuple[str, float | None]]:
     "The transformer's sentence attributions for gr.HighlightedText (scaled to [-1, 1]); needs verdict.Predictor."
     if not hasattr(predictor, "transformer"):
-        raise BadText("This model has no transformer: the word highlights above are its explanation.")
+        raise Refused(T, "no_transformer")
     text, _ = predictor.baseline.prepare(review)
     pushes = predictor.transformer.sentences(text)
     scale = max((abs(w) for _, w in pushes), default=0.0) or 1.0

@@ -74,7 +74,7 @@ class Predictor:
         return combine(self.ensemble, transformer, baseline)
 
     def read(self, text) -> Verdict:
-        base = self.baseline.read(text)  # checks the input (BadText) and cuts long reviews, as the baseline always has
+        base = self.baseline.read(text)  # checks the input (Refused) and cuts long reviews, as the baseline always has
         t = self.transformer.predict([self.baseline.prepare(text)[0]])[0]
         return Verdict(self.combine(t, base.probs), t, base)
 

@@ -22,6 +22,13 @@ EN = {
     "why": "Which sentences moved the transformer?",
     "sentences": "Each sentence's push (red: positive, blue: negative)",
     "examples": "Real IMDB reviews (Maas et al., 2011), never seen in training: tap one",
+    # refusals (shared.serving.errors.Refused)
+    "empty": "Please type or paste a movie review: the box is empty.",
+    "not_text": "The review holds a character that is not text (U+{code}, a lone surrogate, at character {at}): please "
+                "paste the review again.",
+    "no_known_words": "The model knows none of these words, so it cannot judge. It learned from English IMDB movie "
+                      "reviews: please write a few sentences about a film.",
+    "no_transformer": "This model has no transformer: the word highlights above are its explanation.",
     # the answer
     "positive": "positive", "negative": "negative",
     "lbl_positive": "positive", "lbl_negative": "negative",  # the Labels' class names, on screen
@@ -55,6 +62,12 @@ KO = {
     "why": "어떤 문장이 트랜스포머를 움직였을까?",
     "sentences": "문장별 영향 (빨강: 긍정, 파랑: 부정)",
     "examples": "학습에 쓰지 않은 실제 IMDB 리뷰 (Maas 외, 2011): 눌러 보세요",
+    "empty": "영화 리뷰를 입력하거나 붙여 넣어 주세요. 입력 칸이 비어 있습니다.",
+    "not_text": "리뷰에 글자가 아닌 문자가 들어 있습니다 ({at}번째 글자, U+{code}, 짝 없는 서로게이트). 리뷰를 다시 "
+                "붙여 넣어 주세요.",
+    "no_known_words": "모델이 아는 단어가 하나도 없어서 판정할 수 없습니다. 이 모델은 영어 IMDB 영화 리뷰로 "
+                      "배웠습니다. 영화에 대해 영어로 몇 문장 써 주세요.",
+    "no_transformer": "이 모델에는 트랜스포머가 없습니다. 위의 단어 색칠이 이 모델의 설명입니다.",
     "positive": "긍정", "negative": "부정",
     "lbl_positive": "긍정", "lbl_negative": "부정",
     "fairly_sure": "꽤 확신", "leaning": "약간 기울어짐", "unsure": "확신 없음, 아주 조금 기울어짐",

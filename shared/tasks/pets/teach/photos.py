@@ -6,7 +6,8 @@ uncompressed size (checked while reading, so a lying header does not help a zip 
 entry is read through its own directory record, never by name; a name that comes twice is read once. An entry whose
 name leaves the archive (`../`, an absolute path), entries that overlap, encryption, a compression method Python
 cannot read and damaged data (bad deflate stream, wrong CRC, truncation) each refuse the archive with one message
-naming the entry and what is wrong. Every refusal is a `TeachError` whose message is meant for the visitor.
+naming the entry and what is wrong. Every refusal is a `Refused` (shared.serving.errors), its words in the pets Space's
+words (English and Korean).
 """
 from __future__ import annotations
 
@@ -15,22 +16,10 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from shared.serving.errors import Phrase, Refused
 from shared.serving.images import PHOTO_SUFFIXES
-
-
-class TeachError(ValueError):
-    """Input that cannot teach a model; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_labels: int = 20
-    max_photos: int = 500
-    min_per_label: int = 2
-    max_entries: int = 10_000               # names in the archive, photos or not
-    max_photo_bytes: int = 30 * 2**20       # one photo, uncompressed
-    max_total_bytes: int = 500 * 2**20      # the photos together, uncompressed
-    max_pixels: int = 40_000_000            # a photo decoding to more pixels is skipped (JPEGs decode reduced first)
+from shared.tasks.pets.teach.limits import Limits
+from shared.tasks.pets.words import T
 
 
 @dataclass
@@ -56,8 +45,6 @@ READABLE = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate", zipfi
             zipfile.ZIP_LZMA: "lzma"}
 METHODS = {9: "deflate64", 6: "implode", 93: "zstandard", 95: "xz", 98: "ppmd", 99: "AES encryption"}
 MAX_DIRECTORY_BYTES = 8 * 2**20  # the central directory Python parses at once: ~10,000 entries with long names
-HELP = ("Put one folder per label in the .zip, with at least {min} photos in each, e.g. `cats/1.jpg, cats/2.jpg, "
-        "dogs/1.jpg, dogs/2.jpg`.")
 
 
 def safe_name(name: str) -> PurePosixPath | None:
@@ -70,28 +57,27 @@ def safe_name(name: str) -> PurePosixPath | None:
 
 def open_album(path, limits: Limits = Limits()) -> Album:
     "List the photos of the .zip at `path` by label (their folder's name), checking every limit that needs no decoding."
-    hint = HELP.format(min=limits.min_per_label)
+    hint = Phrase(T, "t_hint", min=limits.min_per_label)
     if path is None:
-        raise TeachError("No .zip received. " + hint)
+        raise Refused(T, "t_no_zip", hint=hint)
     entries, directory = directory_size(path)
     if entries > limits.max_entries or directory > MAX_DIRECTORY_BYTES:
-        raise TeachError(f"The .zip holds {entries:,} entries ({directory / 2**20:,.1f} MB of directory); at most "
-                         f"{limits.max_entries:,} are read. Zip only the label folders of photos.")
+        raise Refused(T, "t_directory", entries=f"{entries:,}", mb=f"{directory / 2**20:,.1f}",
+                      most=f"{limits.max_entries:,}")
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except Exception as e:  # BadZipFile, OSError, EOFError, struct/Unicode errors of a damaged directory
-        raise TeachError(f"That file is not a readable .zip archive ({type(e).__name__}). " + hint) from e
+        raise Refused(T, "t_not_zip", why=type(e).__name__, hint=hint) from e
     if len(infos) > limits.max_entries:
-        raise TeachError(f"The .zip holds {len(infos):,} entries; at most {limits.max_entries:,} are read.")
+        raise Refused(T, "t_entries", entries=f"{len(infos):,}", most=f"{limits.max_entries:,}")
     check_overlaps(infos)
     album = Album(str(path), {})
     total, seen = 0, set()
     for info in infos:
         name = safe_name(info.filename)
         if name is None:
-            raise TeachError(f"The .zip was refused: its entry {info.filename[:80]!r} points outside the archive "
-                             "(an absolute path or `..`). Zip the label folders themselves.")
+            raise Refused(T, "t_outside", name=repr(info.filename[:80]))
         if info.is_dir():
             continue
         if any(part.startswith(".") or part == "__MACOSX" for part in name.parts):
@@ -112,8 +98,7 @@ def open_album(path, limits: Limits = Limits()) -> Album:
             continue
         total += info.file_size
         if total > limits.max_total_bytes:
-            raise TeachError(f"The photos in the .zip add up to more than {limits.max_total_bytes // 2**20} MB "
-                             "uncompressed: send smaller photos or fewer of them.")
+            raise Refused(T, "t_total", mb=limits.max_total_bytes // 2**20)
         album.photos.setdefault(name.parent.name, []).append(info)
     check_counts(album, limits)
     return album
@@ -145,38 +130,34 @@ def check_overlaps(infos: list[zipfile.ZipInfo]) -> None:
                     + i.compress_size, i) for i in infos)
     for (start, end, first), (next_start, _, second) in zip(spans, spans[1:]):
         if next_start < end:
-            raise TeachError(f"The .zip was refused: its entries {first.filename[:60]!r} and {second.filename[:60]!r} "
-                             "overlap (one stored file under several names, a zip bomb's trick). Zip the photos again.")
+            raise Refused(T, "t_overlap", a=repr(first.filename[:60]), b=repr(second.filename[:60]))
 
 
 def check_readable(info: zipfile.ZipInfo) -> None:
     "Encryption or a compression method Python cannot read refuses the archive, naming the entry."
     if info.flag_bits & 0x1:
-        raise TeachError(f"The .zip is encrypted (password-protected): {info.filename[:80]!r} cannot be read. "
-                         "Zip the photos again without a password.")
+        raise Refused(T, "t_encrypted", name=repr(info.filename[:80]))
     if info.compress_type not in READABLE:
         method = METHODS.get(info.compress_type, f"method {info.compress_type}")
-        raise TeachError(f"The .zip's entry {info.filename[:80]!r} is compressed with {method}, which this Space "
-                         "cannot read. Zip the photos again with ordinary (deflate) compression.")
+        raise Refused(T, "t_method", name=repr(info.filename[:80]), method=method)
 
 
 def check_counts(album: Album, limits: Limits) -> None:
     "Enough labels, enough photos per label, not too many of either."
     counts = {label: len(names) for label, names in album.photos.items()}
     n = sum(counts.values())
-    hint = HELP.format(min=limits.min_per_label)
+    hint = Phrase(T, "t_hint", min=limits.min_per_label)
     if len(counts) > limits.max_labels:
-        raise TeachError(f"The .zip has {len(counts)} labels (folders); this tab teaches at most {limits.max_labels}.")
+        raise Refused(T, "t_labels", n=len(counts), most=limits.max_labels)
     if n > limits.max_photos:
-        raise TeachError(f"The .zip has {n:,} photos; this tab teaches from at most {limits.max_photos} "
-                         "(a few dozen per label is plenty).")
-    if len(counts) < 2:
-        found = f"only one label ({next(iter(counts))!r})" if counts else "no photos in label folders"
-        raise TeachError(f"The .zip has {found}: a classifier needs at least two labels to choose between. {hint}")
+        raise Refused(T, "t_photos", n=f"{n:,}", most=limits.max_photos)
+    if len(counts) == 1:
+        raise Refused(T, "t_one_label", label=repr(next(iter(counts))), hint=hint)
+    if not counts:
+        raise Refused(T, "t_no_labels", hint=hint)
     few = sorted(label for label, c in counts.items() if c < limits.min_per_label)
     if few:
-        raise TeachError(f"Too few photos for {', '.join(repr(f) for f in few[:5])}: each label needs at least "
-                         f"{limits.min_per_label} (one to learn from while another is held out to measure). {hint}")
+        raise Refused(T, "t_few", labels=", ".join(repr(f) for f in few[:5]), min=limits.min_per_label, hint=hint)
 
 
 def read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits = Limits()) -> bytes:
@@ -186,21 +167,17 @@ def read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits = Limits()) 
         with zf.open(info) as f:
             data = f.read(limits.max_photo_bytes + 1)
     except zipfile.BadZipFile as e:
-        what = ("does not match its checksum (CRC): its data is damaged, or longer than its header says"
-                if "CRC" in str(e) else f"is damaged ({str(e)[:120]})")
-        raise TeachError(f"The .zip was refused: its entry {name!r} {what}. Zip the photos again.") from None
+        if "CRC" in str(e):
+            raise Refused(T, "t_crc", name=repr(name)) from None
+        raise Refused(T, "t_damaged", name=repr(name), why=str(e)[:120]) from None
     except zlib.error:
-        raise TeachError(f"The .zip was refused: the compressed data of its entry {name!r} is damaged. "
-                         "Zip the photos again.") from None
+        raise Refused(T, "t_deflate", name=repr(name)) from None
     except (EOFError, OSError):
-        raise TeachError(f"The .zip was refused: it ends in the middle of its entry {name!r} (a truncated "
-                         "download?). Zip the photos again.") from None
+        raise Refused(T, "t_truncated", name=repr(name)) from None
     except (RuntimeError, NotImplementedError) as e:  # encryption or a method the directory did not admit to
-        raise TeachError(f"The .zip was refused: its entry {name!r} cannot be read ({str(e)[:120]}). "
-                         "Zip the photos again without a password, with ordinary compression.") from None
+        raise Refused(T, "t_unreadable", name=repr(name), why=str(e)[:120]) from None
     if len(data) > limits.max_photo_bytes:
-        raise TeachError(f"{name!r} is larger than its header says ({limits.max_photo_bytes // 2**20} MB read): "
-                         "the .zip was refused.")
+        raise Refused(T, "t_longer", name=repr(name), mb=limits.max_photo_bytes // 2**20)
     return data
 
 

@@ -11,12 +11,13 @@ from .teacher import Taught
 def text(taught: Taught, lang: str = "en") -> str:
     """Markdown, in `lang` ('en' or 'ko'): labels and counts, the held-out estimate and how it was measured,
     skipped files, the time taken."""
-    from shared.tasks.pets.words import T
+    from shared.tasks.pets.words import SKIPPED_KO, T
     say = lambda key, **values: T.text(key, lang, **values)
+    shown = lambda reason: SKIPPED_KO.get(reason, reason) if lang == "ko" else reason
     n = sum(taught.counts.values())
     rows = "\n".join(f"| {cell(label)} | {count} | {taught.confusion[i, i]} / {taught.confusion[i].sum()} |"
                      for i, (label, count) in enumerate(taught.counts.items()))
-    skipped = "".join("\n" + say("r_skipped", count=count, reason=reason) for reason, count in taught.skipped.items())
+    skipped = "".join("\n" + say("r_skipped", count=count, reason=shown(reason)) for reason, count in taught.skipped.items())
     chance = 1 / len(taught.labels)
     return "\n\n".join([
         say("r_title", labels=len(taught.labels), photos=n, seconds=f"{taught.seconds['total']:.1f}"),

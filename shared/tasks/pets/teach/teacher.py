@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
-from shared.serving.images import BadImage, TooLarge, open_image
+from shared.serving.errors import Phrase, Refused
+from shared.serving.images import TooLarge, open_image
+from shared.tasks.pets.words import T
 
 from shared.tasks.pets import logistic
-from .photos import Album, Limits, TeachError, open_album, read
+from .photos import Album, Limits, open_album, read
 
 BATCH = 16   # photos decoded and run through the body at once (memory stays bounded)
 FOLDS = 5    # at most; fewer when a label has fewer photos
@@ -38,7 +40,7 @@ class Taught:
 
 def decode(data: bytes, max_side: int, limits: Limits) -> Image.Image:
     """Bytes of one entry -> RGB photo, reduced to what the body needs right after decoding (JPEGs while decoding),
-    so only one photo is ever held at full size; TooLarge (checked from the header) or BadImage otherwise."""
+    so only one photo is ever held at full size; TooLarge (checked from the header) or Refused otherwise."""
     return open_image(data, max_side=max_side, max_pixels=limits.max_pixels)
 
 
@@ -51,12 +53,13 @@ def features(album: Album, predictor, limits: Limits, progress=None) -> tuple[np
         for start in range(0, len(items), BATCH):
             photos, batch_y = [], []
             for label, info in items[start:start + BATCH]:
+                data = read(zf, info, limits)  # a damaged entry refuses the whole archive
                 try:
-                    photos.append(decode(read(zf, info, limits), 2 * predictor.size, limits))
+                    photos.append(decode(data, 2 * predictor.size, limits))
                     batch_y.append(labels.index(label))
                 except TooLarge:
                     album.skip("too large to decode")
-                except BadImage:
+                except Refused:
                     album.skip("not readable as a photo")
             if photos:
                 f = predictor.features(photos, flip=True)
@@ -66,9 +69,11 @@ def features(album: Album, predictor, limits: Limits, progress=None) -> tuple[np
                 progress(min(1.0, (start + BATCH) / len(items)), f"Features of {min(start + BATCH, len(items))} "
                          f"of {len(items)} photos")
     if not ys:
-        why = "; ".join(f"{n} {reason}" for reason, n in album.skipped.items() if "decode" in reason or "readable" in reason)
-        raise TeachError(f"None of the photos in the .zip could be read ({why}). Please use JPEG, PNG, WebP or GIF "
-                         f"photos of at most {limits.max_pixels // 1_000_000} megapixels.")
+        why = [Phrase(T, "t_n_unreadable", n=album.skipped["not readable as a photo"])] \
+            if "not readable as a photo" in album.skipped else []
+        if "too large to decode" in album.skipped:
+            why.append(Phrase(T, "t_n_too_large", n=album.skipped["too large to decode"]))
+        raise Refused(T, "t_none_read", why=why, mp=limits.max_pixels // 1_000_000)
     return np.concatenate(feats, 1), np.asarray(ys)
 
 
@@ -106,7 +111,7 @@ def cross_validate(x: np.ndarray, y: np.ndarray, k: int, c: float, tta: bool, st
 
 
 def teach(zip_path, predictor, progress=None, limits: Limits = Limits(), c: float = 1.0) -> Taught:
-    "The whole lesson; `progress(fraction, text)` is told how far it got. Bad input raises TeachError."
+    "The whole lesson; `progress(fraction, text)` is told how far it got. Bad input is Refused."
     t0 = time.perf_counter()
     album = open_album(zip_path, limits)
     x, y = features(album, predictor, limits, progress)
@@ -114,8 +119,7 @@ def teach(zip_path, predictor, progress=None, limits: Limits = Limits(), c: floa
     counts = {label: int((y == i).sum()) for i, label in enumerate(labels)}
     few = [label for label, n in counts.items() if n < limits.min_per_label]
     if few:
-        raise TeachError(f"After skipping unreadable photos, {', '.join(map(repr, few))} has fewer than "
-                         f"{limits.min_per_label} photos: add more readable photos to it.")
+        raise Refused(T, "t_few_readable", labels=", ".join(map(repr, few)), min=limits.min_per_label)
     t1 = time.perf_counter()
     if progress:
         progress(1.0, "Fitting the new head")

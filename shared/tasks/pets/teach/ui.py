@@ -16,9 +16,11 @@ from gradio.utils import get_upload_folder
 
 from shared.serving import bounds
 from shared.serving import ui
+from shared.serving.errors import Refused
+from shared.serving.images import open_image
 from shared.tasks.pets import ui as ui_pets
 from shared.tasks.pets.teach import model, report, teacher
-from shared.tasks.pets.teach.photos import Limits, TeachError
+from shared.tasks.pets.teach.photos import Limits
 from shared.tasks.pets.words import T
 
 KEEP_SECONDS, KEEP_MODELS = 1800, 20
@@ -53,10 +55,7 @@ def tab(predictor, source: str, sample: str | Path | None = None):
             the report (labels and counts, held-out accuracy by cross-validation), the confusion matrix picture,
             and the taught model as a .zip (safetensors + ONNX + config.json + model card).
         """
-        try:
-            taught = teacher.teach(archive, predictor, lambda f, text: progress(f, desc=text), LIMITS)
-        except TeachError as e:
-            raise gr.Error(str(e)) from e
+        taught = teacher.teach(archive, predictor, lambda f, text: progress(f, desc=text), LIMITS)
         work = workdir()
         folder = model.write(taught, source, work / "taught-model", Path(archive).name)
         archive_out = model.zip_folder(folder, work / "taught-model.zip")
@@ -67,8 +66,8 @@ def tab(predictor, source: str, sample: str | Path | None = None):
     def classify(image, taught, request: gr.Request = None):
         "A new photo labelled by the visitor's taught model."
         if taught is None:
-            raise gr.Error("Teach a model first: upload a .zip of your photos above and press Teach.")
-        probs = teacher.classify(taught, predictor, ui.open_photo(image, max_side=4 * predictor.size))
+            raise Refused(T, "t_teach_first")
+        probs = teacher.classify(taught, predictor, open_image(image, max_side=4 * predictor.size))
         return probs, ui_pets.verdict(probs, {}, ui.lang(request))
 
     gr.Markdown(T("teach_about"))

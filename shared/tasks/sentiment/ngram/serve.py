@@ -10,13 +10,11 @@ import numpy as np
 
 from shared.serving import artifact
 from shared.serving import runtime
+from shared.serving.errors import Refused
 
 from .config import ServingConfig
 from .text import TextPipeline
-
-
-class BadText(ValueError):
-    "Input the model cannot judge, with a message for the visitor."
+from ..words import T
 
 
 @dataclass
@@ -58,16 +56,15 @@ class Predictor:
         return cls(config, artifact.load_arrays(folder), Path(folder) / artifact.ONNX)
 
     def prepare(self, text) -> tuple[str, bool]:
-        "Check and bound the input: a clear BadText for what cannot be judged; long text is cut (flagged)."
+        "Check and bound the input: Refused for what cannot be judged; long text is cut (flagged)."
         if text is None or (isinstance(text, str) and not text.strip()):
-            raise BadText("Please type or paste a movie review: the box is empty.")
+            raise Refused(T, "empty")
         if not isinstance(text, str):
             text = str(text)
         try:
             text.encode("utf-8")
         except UnicodeEncodeError as e:  # a lone surrogate (JSON allows "\ud800"): no tokenizer can read it
-            raise BadText(f"The review holds a character that is not text (U+{ord(text[e.start]):04X}, a lone "
-                          f"surrogate, at character {e.start + 1:,}): please paste the review again.") from None
+            raise Refused(T, "not_text", code=f"{ord(text[e.start]):04X}", at=f"{e.start + 1:,}") from None
         return self.pipe.truncate(text)
 
     def read(self, text: str) -> Reading:
