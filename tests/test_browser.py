@@ -12,6 +12,7 @@ import os
 import re
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -217,7 +218,7 @@ def test_landing_page_starts_with_pets_and_fits_the_screen(browser, gallery_serv
             summary.click()
         snippet = card.locator("pre.embed").inner_text()
         embed = f"{gallery_server}{gallery.embed_path(name)}"
-        assert f'<iframe src="{embed}" style="width:100%' in snippet and 'allow="camera;' in snippet
+        assert f'src="{embed}" style="width:100%' in snippet and 'allow="camera;' in snippet and "<script>" in snippet
         assert f'<gradio-app src="{embed.rstrip("/")}"></gradio-app>' in snippet
         assert f'src="{gallery_server}{gallery.EXTRA}/gradio.js"' in snippet  # the script from this server, no CDN
         code = card.locator("pre.code").inner_text()
@@ -352,22 +353,43 @@ def embed_page_server():
     server.server_close()
 
 
+def frame_fits_content(page, seconds: float = 20) -> bool:
+    """Whether the embedding page's iframe is as tall as the Space inside it (within 2 px), with nothing to scroll
+    inside and not the snippet's fallback height: waits for the height to settle, as a visitor would see it."""
+    for _ in range(int(seconds * 4)):
+        frame_h = page.locator("#as-iframe iframe").evaluate("f => f.getBoundingClientRect().height")
+        inner = page.frame_locator("#as-iframe iframe").locator("html").evaluate("""h => [h.scrollHeight,
+            h.clientHeight, document.querySelector(".gradio-container")?.getBoundingClientRect().height ?? 0]""")
+        if inner:
+            scroll_h, view_h, content_h = inner
+            if (abs(frame_h - 720) > 2 and abs(frame_h - view_h) <= 2 and scroll_h <= view_h + 2
+                    and abs(content_h - frame_h) <= 2):
+                return True
+        page.wait_for_timeout(250)
+    print(f"iframe {frame_h} px, inside {inner}")
+    return False
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_each_space_alone_answers_in_an_iframe_and_a_web_component_of_a_plain_page(browser, gallery_server,
                                                                                     embed_page_server, name, tmp_path):
     """The card's two snippets, in a plain HTML page of another origin, with the web component's script from
     the gallery itself (gradio.js and its assets, no CDN: this machine is offline): each shows the Space alone
-    (no gallery nav) and answers its first example."""
+    (no gallery nav) and answers its first example; the iframe is as tall as the Space, before and after the answer
+    (its snippet's script follows the height Gradio reports), so nothing scrolls inside it."""
     embed = f"{gallery_server}{gallery.embed_path(name)}"
     sample = gallery.sample_request(embed, "predict")
     texts = expected_texts(api_result(gallery_server, name, gallery.sample_request(
         gallery_server, gallery.api_name(name), page=name), tmp_path))
     context, page = new_page(browser, "desktop")
-    page.goto(f"{embed_page_server}index.html?src={embed}&app={embed.rstrip('/')}"
+    snippet = gallery.embed_iframe(embed)  # pasted as it is, its script included
+    page.goto(f"{embed_page_server}index.html?iframe={urllib.parse.quote(snippet)}&app={embed.rstrip('/')}"
               f"&js={gallery_server}{gallery.EXTRA}/gradio.js")
-    frame = page.frame_locator("#space-frame").locator("body")
+    frame = page.frame_locator("#as-iframe iframe").locator("body")
+    assert frame_fits_content(page), "the iframe does not follow the Space's height"  # before the answer...
     wait_for_output(frame, texts, run_first_example(frame, sample))
     assert frame.locator(".nav-holder a").count() == 0  # the Space alone
+    assert frame_fits_content(page), "the iframe does not follow the Space's height"  # ... and after it
     component = page.locator("#space-component")
     component.scroll_into_view_if_needed()  # the web component loads lazily, once it is on screen
     wait_for_output(component, texts, run_first_example(component, sample))
