@@ -94,7 +94,8 @@ def pinned_requirements(top: tuple[str, ...] | None = None) -> tuple[str, ...]:
 # What a Space's serving imports: the web app, the artifact and ONNX Runtime; no torch, fastai or timm.
 SERVING_REQUIREMENTS = ("gradio[mcp]", "gradio_client", "huggingface_hub", "safetensors", "onnxruntime", "numpy",
                         "threadpoolctl", "pillow", "spaces")
-EXTRA_REQUIREMENTS = {"history": ("matplotlib",),  # history's pictures (it trains its networks in plain numpy)
+EXTRA_REQUIREMENTS = {"history": ("matplotlib",  # history's pictures (it trains its networks in plain numpy)
+                                  "koreanize-matplotlib"),  # their Korean words: its NanumGothic font files
                       "pets": ("onnx",),  # the teach tab writes the taught model.onnx (its head's initializers)
                       "sentiment": ("tokenizers",)}  # the transformer's WordPiece tokenizer
 

@@ -295,21 +295,69 @@ def english_fragments(words) -> list[str]:
     return out
 
 
+# Latin words a Korean page may show: names (the book, libraries, models, data sets, people), API and logic names.
+# Anything else in a run of three or more Latin words is English a Korean visitor would have to read.
+PROPER_NAMES = ("Deep Learning for Coders with fastai & PyTorch", "Deep Learning for Coders", "Hugging Face",
+                "Oxford-IIIT Pet", "Mark I", "all-MiniLM-L6-v2", "EfficientNet-Lite0", "EfficientNet-Lite2",
+                "Cybenko, Hornik")
+LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*(?:,?[ \u00a0]+[A-Za-z][A-Za-z0-9'’-]*){2,}")  # a list counts too
+SHOWN_TEXT = """() => { const out = [document.body.innerText];  // what is drawn: text, inputs' values, SVG plots' words
+  const shown = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  for (const e of document.querySelectorAll("input:not([type]), input[type=text], input[type=search], textarea")) if (shown(e)) out.push(e.value || "", e.placeholder || "");
+  for (const e of document.querySelectorAll("svg text")) if (shown(e)) out.push(e.textContent);
+  return out.join("\\n"); }"""
+
+
+@functools.lru_cache(maxsize=1)
+def data_texts() -> str:
+    """What a Space shows as data, not as its words, so in its own language: the sentiment examples' English
+    reviews (the model reads English) and MovieLens's movie titles (names)."""
+    from shared import ui
+    from shared.tasks.recommend.serve import Predictor
+    reviews = [p.read_text(encoding="utf-8") for p in sorted((gallery.SPACES / "sentiment" / "examples").glob("*.txt"))]
+    titles = Predictor.load(ui.model_source("RECOMMEND_MODEL", gallery.SPACES / "recommend" / "app.py")).titles
+    return " ".join(" ".join(t.split()) for t in [*reviews, *titles])
+
+
+def english_runs(text: str) -> list[str]:
+    """Runs of three or more Latin words in `text` that are neither names (PROPER_NAMES, gate names as AND / NOT)
+    nor data shown as it is (data_texts): English on what should be a Korean page."""
+    runs = set()
+    for line in re.split(r"[\n\t]", text):
+        for name in PROPER_NAMES:
+            line = line.replace(name, " · ")
+        for run in LATIN_RUN.findall(line):
+            if " ".join(run.split()) not in data_texts() and not re.fullmatch(r"(?:(?:x[12]|[A-Z]{2,5})\s*)+", run):
+                runs.add(run)
+    return sorted(runs)
+
+
+def korean_of(english: str, space: str, prefix: str = "") -> str:
+    "A label's Korean words (the Space's words, keys starting with `prefix`): what a Korean page shows for it."
+    import importlib
+    T = importlib.import_module(f"shared.words.{space}").T
+    return next((T.by_lang["ko"][k] for k in T.keys() if k.startswith(prefix) and T.by_lang["en"][k] == english),
+                english)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)  # a phone's tables show fewer columns: both
 @pytest.mark.parametrize("name", ["", *NAMES])
-def test_with_a_korean_browser_every_page_speaks_korean(browser, gallery_server, name):
+def test_with_a_korean_browser_every_page_speaks_korean(browser, gallery_server, name, viewport):
     """locale ko-KR: the page's own words (titles, explanations, labels, buttons, tabs, nav) are Korean: none of
-    their English shows, Hangul does, the tab title is Korean."""
+    their English shows, Hangul does, the tab title is Korean. Then every tab opened and the first example's answer
+    on screen: no run of three Latin words anywhere (text, inputs, the plots' SVG words) but names and data
+    (english_runs), so every string a visitor reads, answers included, is Korean."""
     import importlib
     words = importlib.import_module(f"shared.words.{name or 'gallery'}").T
-    context, page = new_page(browser, "phone", locale="ko-KR")
+    context, page = new_page(browser, viewport, locale="ko-KR")
     page.goto(f"{gallery_server}{name}")
     page.locator("article.card, .prose").first.wait_for(timeout=60_000)
     page.wait_for_timeout(1500)  # translations and the nav's labels settle
-    shown = page.locator("body").inner_text()
+    shown = page.evaluate(SHOWN_TEXT)
     for tab in page.get_by_role("tab").all():  # every tab's words, not only the first tab's
         tab.click()
         page.wait_for_timeout(300)
-        shown += "\n" + page.locator("body").inner_text()
+        shown += "\n" + page.evaluate(SHOWN_TEXT)
     english = [f for f in english_fragments(words) if f in shown]
     assert not english, f"/{name}: English on a Korean page: {english}"
     assert len(re.findall(r"[\uac00-\ud7a3]", shown)) > 100
@@ -318,6 +366,18 @@ def test_with_a_korean_browser_every_page_speaks_korean(browser, gallery_server,
         assert nav not in shown
     assert not too_wide(page), too_wide(page)
     assert not overlapping_text(page), overlapping_text(page)
+    if name:  # the first example's answer, in Korean too
+        sample = gallery.sample_request(gallery_server, gallery.api_name(name), page=name)
+        sample = {**sample, "tabs": [korean_of(t, name, "tab_") for t in sample["tabs"]],
+                  "example_label": korean_of(sample["example_label"], name)}
+        body = page.locator("body")
+        before = run_first_example(body, sample)
+        page.wait_for_function("t => document.body.innerText !== t", arg=before[0])
+        settle(body)
+        page.wait_for_timeout(1000)  # the last outputs paint
+        shown += "\n" + page.evaluate(SHOWN_TEXT)
+    runs = english_runs(shown)
+    assert not runs, f"/{name}: English on a Korean page: {runs}"
     assert not page.errors, page.errors
     context.close()
 
