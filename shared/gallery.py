@@ -114,7 +114,8 @@ def embed_iframe(url: str) -> str:
 # iframe-resizer's protocol (v4, the child script every Gradio page loads): the host says hello with its settings
 # (id:margin:calculateWidth:log:interval:publicMethods:autoResize:bodyMargin:heightMethod:background:padding:
 # tolerance:inPageLinks:resizeFrom:widthMethod:mouseEvents), the page answers "[iFrameSizer]id:height:width:type"
-# whenever Gradio measures its content (window.parentIFrame.size); only the sizing types move the frame.
+# whenever Gradio measures its content (window.parentIFrame.size); only the sizing types move the frame, and
+# "scrollToOffset" (ui.bring_into_view: an example's answer) scrolls the page to that point of the frame.
 RESIZE_SCRIPT = """<script>(f => {  // the Space tells its height; the frame follows it
   const hello = () => f.contentWindow.postMessage("[iFrameSizer]" + f.id + ":0:false:false:32:true:true:0px:bodyOffset:::0:false:child:scroll:", "*");
   f.addEventListener("load", hello);
@@ -122,8 +123,11 @@ RESIZE_SCRIPT = """<script>(f => {  // the Space tells its height; the frame fol
     if (e.source !== f.contentWindow || typeof e.data !== "string") return;
     if (e.data === "[iFrameResizerChild]Ready") return hello();
     const [id, height, , type] = e.data.replace("[iFrameSizer]", "").split(":");
-    if (id === f.id && ["init", "size", "resize", "resizeObserver", "mutationObserver", "interval"].includes(type))
+    if (id !== f.id) return;
+    if (["init", "size", "resize", "resizeObserver", "mutationObserver", "interval"].includes(type))
       f.style.height = Math.max(Math.ceil(+height) || 0, 320) + "px";
+    const top = f.getBoundingClientRect().top + (+height || 0);  // an answer the Space shows: on screen
+    if (type === "scrollToOffset" && (top < 0 || top > innerHeight * 0.6)) scrollBy(0, top - 8);
   });
 })(document.getElementById("FRAME"));</script>"""
 

@@ -327,7 +327,7 @@ def english_runs(text: str) -> list[str]:
         for name in PROPER_NAMES:
             line = line.replace(name, " · ")
         for run in LATIN_RUN.findall(line):
-            if " ".join(run.split()) not in data_texts() and not re.fullmatch(r"(?:(?:x[12]|[A-Z]{2,5})\s*)+", run):
+            if " ".join(run.split()) not in data_texts() and not re.fullmatch(r"(?:(?:x[12]|[A-Z]{2,5}),?\s*)+", run):
                 runs.add(run)
     return sorted(runs)
 

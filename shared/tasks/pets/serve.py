@@ -17,6 +17,14 @@ from .crop import centre_crop
 NEITHER = "neither"
 
 
+class ImageNetClass(str):
+    "An ImageNet class's name (a str), with its `index` among the 1,000 (two names repeat: crane, maillot)."
+    def __new__(cls, name: str, index: int):
+        self = super().__new__(cls, name)
+        self.index = index
+        return self
+
+
 def softmax(x: np.ndarray) -> np.ndarray:
     e = np.exp(x - x.max(-1, keepdims=True))
     return e / e.sum(-1, keepdims=True)
@@ -124,7 +132,8 @@ class Predictor:
         p = imagenet.copy()
         if self.serving.neither:
             p[self.serving.neither["classes"]] = -1
-        return self.serving.imagenet_labels[int(p.argmax())]
+        best = int(p.argmax())
+        return ImageNetClass(self.serving.imagenet_labels[best], best)
 
     def predict(self, images) -> list[tuple[dict, dict]]:
         """For each photo: ({label: probability} over all labels, {'cat': p, 'dog': p(, 'neither': p)} or {} for your
