@@ -99,7 +99,7 @@ def neuron_search(lo: float = -3.0, hi: float = 3.0, step: float = 0.25, lang: s
     missing = [plots.FUNCTION_NAMES[t] for t, v in found.items() if v["count"] == 0]
     say = _say(lang)
     words = say("search_result", n=f"{len(settings):,}", lo=f"{lo:g}", hi=f"{hi:g}", step=f"{step:g}",
-                found=16 - len(missing), missing=" or ".join(missing), proof=say("xor_proof"))
+                found=16 - len(missing), missing=say("or").join(missing), proof=say("xor_proof"))
     return counts, plots.gates(found, len(settings), lang), words
 
 

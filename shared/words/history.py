@@ -93,7 +93,7 @@ EN = {
     "a_words": "1 hidden layer of {units} units ({sw} weights): error **{se}**. {depth} layers of {width} ({dw} "
                "weights): error **{de}**: the {better} net fits better here. Each thin line is one hidden unit's "
                "contribution (a smooth step for tanh, a bent line for ReLU); the one-layer fit is their sum.",
-    "deeper": "deeper", "shallow": "shallow",
+    "deeper": "deeper", "shallow": "shallow", "or": " or ",
     # the pictures' words (shared.history.plots and story)
     "blue_0": "blue (0)", "orange_1": "orange (1)", "ds_circles": "circles", "ds_spirals": "spirals",
     **{f"fn_{k.replace(' ', '_')}": f"{k}: {v}" for k, v in approx.PRESETS.items()},
@@ -180,7 +180,7 @@ KO = {
     "a_words": "유닛 {units}개짜리 은닉층 하나(가중치 {sw}개)의 오차 **{se}**, 폭 {width}인 {depth}층(가중치 {dw}개)의 "
                "오차 **{de}**: 여기서는 {better} 신경망이 더 잘 맞습니다. 가는 선 하나하나가 은닉 유닛 하나의 몫이고"
                "(tanh는 부드러운 계단, ReLU는 꺾인 직선), 한 층짜리 근사는 그 합입니다.",
-    "deeper": "더 깊은", "shallow": "얕은",
+    "deeper": "더 깊은", "shallow": "얕은", "or": "와 ",
     "blue_0": "파랑 (0)", "orange_1": "주황 (1)", "ds_circles": "동심원", "ds_spirals": "나선",
     **{f"fn_{k.replace(' ', '_')}": f"{FUNCTIONS_KO[k]}: {v}" for k, v in approx.PRESETS.items()},
     "pic_fires": "{w1}·x1 + {w2}·x2 ≥ {t}이면 발화", "pic_wrong_for": "{target}와 {wrong}곳이 다름",
