@@ -96,7 +96,8 @@ SERVING_REQUIREMENTS = ("gradio[mcp]", "gradio_client", "huggingface_hub", "safe
                         "threadpoolctl", "pillow", "spaces")
 EXTRA_REQUIREMENTS = {"history": ("matplotlib",  # history's pictures (it trains its networks in plain numpy)
                                   "koreanize-matplotlib"),  # their Korean words: its NanumGothic font files
-                      "pets": ("onnx",),  # the teach tab writes the taught model.onnx (its head's initializers)
+                      "pets": ("onnx",  # the teach tab writes the taught model.onnx (its head's initializers)
+                               "koreanize-matplotlib"),  # its confusion matrix's Korean words: the NanumGothic files
                       "sentiment": ("tokenizers",)}  # the transformer's WordPiece tokenizer
 
 # ZeroGPU builds only with the Python versions its documentation lists (read November 2026: 3.10.13 or 3.12.12);

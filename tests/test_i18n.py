@@ -155,3 +155,19 @@ def test_history_pictures_speak_korean_to_a_korean_visitor(picture):
     english = [t for t in ko if {w.lower() for w in re.findall(r"[A-Za-z]{3,}", t)} - PICTURE_LATIN]
     assert not english, f"{picture}: English in a Korean picture: {english}"
     assert not any(HANGUL.search(t) for t in en), (picture, en)
+
+
+def test_the_teach_tabs_confusion_picture_draws_hangul():
+    """Korean labels (a teacher's folders named 고양이, 개) and the picture's Korean words drawn as glyphs, not as
+    boxes: two different syllables give two different masks (missing glyphs would draw the same box)."""
+    import numpy as np
+
+    from shared.fonts import hangul_fonts
+    from shared.teach import report
+    if not hangul_fonts():
+        pytest.skip("no Hangul font (pip install koreanize-matplotlib: requirements.txt)")
+    font = report.font(15)
+    assert bytes(font.getmask("고")) != bytes(font.getmask("개"))
+    confusion = np.array([[3, 1], [0, 4]])
+    ko, en = (report.confusion_image(["고양이", "개"], confusion, lang=lang) for lang in ("ko", "en"))
+    assert ko.shape != en.shape or (ko != en).any()

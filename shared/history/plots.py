@@ -1,14 +1,10 @@
 """The pictures of the history experiments, drawn with matplotlib (no pyplot: thread-safe) into PIL images, their
 words in English or Korean (`lang`; shared/words/history.py, the `pic_*` keys). Hangul is set in NanumGothic
-(SIL Open Font License), from the PyPI package koreanize-matplotlib, sha256-pinned; without it the pictures keep
-their English words (`korean()`)."""
+(shared.fonts); without it the pictures keep their English words (`korean()`)."""
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import importlib.util
 import io
-import os
 from functools import lru_cache
 
 import numpy as np
@@ -22,26 +18,17 @@ BLUE, ORANGE, INK, GREY, RED, GREEN = "#2563eb", "#f97316", "#1f2937", "#9ca3af"
 REGIONS = LinearSegmentedColormap.from_list("regions", ["#bfdbfe", "#f8fafc", "#fed7aa"])
 SHADE = LinearSegmentedColormap.from_list("shade", ["#dbeafe", "#ffedd5"])
 DPI = 100
-HANGUL_FONTS = {  # koreanize-matplotlib 0.1.1's fonts/: NanumGothic (Naver, SIL Open Font License 1.1)
-    "NanumGothic.ttf": "48a28e97b34fc8e5b157657633670cd1b7de126cfc414da65ce9c3d5bc8be733",
-    "NanumGothicBold.ttf": "454eb3f503f377782a99eb84fc4bb7dde22a0f075d41b47427737f2985053bc9",
-}
 
 
 @lru_cache(maxsize=1)
 def korean() -> bool:
-    """Whether Hangul can be drawn: NanumGothic found (its files as pinned) and added to matplotlib's fonts, behind
-    DejaVu Sans (Latin, digits and symbols as before; matplotlib falls back glyph by glyph)."""
+    """Whether Hangul can be drawn: NanumGothic (shared.fonts) added to matplotlib's fonts, behind DejaVu Sans (Latin,
+    digits and symbols as before; matplotlib falls back glyph by glyph)."""
     from matplotlib import font_manager, rcParams
-    spec = importlib.util.find_spec("koreanize_matplotlib")  # found, not imported (its import restyles matplotlib)
-    folder = os.path.join(spec.submodule_search_locations[0], "fonts") if spec and spec.submodule_search_locations \
-        else None
-    paths = [os.path.join(folder, f) for f in HANGUL_FONTS] if folder else []
 
-    def pinned(path):
-        with open(path, "rb") as f:
-            return hashlib.sha256(f.read()).hexdigest() == HANGUL_FONTS[os.path.basename(path)]
-    if not paths or not all(os.path.isfile(p) and pinned(p) for p in paths):
+    from shared.fonts import hangul_fonts
+    paths = hangul_fonts()
+    if not paths:
         return False
     for path in paths:
         font_manager.fontManager.addfont(path)
@@ -56,6 +43,7 @@ def say(lang: str):
     from shared.words.history import T
     lang = lang if lang == "en" or korean() else "en"
     return lambda key, **values: T.text(key, lang, **values)
+
 
 # The perceptron picture has a fixed layout so that a click on it maps back to a point (see click_to_point).
 PERCEPTRON_SIZE = (10.0, 4.5)              # inches at DPI: 1000 x 450 pixels

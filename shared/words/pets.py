@@ -88,6 +88,7 @@ EN = {
                   "cross-validation: each photo was labelled by a model trained without it (nor its mirror image).",
     "r_header": "| label | photos | right when held out |",
     "r_skipped": "- {count} file(s) skipped: {reason}",
+    "c_predicted": "predicted label", "c_rows": "rows: true label (each photo held out)",
     "r_how": "How: the pets network's pretrained body is kept; each photo and its mirror image become {features} "
              "features, and a new linear head (logistic regression) learns your labels from them. Download the model "
              "below, or try it on new photos right here.",
@@ -144,6 +145,7 @@ KO = {
                   "그 사진(과 좌우 반전한 사진)을 빼고 학습한 모델이 라벨을 붙였습니다.",
     "r_header": "| 라벨 | 사진 수 | 검증에서 맞힌 수 |",
     "r_skipped": "- 건너뛴 파일 {count}개: {reason}",
+    "c_predicted": "모델이 붙인 라벨", "c_rows": "행: 실제 라벨 (사진마다 그 사진을 빼고 학습한 모델의 답)",
     "r_how": "방법: 반려동물 신경망의 사전 학습한 몸통은 그대로 두고, 사진과 좌우 반전한 사진을 각각 특징 {features}개로 "
              "바꾼 뒤, 새 선형 헤드(로지스틱 회귀)가 그 특징으로 여러분의 라벨을 배웁니다. 아래에서 모델을 내려받거나, "
              "여기서 바로 새 사진으로 시험해 보세요.",
