@@ -376,6 +376,12 @@ def test_with_a_korean_browser_every_page_speaks_korean(browser, gallery_server,
         settle(body)
         page.wait_for_timeout(1000)  # the last outputs paint
         shown += "\n" + page.evaluate(SHOWN_TEXT)
+    if name == "pets":  # the teach tab's report and picture: tap its sample .zip
+        page.get_by_role("tab", name=words.text("tab_teach", "ko"), exact=True).click()
+        samples = page.locator(".label", has_text=words.text("sample", "ko")).locator("xpath=..")
+        samples.locator("button.gallery-item, tr.tr-body").first.click()
+        page.locator("#teach-report", has_text=words.text("r_estimate", "ko").split("**")[1].split(":")[0]).wait_for()
+        shown += "\n" + page.evaluate(SHOWN_TEXT)
     runs = english_runs(shown)
     assert not runs, f"/{name}: English on a Korean page: {runs}"
     assert not page.errors, page.errors

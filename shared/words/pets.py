@@ -60,7 +60,7 @@ EN = {
                    "(chapter 1: no big data, no GPU). You get an honest held-out estimate, the confusion matrix, a "
                    "box to try the model, and the model itself to download.",
     "zip": "Your photos (.zip, one folder per label)",
-    "sample": "Sample: 3 breeds, a few photos each (tap it, then Teach)",
+    "sample": "Sample: 3 breeds, a few photos each (tap it: it teaches at once)",
     "teach": "Teach",
     "model_zip": "Your taught model, to download (.zip; appears after teaching)",
     "confusion": "Confusion matrix (held-out photos)",
@@ -118,7 +118,7 @@ KO = {
                    "필요 없습니다). 검증 데이터로 잰 정직한 정확도, 혼동 행렬, 새 사진을 시험할 칸, 그리고 내려받을 "
                    "수 있는 모델을 드립니다.",
     "zip": "내 사진 (.zip, 라벨마다 폴더 하나)",
-    "sample": "샘플: 세 품종, 품종당 몇 장 (누른 다음 ‘가르치기’)",
+    "sample": "샘플: 세 품종, 품종당 몇 장 (누르면 바로 가르칩니다)",
     "teach": "가르치기",
     "model_zip": "가르친 모델 내려받기 (.zip, 가르치고 나면 나타납니다)",
     "confusion": "혼동 행렬 (검증용으로 남겨 둔 사진)",
