@@ -69,8 +69,9 @@ def genres(listed: str, lang: str = "en") -> str:
 
 
 def label(title: str, count: int) -> str:
-    "How the app lists a movie: its title and how many ratings the model learned it from."
-    return f"{title} · {count} rating{'s' if count != 1 else ''}"
+    """How the app lists a movie: its title and how many people's ratings the model learned it from (👥, which the
+    search box's words explain in the page's language: one list of 9,111 labels for every language)."""
+    return f"{title} · 👥 {count}"
 
 
 def movie_choices(pred) -> list[tuple[str, str]]:

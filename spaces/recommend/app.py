@@ -122,8 +122,8 @@ with gr.Blocks(title=T("title")) as demo:
     with gr.Tab(T("tab_recommend")):
         with gr.Row():
             with gr.Column(scale=2):
-                movie = ui.free_text(gr.Dropdown(MOVIES, value=None, label=T("search"), filterable=True,
-                                                 allow_custom_value=True), MOVIE_HELP)
+                movie = ui.free_text(gr.Dropdown(MOVIES, value=None, label=T("search"), info=T("search_info"),
+                                                 filterable=True, allow_custom_value=True), MOVIE_HELP)
                 stars = gr.Slider(0.5, 5, value=4, step=0.5, label=T("stars"))
                 with gr.Row():
                     add_btn = gr.Button(T("add"))
