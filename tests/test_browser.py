@@ -12,6 +12,7 @@ import os
 import re
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -218,7 +219,7 @@ def test_landing_page_starts_with_pets_and_fits_the_screen(browser, gallery_serv
             summary.click()
         snippet = card.locator("pre.embed").inner_text()
         embed = f"{gallery_server}{gallery.embed_path(name)}"
-        assert f'<iframe src="{embed}" style="width:100%' in snippet and 'allow="camera;' in snippet
+        assert f'src="{embed}" style="width:100%' in snippet and 'allow="camera;' in snippet and "<script>" in snippet
         assert f'<gradio-app src="{embed.rstrip("/")}"></gradio-app>' in snippet
         assert f'src="{gallery_server}{gallery.EXTRA}/gradio.js"' in snippet  # the script from this server, no CDN
         code = card.locator("pre.code").inner_text()
@@ -295,21 +296,69 @@ def english_fragments(words) -> list[str]:
     return out
 
 
+# Latin words a Korean page may show: names (the book, libraries, models, data sets, people), API and logic names.
+# Anything else in a run of three or more Latin words is English a Korean visitor would have to read.
+PROPER_NAMES = ("Deep Learning for Coders with fastai & PyTorch", "Deep Learning for Coders", "Hugging Face",
+                "Oxford-IIIT Pet", "Mark I", "all-MiniLM-L6-v2", "EfficientNet-Lite0", "EfficientNet-Lite2",
+                "Cybenko, Hornik")
+LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*(?:,?[ \u00a0]+[A-Za-z][A-Za-z0-9'’-]*){2,}")  # a list counts too
+SHOWN_TEXT = """() => { const out = [document.body.innerText];  // what is drawn: text, inputs' values, SVG plots' words
+  const shown = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  for (const e of document.querySelectorAll("input:not([type]), input[type=text], input[type=search], textarea")) if (shown(e)) out.push(e.value || "", e.placeholder || "");
+  for (const e of document.querySelectorAll("svg text")) if (shown(e)) out.push(e.textContent);
+  return out.join("\\n"); }"""
+
+
+@functools.lru_cache(maxsize=1)
+def data_texts() -> str:
+    """What a Space shows as data, not as its words, so in its own language: the sentiment examples' English
+    reviews (the model reads English) and MovieLens's movie titles (names)."""
+    from shared.serving import ui
+    from shared.tasks.recommend.serve import Predictor
+    reviews = [p.read_text(encoding="utf-8") for p in sorted((gallery.SPACES / "sentiment" / "examples").glob("*.txt"))]
+    titles = Predictor.load(ui.model_source("RECOMMEND_MODEL", gallery.SPACES / "recommend" / "app.py")).titles
+    return " ".join(" ".join(t.split()) for t in [*reviews, *titles])
+
+
+def english_runs(text: str) -> list[str]:
+    """Runs of three or more Latin words in `text` that are neither names (PROPER_NAMES, gate names as AND / NOT)
+    nor data shown as it is (data_texts): English on what should be a Korean page."""
+    runs = set()
+    for line in re.split(r"[\n\t]", text):
+        for name in PROPER_NAMES:
+            line = line.replace(name, " · ")
+        for run in LATIN_RUN.findall(line):
+            if " ".join(run.split()) not in data_texts() and not re.fullmatch(r"(?:(?:x[12]|[A-Z]{2,5}),?\s*)+", run):
+                runs.add(run)
+    return sorted(runs)
+
+
+def korean_of(english: str, space: str, prefix: str = "") -> str:
+    "A label's Korean words (the Space's words, keys starting with `prefix`): what a Korean page shows for it."
+    import importlib
+    T = importlib.import_module(f"shared.words.{space}").T
+    return next((T.by_lang["ko"][k] for k in T.keys() if k.startswith(prefix) and T.by_lang["en"][k] == english),
+                english)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)  # a phone's tables show fewer columns: both
 @pytest.mark.parametrize("name", ["", *NAMES])
-def test_with_a_korean_browser_every_page_speaks_korean(browser, gallery_server, name):
+def test_with_a_korean_browser_every_page_speaks_korean(browser, gallery_server, name, viewport):
     """locale ko-KR: the page's own words (titles, explanations, labels, buttons, tabs, nav) are Korean: none of
-    their English shows, Hangul does, the tab title is Korean."""
+    their English shows, Hangul does, the tab title is Korean. Then every tab opened and the first example's answer
+    on screen: no run of three Latin words anywhere (text, inputs, the plots' SVG words) but names and data
+    (english_runs), so every string a visitor reads, answers included, is Korean."""
     import importlib
     words = importlib.import_module(f"shared.tasks.{name}.words" if name else "shared.gallery.words").T
-    context, page = new_page(browser, "phone", locale="ko-KR")
+    context, page = new_page(browser, viewport, locale="ko-KR")
     page.goto(f"{gallery_server}{name}")
     page.locator("article.card, .prose").first.wait_for(timeout=60_000)
     page.wait_for_timeout(1500)  # translations and the nav's labels settle
-    shown = page.locator("body").inner_text()
+    shown = page.evaluate(SHOWN_TEXT)
     for tab in page.get_by_role("tab").all():  # every tab's words, not only the first tab's
         tab.click()
         page.wait_for_timeout(300)
-        shown += "\n" + page.locator("body").inner_text()
+        shown += "\n" + page.evaluate(SHOWN_TEXT)
     english = [f for f in english_fragments(words) if f in shown]
     assert not english, f"/{name}: English on a Korean page: {english}"
     assert len(re.findall(r"[\uac00-\ud7a3]", shown)) > 100
@@ -318,6 +367,24 @@ def test_with_a_korean_browser_every_page_speaks_korean(browser, gallery_server,
         assert nav not in shown
     assert not too_wide(page), too_wide(page)
     assert not overlapping_text(page), overlapping_text(page)
+    if name:  # the first example's answer, in Korean too
+        sample = sample_request(gallery_server, gallery.api_name(name), page=name)
+        sample = {**sample, "tabs": [korean_of(t, name, "tab_") for t in sample["tabs"]],
+                  "example_label": korean_of(sample["example_label"], name)}
+        body = page.locator("body")
+        before = run_first_example(body, sample)
+        page.wait_for_function("t => document.body.innerText !== t", arg=before[0])
+        settle(body)
+        page.wait_for_timeout(1000)  # the last outputs paint
+        shown += "\n" + page.evaluate(SHOWN_TEXT)
+    if name == "pets":  # the teach tab's report and picture: tap its sample .zip
+        page.get_by_role("tab", name=words.text("tab_teach", "ko"), exact=True).click()
+        samples = page.locator(".label", has_text=words.text("sample", "ko")).locator("xpath=..")
+        samples.locator("button.gallery-item, tr.tr-body").first.click()
+        page.locator("#teach-report", has_text=words.text("r_estimate", "ko").split("**")[1].split(":")[0]).wait_for()
+        shown += "\n" + page.evaluate(SHOWN_TEXT)
+    runs = english_runs(shown)
+    assert not runs, f"/{name}: English on a Korean page: {runs}"
     assert not page.errors, page.errors
     context.close()
 
@@ -353,22 +420,43 @@ def embed_page_server():
     server.server_close()
 
 
+def frame_fits_content(page, seconds: float = 20) -> bool:
+    """Whether the embedding page's iframe is as tall as the Space inside it (within 2 px), with nothing to scroll
+    inside and not the snippet's fallback height: waits for the height to settle, as a visitor would see it."""
+    for _ in range(int(seconds * 4)):
+        frame_h = page.locator("#as-iframe iframe").evaluate("f => f.getBoundingClientRect().height")
+        inner = page.frame_locator("#as-iframe iframe").locator("html").evaluate("""h => [h.scrollHeight,
+            h.clientHeight, document.querySelector(".gradio-container")?.getBoundingClientRect().height ?? 0]""")
+        if inner:
+            scroll_h, view_h, content_h = inner
+            if (abs(frame_h - 720) > 2 and abs(frame_h - view_h) <= 2 and scroll_h <= view_h + 2
+                    and abs(content_h - frame_h) <= 2):
+                return True
+        page.wait_for_timeout(250)
+    print(f"iframe {frame_h} px, inside {inner}")
+    return False
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_each_space_alone_answers_in_an_iframe_and_a_web_component_of_a_plain_page(browser, gallery_server,
                                                                                     embed_page_server, name, tmp_path):
     """The card's two snippets, in a plain HTML page of another origin, with the web component's script from
     the gallery itself (gradio.js and its assets, no CDN: this machine is offline): each shows the Space alone
-    (no gallery nav) and answers its first example."""
+    (no gallery nav) and answers its first example; the iframe is as tall as the Space, before and after the answer
+    (its snippet's script follows the height Gradio reports), so nothing scrolls inside it."""
     embed = f"{gallery_server}{gallery.embed_path(name)}"
     sample = sample_request(embed, "predict")
     texts = expected_texts(api_result(gallery_server, name, sample_request(
         gallery_server, gallery.api_name(name), page=name), tmp_path))
     context, page = new_page(browser, "desktop")
-    page.goto(f"{embed_page_server}index.html?src={embed}&app={embed.rstrip('/')}"
+    snippet = gallery.embed_iframe(embed)  # pasted as it is, its script included
+    page.goto(f"{embed_page_server}index.html?iframe={urllib.parse.quote(snippet)}&app={embed.rstrip('/')}"
               f"&js={gallery_server}{gallery.EXTRA}/gradio.js")
-    frame = page.frame_locator("#space-frame").locator("body")
+    frame = page.frame_locator("#as-iframe iframe").locator("body")
+    assert frame_fits_content(page), "the iframe does not follow the Space's height"  # before the answer...
     wait_for_output(frame, texts, run_first_example(frame, sample))
     assert frame.locator(".nav-holder a").count() == 0  # the Space alone
+    assert frame_fits_content(page), "the iframe does not follow the Space's height"  # ... and after it
     component = page.locator("#space-component")
     component.scroll_into_view_if_needed()  # the web component loads lazily, once it is on screen
     wait_for_output(component, texts, run_first_example(component, sample))

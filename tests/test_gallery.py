@@ -68,7 +68,8 @@ def test_landing_page_starts_with_pets_in_both_languages_with_developers_folded(
 
 def test_embed_snippets():
     iframe = gallery.embed_iframe("https://u-pets.hf.space")
-    assert iframe.startswith('<iframe src="https://u-pets.hf.space" style="width:100%;') and "width=\"850\"" not in iframe
+    assert iframe.startswith('<iframe id="chapter-one-u-pets" src="https://u-pets.hf.space" style="width:100%;')
+    assert "width=\"850\"" not in iframe and 'document.getElementById("chapter-one-u-pets")' in iframe  # it resizes
     assert 'allow="camera; clipboard-read; clipboard-write"' in iframe
     snippet = gallery.embed_component("https://u-pets.hf.space")
     assert '<gradio-app src="https://u-pets.hf.space"></gradio-app>' in snippet and "/6.31.0/gradio.js" in snippet

@@ -1,6 +1,7 @@
 """The pets task end to end: data, training through the real CLI, serving parity with fastai and PyTorch, the
 heatmap, verdicts, and the default model's quality re-measured through the serving path."""
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -209,8 +210,27 @@ def test_default_model_answers_neither_for_photos_with_no_cat_or_dog(data):
     assert sum(t == "neither" for t in top[:len(others)]) >= 0.9 * len(others)
     assert sum(t == "neither" for t in top[len(others):]) <= 1
     breeds, species, looks_like = next(s for s, t in zip(said, top) if t == "neither")
-    said = verdict(breeds, species, looks_like)
-    assert looks_like and looks_like in said and "doesn't look like a cat or a dog" in said
+    english = verdict(breeds, species, looks_like)
+    assert looks_like and looks_like in english and "doesn't look like a cat or a dog" in english
+    from shared.tasks.pets.ui import imagenet_korean
+    for breeds, species, looks_like in (s for s, t in zip(said, top) if t == "neither"):  # a Korean page: Korean
+        korean = verdict(breeds, species, looks_like, "ko")
+        assert imagenet_korean()[looks_like.index] in korean and not re.search(r"[A-Za-z]{3}", korean), korean
+
+
+def test_every_imagenet_class_the_space_can_name_has_korean_words():
+    """imagenet_ko.tsv: a Korean name for each of the 865 classes the Space may name (all but the 135 dogs, wolves,
+    foxes and cats it never names), its English column the model's own class names."""
+    from shared.tasks.pets.ui import IMAGENET_KO, imagenet_korean
+    predictor = Predictor.load(DEFAULT_MODEL)
+    labels, never = predictor.serving.imagenet_labels, set(predictor.serving.neither["classes"])
+    korean = imagenet_korean()
+    assert set(korean) == set(range(len(labels))) - never and len(korean) == 865
+    assert all(re.search(r"[\uac00-\ud7a3]", name) for name in korean.values())
+    rows = [line.split("\t") for line in IMAGENET_KO.read_text(encoding="utf-8").splitlines()
+            if line[:1].isdigit()]
+    assert all(labels[int(i)] == english for i, english, _ in rows)
+    assert korean[134] != korean[517]  # the bird and the machine, both "crane" in English
 
 
 @pytest.mark.slow

@@ -20,6 +20,7 @@ import ast
 import html
 import importlib.util
 import os
+import re
 import sys
 import time
 import traceback
@@ -98,10 +99,37 @@ def ordered(names: list[str]) -> list[str]:
 
 
 def embed_iframe(url: str) -> str:
-    """The iframe snippet: as wide as its container (a phone's screen included), 900 px tall at most; `allow` lets
-    the photo inputs use the webcam and paste from the clipboard."""
-    return (f'<iframe src="{url}" style="width:100%;height:min(900px,90vh);border:0" '
-            f'allow="{IFRAME_ALLOW}"></iframe>')
+    """The iframe snippet: as wide as its container (a phone's screen included) and as tall as the Space's content,
+    which changes as answers come: a Gradio page reports its height to the page around it in iframe-resizer's
+    messages (Gradio loads iframe-resizer's child script itself), and the snippet's few lines of script ask for them
+    and follow them (no library to load, works offline). Where a site strips scripts, the frame stays 720 px tall
+    and scrolls inside. `allow` lets the photo inputs use the webcam and paste from the clipboard."""
+    where = url.split("//")[-1].rstrip("/")
+    tail = where.rsplit("/", 1)[-1] if "/" in where else where.split(".")[0]  # .../embed/pets, you-pets.hf.space
+    frame = "chapter-one-" + (re.sub(r"[^a-z0-9]+", "-", tail.lower()).strip("-") or "space")
+    return (f'<iframe id="{frame}" src="{url}" style="width:100%;height:720px;border:0" '
+            f'allow="{IFRAME_ALLOW}"></iframe>\n' + RESIZE_SCRIPT.replace("FRAME", frame))
+
+
+# iframe-resizer's protocol (v4, the child script every Gradio page loads): the host says hello with its settings
+# (id:margin:calculateWidth:log:interval:publicMethods:autoResize:bodyMargin:heightMethod:background:padding:
+# tolerance:inPageLinks:resizeFrom:widthMethod:mouseEvents), the page answers "[iFrameSizer]id:height:width:type"
+# whenever Gradio measures its content (window.parentIFrame.size); only the sizing types move the frame, and
+# "scrollToOffset" (ui.bring_into_view: an example's answer) scrolls the page to that point of the frame.
+RESIZE_SCRIPT = """<script>(f => {  // the Space tells its height; the frame follows it
+  const hello = () => f.contentWindow.postMessage("[iFrameSizer]" + f.id + ":0:false:false:32:true:true:0px:bodyOffset:::0:false:child:scroll:", "*");
+  f.addEventListener("load", hello);
+  addEventListener("message", e => {
+    if (e.source !== f.contentWindow || typeof e.data !== "string") return;
+    if (e.data === "[iFrameResizerChild]Ready") return hello();
+    const [id, height, , type] = e.data.replace("[iFrameSizer]", "").split(":");
+    if (id !== f.id) return;
+    if (["init", "size", "resize", "resizeObserver", "mutationObserver", "interval"].includes(type))
+      f.style.height = Math.max(Math.ceil(+height) || 0, 320) + "px";
+    const top = f.getBoundingClientRect().top + (+height || 0);  // an answer the Space shows: on screen
+    if (type === "scrollToOffset" && (top < 0 || top > innerHeight * 0.6)) scrollBy(0, top - 8);
+  });
+})(document.getElementById("FRAME"));</script>"""
 
 
 def embed_component(url: str, script: str | None = None) -> str:

@@ -12,8 +12,8 @@ EN = {
     "idea": "Chapter 1 idea:",
     "try": "Try:",
     "embed": "Embed it in slides or a web page",
-    "embed_help": "An iframe (resizes to the width of its container) or Gradio's web component: paste either into "
-                  "an HTML page or slides that accept HTML.",
+    "embed_help": "An iframe (as wide as its container, as tall as the demo: it grows with the answers; keep its "
+                  "script) or Gradio's web component: paste either into an HTML page or slides that accept HTML.",
     "dev": "For developers: API and MCP",
     "down": "Unavailable here:",
     "dev_all": "For developers",
@@ -54,8 +54,8 @@ KO = {
     "idea": "1장의 개념:",
     "try": "해 볼 것:",
     "embed": "슬라이드나 웹 페이지에 넣기",
-    "embed_help": "iframe(들어가는 자리의 너비에 맞춰집니다)이나 Gradio 웹 컴포넌트 중 하나를 HTML 페이지나 HTML을 "
-                  "받는 슬라이드에 붙여 넣으세요.",
+    "embed_help": "iframe(너비는 들어가는 자리에, 높이는 데모 내용에 맞춰 답이 나오면 늘어납니다. 함께 있는 script도 "
+                  "같이 붙여 넣으세요)이나 Gradio 웹 컴포넌트 중 하나를 HTML 페이지나 HTML을 받는 슬라이드에 붙여 넣으세요.",
     "dev": "개발자용: API와 MCP",
     "down": "지금은 쓸 수 없습니다:",
     "dev_all": "개발자용",

@@ -94,8 +94,10 @@ def pinned_requirements(top: tuple[str, ...] | None = None) -> tuple[str, ...]:
 # What a Space's serving imports: the web app, the artifact and ONNX Runtime; no torch, fastai or timm.
 SERVING_REQUIREMENTS = ("gradio[mcp]", "gradio_client", "huggingface_hub", "safetensors", "onnxruntime", "numpy",
                         "threadpoolctl", "pillow", "spaces")
-EXTRA_REQUIREMENTS = {"history": ("matplotlib",),  # history's pictures (it trains its networks in plain numpy)
-                      "pets": ("onnx",),  # the teach tab writes the taught model.onnx (its head's initializers)
+EXTRA_REQUIREMENTS = {"history": ("matplotlib",  # history's pictures (it trains its networks in plain numpy)
+                                  "koreanize-matplotlib"),  # their Korean words: its NanumGothic font files
+                      "pets": ("onnx",  # the teach tab writes the taught model.onnx (its head's initializers)
+                               "koreanize-matplotlib"),  # its confusion matrix's Korean words: the NanumGothic files
                       "sentiment": ("tokenizers",)}  # the transformer's WordPiece tokenizer
 
 # ZeroGPU builds only with the Python versions its documentation lists (read November 2026: 3.10.13 or 3.12.12);
@@ -176,9 +178,13 @@ def bundle_modules(*starts: Path) -> dict[str, Path]:
 
 
 def copy_shared(dest: Path, *starts: Path):
-    "The modules `bundle_modules(*starts)` names, copied to dest/shared/... (and nothing else of the package)."
-    for path in bundle_modules(*starts).values():
-        target = dest / path.resolve().relative_to(REPO)
+    """The modules `bundle_modules(*starts)` names, copied to dest/shared/..., with the data files that sit beside
+    them (pets' imagenet_ko.tsv); nothing else of the package."""
+    modules = [p.resolve() for p in bundle_modules(*starts).values()]
+    data = {f for folder in {p.parent for p in modules} for f in folder.iterdir()
+            if f.is_file() and f.suffix not in (".py", ".pyc", ".pyi")}
+    for path in [*modules, *sorted(data)]:
+        target = dest / path.relative_to(REPO.resolve())
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
 

@@ -58,14 +58,20 @@ def columns_script() -> str:
              if k.startswith(("col_", "ex_", "lbl_")) and w.by_lang["en"][k] != w.by_lang["ko"][k]}
     return """<script>(() => {
   const ko = %s;
-  setInterval(() => {
+  const swap = () => {
     if (!(document.documentElement.lang || "").toLowerCase().startsWith("ko")) return;
     const shown = "th .header-content span, th span.header, button.gallery-item, h2.output-class, dt.text";
     for (const cell of document.querySelectorAll(shown)) {
       const words = ko[cell.textContent.trim()];
       if (words && cell.textContent !== words) cell.textContent = words;
     }
-  }, 300);
+  };
+  // as soon as Gradio draws (before the browser paints: no English flash when a tab or table re-renders), and
+  // every second in case
+  const watch = () => new MutationObserver(swap).observe(document.body, {childList: true, subtree: true,
+                                                                        characterData: true});
+  document.body ? watch() : document.addEventListener("DOMContentLoaded", watch);
+  setInterval(swap, 1000);
 })();</script>""" % json.dumps(pairs, ensure_ascii=False)
 
 

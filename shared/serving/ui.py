@@ -216,8 +216,11 @@ def head() -> str:
 
 def bring_into_view(examples: gr.Examples, answer: gr.components.Component):
     """A tap on an example also scrolls `answer` (the first thing the visitor should read; it needs an elem_id)
-    into view when it is off screen: on a phone the answer is below the examples. In the browser, at once."""
+    into view when it is off screen: on a phone the answer is below the examples. In the browser, at once. In an
+    iframe as tall as the Space (the embed snippet), the page around it scrolls: it is asked in iframe-resizer's
+    words (parentIFrame.scrollToOffset), as a frame cannot scroll the page of another site itself."""
     js = ("() => { const e = document.getElementById(%r); if (!e) return; const r = e.getBoundingClientRect();"
+          " if (window.parentIFrame) return window.parentIFrame.scrollToOffset(0, r.top + scrollY);"
           " if (r.top < 0 || r.top > innerHeight * 0.6) e.scrollIntoView({block: 'start'}); }" % answer.elem_id)
     examples.dataset.click(None, None, None, js=js)
 

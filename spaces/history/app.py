@@ -8,7 +8,7 @@ from shared.serving.errors import Refused
 from shared.tasks.history import approx, data, experiments as ex, story
 from shared.tasks.history.words import T
 
-TIMELINE, PDP = story.timeline_image(), story.pdp_image()  # drawn once at start
+TIMELINE, PDP = story.timeline_image(), story.pdp_image()  # drawn once at start (Korean ones on first demand)
 REPLAY_FRAMES = 12  # pictures per replay: each costs CPU (BENCHMARKS: history), so a replay stays a few seconds
 
 
@@ -75,9 +75,9 @@ def perceptron(dataset: str = "and", lr: float = 1.0, epochs: int = 30, points=N
     return ex.perceptron(dataset, lr, epochs, step, points, ui.lang(request))
 
 
-def perceptron_replay(dataset, lr, epochs, points):
+def perceptron_replay(dataset, lr, epochs, points, request: gr.Request = None):
     "The training replayed as REPLAY_FRAMES pictures (one replay at a time: the queue holds the others)."
-    for step, image in ex.perceptron_frames(dataset, lr, epochs, points, frames=REPLAY_FRAMES):
+    for step, image in ex.perceptron_frames(dataset, lr, epochs, points, frames=REPLAY_FRAMES, lang=ui.lang(request)):
         yield image, step
 
 
@@ -113,9 +113,20 @@ def approximate(function: str = "sin(2*x)", units: int = 8, depth: int = 3, step
     return ex.approximation(function, units, depth, steps, seed=seed, activation=activation, lang=ui.lang(request))
 
 
+def pictures(request: gr.Request = None):
+    "The timeline and the PDP picture in the visitor's language (an English page keeps the ones it has)."
+    lang = ui.lang(request)
+    return (gr.skip(), gr.skip()) if lang == "en" else (story.timeline_image(lang), story.pdp_image(lang))
+
+
+def choices(names, words: dict[str, str]):
+    "Radio/dropdown choices shown in the page's language ((label, value) pairs), the API keeping the values."
+    return [(str(T(words[n])) if n in words else n, n) for n in names]
+
+
 with gr.Blocks(title=T("title")) as demo:
     gr.Markdown(T("intro"))
-    gr.Image(TIMELINE, show_label=False, interactive=False, buttons=["download", "fullscreen"])
+    timeline = gr.Image(TIMELINE, show_label=False, interactive=False, buttons=["download", "fullscreen"])
     with gr.Tab(T("tab_neuron")):
         gr.Markdown(T("neuron_about"))
         with gr.Row():
@@ -146,7 +157,7 @@ with gr.Blocks(title=T("title")) as demo:
         gr.Markdown(T("perceptron_about"))
         with gr.Row():
             with gr.Column(scale=1):
-                p_data = [(str(T("my_points")) if d == ex.MY_POINTS else d, d) for d in ex.PERCEPTRON_DATASETS]
+                p_data = choices(ex.PERCEPTRON_DATASETS, {ex.MY_POINTS: "my_points"})
                 p_dataset = gr.Radio(p_data, value="and", label=T("data"))
                 p_lr = gr.Slider(0.1, 2, 1, step=0.1, label=T("lr"))
                 p_epochs = gr.Slider(1, 100, 30, step=1, label=T("epochs"))
@@ -154,7 +165,7 @@ with gr.Blocks(title=T("title")) as demo:
                     p_train = gr.Button(T("train_perceptron"), variant="primary")
                     p_replay = gr.Button(T("replay"))
                 p_step = gr.Slider(0, 200, 0, step=1, label=T("step"))
-                p_label = gr.Radio([("blue (0)", 0), ("orange (1)", 1)], value=1, label=T("click_class"))
+                p_label = gr.Radio([(str(T("blue_0")), 0), (str(T("orange_1")), 1)], value=1, label=T("click_class"))
                 p_points = gr.Dataframe(ex.EXAMPLE_POINTS, headers=["x1", "x2", "label"], datatype="number",
                                         column_count=3, type="array", label=T("points"), interactive=True)
             with gr.Column(scale=2):
@@ -180,7 +191,8 @@ with gr.Blocks(title=T("title")) as demo:
         gr.Markdown(T("layers_about"))
         with gr.Row():
             with gr.Column(scale=1):
-                t_dataset = gr.Radio(list(data.DATASETS), value="xor", label=T("data"))
+                t_dataset = gr.Radio(choices(data.DATASETS, {d: f"ds_{d}" for d in data.SHAPES}), value="xor",
+                                     label=T("data"))
                 t_hidden = gr.Slider(1, 64, 4, step=1, label=T("hidden"))
                 t_steps = gr.Slider(10, 1000, 300, step=10, label=T("steps"))
                 t_lr = gr.Slider(0.005, 0.5, 0.1, step=0.005, label=T("lr"))
@@ -207,7 +219,8 @@ with gr.Blocks(title=T("title")) as demo:
         with gr.Row():
             with gr.Column(scale=1):
                 a_function = ui.free_text(gr.Dropdown(
-                    [(f"{k}: {v}", v) for k, v in approx.PRESETS.items()], value="sin(2*x)", allow_custom_value=True,
+                    [(str(T(f"fn_{k.replace(' ', '_')}")), v) for k, v in approx.PRESETS.items()], value="sin(2*x)",
+                    allow_custom_value=True,
                     label=T("function")), "a formula in x, e.g. sin(2*x), abs(x), exp(-2*x**2)")
                 a_units = gr.Slider(1, 64, 8, step=1, label=T("units"))
                 a_depth = gr.Slider(2, 5, 3, step=1, label=T("depth"))
@@ -225,10 +238,11 @@ with gr.Blocks(title=T("title")) as demo:
               api_name="approximate")
 
     with gr.Tab(T("tab_pdp")):
-        gr.Image(PDP, show_label=False, interactive=False, buttons=["download", "fullscreen"])
+        pdp = gr.Image(PDP, show_label=False, interactive=False, buttons=["download", "fullscreen"])
         gr.Markdown(T("pdp"))
         with gr.Accordion(T("six_dates"), open=False):
             gr.Markdown(T("timeline"))
+    demo.load(pictures, None, [timeline, pdp], api_visibility="private")
 
 if __name__ == "__main__":
     ui.launch(demo)

@@ -1,4 +1,5 @@
 """Movie recommendations for someone the model has never seen: chapter 1's collaborative filtering on MovieLens."""
+import functools
 import json
 from pathlib import Path
 
@@ -18,7 +19,7 @@ RATED = ["title", "rating"]  # the visitor's table; the API also takes movieId, 
 RECS, ALIKE = ["#", "title", "predicted ★", "because you liked", "genres"], ["title", "genres", "similarity"]
 MOVIES = show.movie_choices(predictor)
 MOVIE_HELP = "a MovieLens movieId (as a string) or an exact title"
-MAP = show.embedding_map(predictor, 600)
+MAP = show.embedding_map(predictor, 600)  # the Korean one on a Korean page's first load (map_in)
 
 
 def predict(ratings: pd.DataFrame, k: int = 10, request: gr.Request = None):
@@ -38,7 +39,7 @@ def predict(ratings: pd.DataFrame, k: int = 10, request: gr.Request = None):
     recs = predictor.recommend(show.rows_to_ratings(ratings), k)
     warn_skipped(show.rows_to_ratings(ratings), lang)
     table = pd.DataFrame([[n + 1, r["title"], r["predicted_rating"], show.because(r["because"], lang),
-                           r["genres"].replace("|", ", ")] for n, r in enumerate(recs)], columns=RECS)
+                           show.genres(r["genres"], lang)] for n, r in enumerate(recs)], columns=RECS)
     return show.summary(predictor, show.rows_to_ratings(ratings), lang), table
 
 
@@ -69,7 +70,7 @@ def warn_skipped(ratings, lang: str = "en") -> list[str]:
     return skipped
 
 
-def similar(movie: str, k: int = 10):
+def similar(movie: str, k: int = 10, request: gr.Request = None):
     """Movies like this one: the nearest movies in the model's embedding space (cosine similarity).
 
     Args:
@@ -83,7 +84,22 @@ def similar(movie: str, k: int = 10):
     if not movie:
         raise Refused(T, "pick_first")
     rows = predictor.similar(movie, k)
-    return pd.DataFrame([[r["title"], r["genres"].replace("|", ", "), r["similarity"]] for r in rows], columns=ALIKE)
+    return pd.DataFrame([[r["title"], show.genres(r["genres"], ui.lang(request)), r["similarity"]] for r in rows],
+                        columns=ALIKE)
+
+
+@functools.lru_cache(maxsize=2)
+def movie_map(lang: str):
+    return MAP if lang == "en" else show.embedding_map(predictor, 600, lang)
+
+
+def map_in(request: gr.Request = None):
+    "The map in the visitor's language: its legend's genres and its tooltips' names (an English page keeps its own)."
+    lang = ui.lang(request)
+    if lang == "en":
+        return gr.skip()
+    shown = movie_map(lang)
+    return gr.ScatterPlot(shown, color=shown.columns[3], tooltip=list(shown.columns[2:]))
 
 
 def add(rated: pd.DataFrame, movie: str, stars: float):
@@ -101,8 +117,8 @@ with gr.Blocks(title=T("title")) as demo:
     with gr.Tab(T("tab_recommend")):
         with gr.Row():
             with gr.Column(scale=2):
-                movie = ui.free_text(gr.Dropdown(MOVIES, value=None, label=T("search"), filterable=True,
-                                                 allow_custom_value=True), MOVIE_HELP)
+                movie = ui.free_text(gr.Dropdown(MOVIES, value=None, label=T("search"), info=T("search_info"),
+                                                 filterable=True, allow_custom_value=True), MOVIE_HELP)
                 stars = gr.Slider(0.5, 5, value=4, step=0.5, label=T("stars"))
                 with gr.Row():
                     add_btn = gr.Button(T("add"))
@@ -126,8 +142,8 @@ with gr.Blocks(title=T("title")) as demo:
                                      column_widths=["50%", "35%", "15%"])
     with gr.Tab(T("tab_map")):
         gr.Markdown(T("map_about"))
-        gr.ScatterPlot(MAP, x="x", y="y", color="genre", tooltip=["title", "genre", "ratings"], height=480,
-                       x_title="PC 1", y_title="PC 2", label=T("map"))
+        movies = gr.ScatterPlot(MAP, x="x", y="y", color="genre", tooltip=["title", "genre", "ratings"], height=480,
+                                x_title="PC 1", y_title="PC 2", label=T("map"))
     go.click(predict, [rated, k], [summary, recs], api_name="predict")
     examples.load_input_event.then(predict, [rated, k], [summary, recs], api_visibility="private")
     ui.bring_into_view(examples, summary)
@@ -137,6 +153,7 @@ with gr.Blocks(title=T("title")) as demo:
         predict, [rated, k], [summary, recs], api_visibility="private")
     clear.click(lambda: pd.DataFrame(columns=RATED), None, rated, api_visibility="private")
     gr.api(recommend, api_name="recommend")
+    demo.load(map_in, None, movies, api_visibility="private")
 
 if __name__ == "__main__":
     ui.launch(demo)

@@ -12,16 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from shared.tasks.history import mlp
+from shared.tasks.history.data import PRESETS
 
 DOMAIN = (-3.0, 3.0)
-PRESETS = {  # name shown to the visitor -> expression
-    "wave": "sin(2*x)",
-    "bump": "exp(-2*x**2)",
-    "v shape": "abs(x)",
-    "step": "where(x > 0, 1, 0)",
-    "wiggly": "sin(3*x) * exp(-x**2/4) + x/3",
-    "parabola": "x**2/3",
-}
 FUNCTIONS = {name: getattr(np, name) for name in (
     "sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sinh", "cosh", "arctan", "sign", "floor",
     "ceil", "round", "maximum", "minimum", "where", "clip")}

@@ -64,3 +64,14 @@ def dataset(name: str, n: int = 200, seed: int = 0) -> tuple[np.ndarray, np.ndar
     if name == "spirals":
         return spirals(n, seed=seed)
     raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+
+
+# the approximation tab's preset functions
+PRESETS = {  # name shown to the visitor -> expression
+    "wave": "sin(2*x)",
+    "bump": "exp(-2*x**2)",
+    "v shape": "abs(x)",
+    "step": "where(x > 0, 1, 0)",
+    "wiggly": "sin(3*x) * exp(-x**2/4) + x/3",
+    "parabola": "x**2/3",
+}

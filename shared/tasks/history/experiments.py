@@ -75,7 +75,7 @@ def neuron(w1: float = 1.0, w2: float = 1.0, threshold: float = 2.0, target: str
         words = say("n_wrong", wrong=wrong, gate=gate)
     if names and target not in names:
         words += say("n_also", names=" / ".join(n.upper() for n in names))
-    return rows, plots.neuron(w1, w2, threshold, table, target.upper()), words
+    return rows, plots.neuron(w1, w2, threshold, table, target.upper(), lang), words
 
 
 def neuron_solution(target: str) -> tuple[float, float, float]:
@@ -94,8 +94,8 @@ def neuron_search(lo: float = -3.0, hi: float = 3.0, step: float = 0.25, lang: s
     missing = [plots.FUNCTION_NAMES[t] for t, v in found.items() if v["count"] == 0]
     say = _say(lang)
     words = say("search_result", n=f"{len(settings):,}", lo=f"{lo:g}", hi=f"{hi:g}", step=f"{step:g}",
-                found=16 - len(missing), missing=" or ".join(missing), proof=say("xor_proof"))
-    return counts, plots.gates(found, len(settings)), words
+                found=16 - len(missing), missing=say("or").join(missing), proof=say("xor_proof"))
+    return counts, plots.gates(found, len(settings), lang), words
 
 
 # --- 2. the perceptron -----------------------------------------------------------------------------------------
@@ -143,17 +143,18 @@ def perceptron(dataset: str = "and", lr: float = 1.0, epochs: int = 30, step: in
     else:
         words = say("p_never", epochs=run.epochs, updates=run.updates, mistakes=run.mistakes[-1]) + \
             (say("p_minsky") if dataset == "xor" else "")
-    return facts, plots.perceptron(run, step), words
+    return facts, plots.perceptron(run, step, lang), words
 
 
-def perceptron_frames(dataset: str = "and", lr: float = 1.0, epochs: int = 30, points=None, frames: int = 30):
+def perceptron_frames(dataset: str = "and", lr: float = 1.0, epochs: int = 30, points=None, frames: int = 30,
+                      lang: str = "en"):
     "(step, picture) pairs replaying the training, at most `frames` of them (for an animation)."
     x, y = perceptron_points(dataset, points)
     run = perceptron_mod.train(x, y, lr=_number(lr, "learning rate", 1e-4, 100),
                                epochs=_whole(epochs, "epochs", 1, 500))
     steps = np.unique(np.linspace(0, run.updates, min(frames, run.updates + 1)).round().astype(int))
     for step in steps:
-        yield int(step), plots.perceptron(run, int(step))
+        yield int(step), plots.perceptron(run, int(step), lang)
 
 
 # --- 3. two layers ---------------------------------------------------------------------------------------------
@@ -180,15 +181,17 @@ def _two_layers_report(dataset, hidden, steps, x, clf, lang: str = "en"):
     if dataset in data.SHAPES:
         valid = data.dataset(dataset, seed=1)  # fresh points from the same shape: does it generalise?
         details["valid_accuracy"] = clf.accuracy(*valid)
-    title = f"{dataset}: {hidden} hidden unit{'s' if hidden > 1 else ''}, {acc:.0%} right"
     say = _say(lang)
+    pic = plots.say(lang)
+    title = pic("pic_two_layers" if hidden > 1 else "pic_two_layers_one", hidden=hidden, acc=f"{acc:.0%}",
+                dataset=pic(f"ds_{dataset}") if dataset in data.SHAPES else dataset)
     words = say("t_right", acc=f"{acc:.0%}", n=len(x), steps=steps)
     if valid is not None:
         words += say("t_valid", valid=f"{details['valid_accuracy']:.0%}", n=len(valid[0]))
     words += say("t_weights", weights=details["weights"])
     if dataset == "xor":
         words += say("t_one" if hidden == 1 else "t_stuck" if acc < 1 else "t_solved")
-    return acc, plots.classifier(clf, title, valid), words, details
+    return acc, plots.classifier(clf, title, valid, lang), words, details
 
 
 # --- 4. approximation ------------------------------------------------------------------------------------------
@@ -204,7 +207,7 @@ def approximation(function: str = "wave", units: int = 8, depth: int = 3, steps:
     activation = _choice(activation, "activation", tuple(mlp.ACTIVATIONS))
     with mlp.one_thread():
         cmp = approx.compare(str(function), units, depth, steps, lr, activation, seed)
-        image = plots.approximation(cmp)
+        image = plots.approximation(cmp, lang)
     facts = {"function": cmp.function, "shallow_error": cmp.shallow_error, "deep_error": cmp.deep_error,
              "shallow_weights": cmp.shallow.params, "deep_weights": cmp.deep.params, "depth": cmp.depth,
              "width": cmp.width}

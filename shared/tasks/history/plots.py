@@ -1,7 +1,11 @@
-"""The pictures of the history experiments, drawn with matplotlib (no pyplot: thread-safe) into PIL images."""
+"""The pictures of the history experiments, drawn with matplotlib (no pyplot: thread-safe) into PIL images, their
+words in English or Korean (`lang`; shared/words/history.py, the `pic_*` keys). Hangul is set in NanumGothic
+(shared.serving.fonts); without it the pictures keep their English words (`korean()`)."""
 from __future__ import annotations
 
+import dataclasses
 import io
+from functools import lru_cache
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -14,6 +18,32 @@ BLUE, ORANGE, INK, GREY, RED, GREEN = "#2563eb", "#f97316", "#1f2937", "#9ca3af"
 REGIONS = LinearSegmentedColormap.from_list("regions", ["#bfdbfe", "#f8fafc", "#fed7aa"])
 SHADE = LinearSegmentedColormap.from_list("shade", ["#dbeafe", "#ffedd5"])
 DPI = 100
+
+
+@lru_cache(maxsize=1)
+def korean() -> bool:
+    """Whether Hangul can be drawn: NanumGothic (shared.serving.fonts) added to matplotlib's fonts, behind DejaVu Sans (Latin,
+    digits and symbols as before; matplotlib falls back glyph by glyph)."""
+    from matplotlib import font_manager, rcParams
+
+    from shared.serving.fonts import hangul_fonts
+    paths = hangul_fonts()
+    if not paths:
+        return False
+    for path in paths:
+        font_manager.fontManager.addfont(path)
+    fonts = font_manager.fontManager.ttflist  # the bold's OS/2 table says 600; matplotlib's "bold" asks for 700
+    fonts[:] = [dataclasses.replace(f, weight=700) if f.fname.endswith("NanumGothicBold.ttf") else f for f in fonts]
+    rcParams["font.family"] = ["DejaVu Sans", "NanumGothic"]
+    return True
+
+
+def say(lang: str):
+    "The pictures' words in `lang` (English where Hangul cannot be drawn): say(key, **values)."
+    from shared.tasks.history.words import T
+    lang = lang if lang == "en" or korean() else "en"
+    return lambda key, **values: T.text(key, lang, **values)
+
 
 # The perceptron picture has a fixed layout so that a click on it maps back to a point (see click_to_point).
 PERCEPTRON_SIZE = (10.0, 4.5)              # inches at DPI: 1000 x 450 pixels
@@ -72,7 +102,7 @@ def _shade(ax, w1, w2, b, limits, alpha=1.0):
 
 
 def neuron(w1: float, w2: float, threshold: float, target: tuple[int, ...] | None,
-           target_name: str = "") -> Image.Image:
+           target_name: str = "", lang: str = "en") -> Image.Image:
     "The unit square: where the neuron fires, its line, and the four inputs (a red ring: output ≠ target)."
     from shared.tasks.history.data import INPUTS
     from shared.tasks.history.neuron import fire
@@ -88,9 +118,10 @@ def neuron(w1: float, w2: float, threshold: float, target: tuple[int, ...] | Non
         ax.text(a, b, str(o), ha="center", va="center", color="white", fontsize=15, weight="bold", zorder=4)
     ax.set(xlim=limits, ylim=limits, xticks=[0, 1], yticks=[0, 1], xlabel="x1", ylabel="x2", aspect="equal")
     wrong = int((out != np.asarray(target)).sum()) if target is not None else 0
+    words = say(lang)
     verdict = ("" if target is None else f"  ✓ {target_name}" if wrong == 0
-               else f"  ✗ {wrong} wrong for {target_name}")
-    _style(ax, f"fires when {w1:g}·x1 + {w2:g}·x2 ≥ {threshold:g}{verdict}")
+               else "  ✗ " + words("pic_wrong_for", wrong=wrong, target=target_name))
+    _style(ax, words("pic_fires", w1=f"{w1:g}", w2=f"{w2:g}", t=f"{threshold:g}") + verdict)
     return to_image(fig)
 
 
@@ -102,11 +133,11 @@ FUNCTION_NAMES = {
 }
 
 
-def gates(found: dict[tuple[int, ...], dict], tried: int) -> Image.Image:
+def gates(found: dict[tuple[int, ...], dict], tried: int, lang: str = "en") -> Image.Image:
     "All 16 functions of two inputs as 2×2 truth tables; green: some setting computes it, red: none does."
+    words = say(lang)
     fig = new_figure(9.6, 5.4)
-    fig.suptitle(f"{tried:,} settings of (w1, w2, θ) tried: which of the 16 truth tables does one neuron reach?",
-                 fontsize=12, color=INK, x=0.02, ha="left")
+    fig.suptitle(words("pic_gates", tried=f"{tried:,}"), fontsize=12, color=INK, x=0.02, ha="left")
     for k, (table, info) in enumerate(sorted(found.items())):
         ax = fig.add_axes((0.02 + (k % 8) * 0.1225, 0.5 - (k // 8) * 0.44, 0.1, 0.3))
         cells = np.array(table).reshape(2, 2)  # rows x1 = 0, 1; columns x2 = 0, 1
@@ -119,14 +150,15 @@ def gates(found: dict[tuple[int, ...], dict], tried: int) -> Image.Image:
             spine.set_linewidth(3 if ok else 5)
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title(FUNCTION_NAMES[table], fontsize=9, color=INK)
-        ax.set_xlabel(f"{info['count']:,} settings" if ok else "none!", fontsize=9, color=GREEN if ok else RED,
-                      weight="normal" if ok else "bold")
-    fig.text(0.02, 0.02, "each tile: rows x1 = 0, 1; columns x2 = 0, 1", fontsize=9, color="#4b5563")
+        name = FUNCTION_NAMES[table]
+        ax.set_title(words(f"pic_{name}") if name in ("false", "true") else name, fontsize=9, color=INK)
+        ax.set_xlabel(words("pic_settings", n=f"{info['count']:,}") if ok else words("pic_none"), fontsize=9,
+                      color=GREEN if ok else RED, weight="normal" if ok else "bold")
+    fig.text(0.02, 0.02, words("pic_tile"), fontsize=9, color="#4b5563")
     return to_image(fig)
 
 
-def perceptron(run, step: int | None = None) -> Image.Image:
+def perceptron(run, step: int | None = None, lang: str = "en") -> Image.Image:
     """Left: the points, the line after `step` updates (default: the last) and the earlier lines fading in;
     right: mistakes per epoch (zero means converged)."""
     step = run.updates if step is None else max(0, min(int(step), run.updates))
@@ -143,17 +175,18 @@ def perceptron(run, step: int | None = None) -> Image.Image:
     ax.set(xlim=limits, ylim=limits, xlabel="x1", ylabel="x2", xticks=[-0.5, 0, 0.5, 1, 1.5],
            yticks=[-0.5, 0, 0.5, 1, 1.5])
     acc = run.accuracy(step)
-    _style(ax, f"after {step} of {run.updates} updates: {acc:.0%} right")
+    words = say(lang)
+    _style(ax, words("pic_after", step=step, updates=run.updates, acc=f"{acc:.0%}"))
     ax2 = fig.add_axes((0.55, 0.14, 0.42, 0.72))
     epochs = np.arange(1, run.epochs + 1)
     ax2.bar(epochs, run.mistakes, color=[GREEN if m == 0 else RED for m in run.mistakes], width=0.8)
     done = [e for e, m in zip(epochs, run.mistakes) if m == 0]
     ax2.scatter(done, [0] * len(done), s=120, c=GREEN, marker="o", zorder=3, clip_on=False)
-    ax2.set(xlabel="epoch", ylabel="mistakes", xlim=(0.3, max(run.epochs, 5) + 0.7))
+    ax2.set(xlabel=words("pic_epoch"), ylabel=words("pic_mistakes"), xlim=(0.3, max(run.epochs, 5) + 0.7))
     ax2.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax2.set_ylim(0, max(max(run.mistakes), 1) * 1.15)
-    verdict = (f"converged: no mistakes in epoch {run.epochs}" if run.converged
-               else f"never converged: still {run.mistakes[-1]} mistake(s) in epoch {run.epochs}")
+    verdict = (words("pic_converged", epochs=run.epochs) if run.converged
+               else words("pic_never", mistakes=run.mistakes[-1], epochs=run.epochs))
     _style(ax2, verdict)
     return to_image(fig)
 
@@ -170,7 +203,7 @@ def click_to_point(px: float, py: float, image_size: tuple[int, int]) -> tuple[f
     return lo + ax_x * (hi - lo), lo + ax_y * (hi - lo)
 
 
-def classifier(clf, title: str, valid: tuple[np.ndarray, np.ndarray] | None = None) -> Image.Image:
+def classifier(clf, title: str, valid: tuple[np.ndarray, np.ndarray] | None = None, lang: str = "en") -> Image.Image:
     "Left: the network's decision regions (P(class 1)) with the points; right: the loss curve."
     x = clf.x
     lo, hi = x.min(0) - 0.5, x.max(0) + 0.5
@@ -192,37 +225,39 @@ def classifier(clf, title: str, valid: tuple[np.ndarray, np.ndarray] | None = No
     ax2 = fig.add_axes((0.55, 0.14, 0.42, 0.72))
     ax2.plot(np.arange(1, len(clf.losses) + 1), clf.losses, color=ORANGE, lw=2)
     ax2.set_yscale("log")
-    ax2.set(xlabel="gradient descent step", ylabel="loss (cross-entropy)")
-    _style(ax2, f"loss: {clf.losses[0]:.3f} → {clf.losses[-1]:.4f}")
+    words = say(lang)
+    ax2.set(xlabel=words("pic_gd_step"), ylabel=words("pic_loss_axis"))
+    _style(ax2, words("pic_loss", first=f"{clf.losses[0]:.3f}", last=f"{clf.losses[-1]:.4f}"))
     return to_image(fig)
 
 
-def approximation(cmp) -> Image.Image:
+def approximation(cmp, lang: str = "en") -> Image.Image:
     "The function, the shallow fit with each hidden unit's contribution, the deep fit, both loss curves."
     x = np.linspace(*cmp.domain, 400)
     y = cmp.target(x)
     pad = 0.15 * (y.max() - y.min() or 1)
     ylim = (y.min() - pad, y.max() + pad)
     fig = new_figure(13, 4.2)
-    panels = [(cmp.shallow, cmp.shallow_error, f"1 hidden layer, {cmp.shallow.model.hidden[0]} units", ORANGE),
-              (cmp.deep, cmp.deep_error, f"{cmp.depth} hidden layers of {cmp.width} units", BLUE)]
+    words = say(lang)
+    panels = [(cmp.shallow, cmp.shallow_error, words("pic_shallow", units=cmp.shallow.model.hidden[0]), ORANGE),
+              (cmp.deep, cmp.deep_error, words("pic_deep", depth=cmp.depth, width=cmp.width), BLUE)]
     for i, (fit, err, name, color) in enumerate(panels):
         ax = fig.add_axes((0.05 + i * 0.32, 0.14, 0.27, 0.72))
         units = fit.units(x)
         if units is not None and len(units) <= 64:
             for u in units:  # each unit's bent line, lifted to sit around the curve's middle
                 ax.plot(x, u + fit.y_mean, color=color, lw=0.8, alpha=0.25)
-        ax.plot(x, y, color=INK, lw=3, alpha=0.35, label="target")
-        ax.plot(x, fit(x), color=color, lw=2, label="network")
+        ax.plot(x, y, color=INK, lw=3, alpha=0.35, label=words("pic_target"))
+        ax.plot(x, fit(x), color=color, lw=2, label=words("pic_network"))
         ax.set(ylim=ylim, xlabel="x")
-        _style(ax, f"{name}\n{fit.params} weights · error {err:.3f}")
+        _style(ax, name + "\n" + words("pic_weights_error", params=fit.params, error=f"{err:.3f}"))
         if i == 0:
             ax.legend(frameon=False, fontsize=9, loc="best")
     ax = fig.add_axes((0.71, 0.14, 0.27, 0.72))
-    ax.plot(cmp.shallow.losses, color=ORANGE, lw=2, label="1 hidden layer")
-    ax.plot(cmp.deep.losses, color=BLUE, lw=2, label=f"{cmp.depth} hidden layers")
+    ax.plot(cmp.shallow.losses, color=ORANGE, lw=2, label=words("pic_one_layer"))
+    ax.plot(cmp.deep.losses, color=BLUE, lw=2, label=words("pic_layers", depth=cmp.depth))
     ax.set_yscale("log")
-    ax.set(xlabel="gradient descent step", ylabel="mean squared error")
+    ax.set(xlabel=words("pic_gd_step"), ylabel=words("pic_mse"))
     ax.legend(frameon=False, fontsize=9)
-    _style(ax, f"f(x) = {cmp.function}" if len(cmp.function) < 40 else "learning curves")
+    _style(ax, f"f(x) = {cmp.function}" if len(cmp.function) < 40 else words("pic_curves"))
     return to_image(fig)

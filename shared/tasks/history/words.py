@@ -1,33 +1,10 @@
 "The history Space's words (the experiments' own sentences and pictures are in shared.tasks.history)."
-from shared.tasks.history import story
 from shared.serving.i18n import Words
+from shared.tasks.history import timeline
+from shared.tasks.history.data import PRESETS
 
-# The PDP books' eight parts (Rumelhart, McClelland et al., 1986) and the story in six dates, in Korean
-PDP_KO = [
-    ("처리 유닛들의 집합", "뉴런", "*문턱 뉴런*의 유닛 하나, *두 층 신경망*의 은닉 유닛 수 슬라이더"),
-    ("활성화 상태", "지금 입력에 대한 각 유닛의 값", "진리표의 *합*과 *출력* 열, *보편 근사*의 가는 선 하나하나가 유닛 하나의 활성화"),
-    ("각 유닛의 출력 함수", "유닛이 다음으로 내보내는 것", "문턱값(합이 θ에 이르면 1을 냄), 마지막 유닛을 확률로 바꾸는 시그모이드"),
-    ("유닛 사이의 연결 패턴", "누가 누구와 어떤 가중치로 이어지는가",
-     "가중치 w1, w2, 완전 연결 층, 같은 수의 가중치를 한 층 또는 여러 층에 쓰는 *보편 근사*"),
-    ("전파 규칙", "연결을 따라 활동이 흐르는 방식", "가중합 w·x + b(*합* 열), 곧 `nn.Linear`의 행렬 곱"),
-    ("활성화 규칙", "유닛이 입력을 모아 상태를 정하는 방식", "퍼셉트론의 계단 함수, *두 층 신경망*의 tanh와 ReLU, *보편 근사*의 꺾인 선"),
-    ("학습 규칙", "경험이 연결을 바꾸는 방식", "*퍼셉트론*의 로젠블랫 규칙(에포크당 실수), *두 층 신경망*의 경사 하강법(손실 곡선)"),
-    ("환경", "시스템이 배우는 세계", "데이터셋: AND / OR / XOR, 직접 찍은 점, circles, spirals, 직접 입력한 함수"),
-]
-TIMELINE_KO = [
-    ("1943 · 매컬러와 피츠", "문턱 유닛으로서의 뉴런: 가중합으로 만드는 논리", "문턱 뉴런"),
-    ("1958 · 로젠블랫의 퍼셉트론", "Mark I이 실수로부터 스스로 가중치를 배운다(1957/58)", "퍼셉트론"),
-    ("1969 · 민스키와 페퍼트, 『퍼셉트론』", "층 하나로는 XOR을 배울 수 없다. 여러 층이면 되지만, 어떻게 학습시키나?",
-     "퍼셉트론"),
-    ("1986 · 병렬 분산 처리(PDP)", "러멜하트, 매클렐런드와 PDP 그룹: 그 틀, 그리고 은닉층을 학습시키는 역전파", "두 층 신경망"),
-    ("1989 · 보편 근사 정리", "은닉층 하나로도 충분히 크면 어떤 함수든 근사할 수 있다(Cybenko, Hornik 외)", "보편 근사"),
-    ("2012 · 딥러닝", "더 많은 층, GPU, 많은 데이터: AlexNet이 ImageNet에서 우승하고, 1장이 시작된다", "보편 근사"),
-]
-assert len(PDP_KO) == len(story.PDP) and len(TIMELINE_KO) == len(story.TIMELINE)
-_PDP_KO = ("PDP 책(Rumelhart, McClelland 외, 1986)은 신경망에 필요한 여덟 가지를 꼽습니다. 위의 실험에 모두 "
-           "들어 있습니다:\n\n| | 요소 | 어디서 볼 수 있나 |\n|---|---|---|\n"
-           + "\n".join(f"| {i} | **{part}** ({what}) | {where} |" for i, (part, what, where) in enumerate(PDP_KO, 1)))
-_TIMELINE_KO = "\n".join(f"- **{when}**: {what} (*{tab}* 탭)" for when, what, tab in TIMELINE_KO)
+FUNCTIONS_KO = {"wave": "물결", "bump": "언덕", "v shape": "V자", "step": "계단", "wiggly": "구불구불", "parabola": "포물선"}
+assert set(FUNCTIONS_KO) == set(PRESETS)
 
 EN = {
     "title": "From a threshold neuron to deep learning",
@@ -65,8 +42,8 @@ EN = {
     "my_points": "my points",
     "col_sum": "sum", "col_output": "output", "col_target": "target", "col_ok": "ok", "col_label": "label",
     "six_dates": "The story in six dates",
-    "pdp": story.pdp_markdown(),
-    "timeline": story.timeline_markdown(),
+    "pdp": timeline.pdp_markdown(),
+    "timeline": timeline.timeline_markdown(),
     # refusals (shared.serving.errors.Refused): history's settings and formulas
     "h_number": "{name} must be a number",
     "h_between": "{name} must be between {lo} and {hi}",
@@ -116,7 +93,29 @@ EN = {
     "a_words": "1 hidden layer of {units} units ({sw} weights): error **{se}**. {depth} layers of {width} ({dw} "
                "weights): error **{de}**: the {better} net fits better here. Each thin line is one hidden unit's "
                "contribution (a smooth step for tanh, a bent line for ReLU); the one-layer fit is their sum.",
-    "deeper": "deeper", "shallow": "shallow",
+    "deeper": "deeper", "shallow": "shallow", "or": " or ",
+    # the pictures' words (shared.tasks.history.plots and story)
+    "blue_0": "blue (0)", "orange_1": "orange (1)", "ds_circles": "circles", "ds_spirals": "spirals",
+    **{f"fn_{k.replace(' ', '_')}": f"{k}: {v}" for k, v in PRESETS.items()},
+    "pic_fires": "fires when {w1}·x1 + {w2}·x2 ≥ {t}", "pic_wrong_for": "{wrong} wrong for {target}",
+    "pic_gates": "{tried} settings of (w1, w2, θ) tried: which of the 16 truth tables does one neuron reach?",
+    "pic_false": "false", "pic_true": "true", "pic_settings": "{n} settings", "pic_none": "none!",
+    "pic_tile": "each tile: rows x1 = 0, 1; columns x2 = 0, 1",
+    "pic_after": "after {step} of {updates} updates: {acc} right", "pic_epoch": "epoch", "pic_mistakes": "mistakes",
+    "pic_converged": "converged: no mistakes in epoch {epochs}",
+    "pic_never": "never converged: still {mistakes} mistake(s) in epoch {epochs}",
+    "pic_two_layers": "{dataset}: {hidden} hidden units, {acc} right",
+    "pic_two_layers_one": "{dataset}: 1 hidden unit, {acc} right",
+    "pic_gd_step": "gradient descent step", "pic_loss_axis": "loss (cross-entropy)", "pic_loss": "loss: {first} → {last}",
+    "pic_shallow": "1 hidden layer, {units} units", "pic_deep": "{depth} hidden layers of {width} units",
+    "pic_target": "target", "pic_network": "network", "pic_weights_error": "{params} weights · error {error}",
+    "pic_one_layer": "1 hidden layer", "pic_layers": "{depth} hidden layers", "pic_mse": "mean squared error",
+    "pic_curves": "learning curves", "pic_winter": "the “AI winter”",
+    "pic_inputs": "inputs\nx1, x2", "pic_p1": "P(class 1)",
+    "pic_pdp1": "processing units", "pic_pdp2": "state of activation", "pic_pdp3": "output function",
+    "pic_pdp4": "pattern of connectivity (weights)", "pic_pdp5": "propagation rule Σ w·x + b",
+    "pic_pdp6": "activation rule (tanh)", "pic_pdp7": "learning rule (gradient descent)",
+    "pic_pdp8": "environment (the dataset)",
 }
 
 KO = {
@@ -139,7 +138,7 @@ KO = {
     "points": "내 점", "facts": "결과 수치",
     "tab_layers": "1986 · 두 층 신경망",
     "layers_about": "**은닉층**을 하나 더하고 경사 하강법으로 학습합니다. 순전파, 역전파, Adam 옵티마이저를 numpy로 "
-                    "그대로 풀어 썼습니다. XOR은 은닉 유닛 두 개면 충분하고, circles와 spirals는 더 필요합니다. "
+                    "그대로 풀어 썼습니다. XOR은 은닉 유닛 두 개면 충분하고, 동심원과 나선은 더 필요합니다. "
                     "오른쪽 그림은 손실이 줄어드는 모습입니다.",
     "hidden": "은닉 유닛 수", "steps": "경사 하강 단계 수", "activation": "활성화 함수",
     "seed": "시드 (초기 가중치)", "train_net": "신경망 학습하기", "accuracy": "학습 데이터 정확도",
@@ -155,8 +154,8 @@ KO = {
     "my_points": "내가 찍은 점",
     "col_sum": "합", "col_output": "출력", "col_target": "목표", "col_ok": "맞음", "col_label": "라벨",
     "six_dates": "여섯 개의 연도로 보는 역사",
-    "pdp": _PDP_KO,
-    "timeline": _TIMELINE_KO,
+    "pdp": timeline.PDP_MARKDOWN_KO,
+    "timeline": timeline.TIMELINE_MARKDOWN_KO,
     "h_number": "{name} 값은 숫자여야 합니다",
     "h_between": "{name} 값은 {lo}에서 {hi} 사이여야 합니다",
     "h_whole": "{name} 값은 정수여야 합니다",
@@ -205,7 +204,28 @@ KO = {
     "a_words": "유닛 {units}개짜리 은닉층 하나(가중치 {sw}개)의 오차 **{se}**, 폭 {width}인 {depth}층(가중치 {dw}개)의 "
                "오차 **{de}**: 여기서는 {better} 신경망이 더 잘 맞습니다. 가는 선 하나하나가 은닉 유닛 하나의 몫이고"
                "(tanh는 부드러운 계단, ReLU는 꺾인 직선), 한 층짜리 근사는 그 합입니다.",
-    "deeper": "더 깊은", "shallow": "얕은",
+    "deeper": "더 깊은", "shallow": "얕은", "or": "와 ",
+    "blue_0": "파랑 (0)", "orange_1": "주황 (1)", "ds_circles": "동심원", "ds_spirals": "나선",
+    **{f"fn_{k.replace(' ', '_')}": f"{FUNCTIONS_KO[k]}: {v}" for k, v in PRESETS.items()},
+    "pic_fires": "{w1}·x1 + {w2}·x2 ≥ {t}이면 발화", "pic_wrong_for": "{target}와 {wrong}곳이 다름",
+    "pic_gates": "(w1, w2, θ) 설정 {tried}가지를 시도: 뉴런 하나로 16가지 진리표 중 무엇을 만들 수 있을까?",
+    "pic_false": "항상 0", "pic_true": "항상 1", "pic_settings": "{n}가지", "pic_none": "하나도 없음!",
+    "pic_tile": "각 칸: 행은 x1 = 0, 1, 열은 x2 = 0, 1",
+    "pic_after": "갱신 {updates}번 중 {step}번 뒤: 정확도 {acc}", "pic_epoch": "에포크", "pic_mistakes": "틀린 횟수",
+    "pic_converged": "수렴: 에포크 {epochs}에서 틀린 점 없음",
+    "pic_never": "수렴하지 못함: 에포크 {epochs}에도 {mistakes}번 틀림",
+    "pic_two_layers": "{dataset}: 은닉 유닛 {hidden}개, 정확도 {acc}",
+    "pic_two_layers_one": "{dataset}: 은닉 유닛 1개, 정확도 {acc}",
+    "pic_gd_step": "경사 하강 단계", "pic_loss_axis": "손실 (교차 엔트로피)", "pic_loss": "손실: {first} → {last}",
+    "pic_shallow": "은닉층 1개, 유닛 {units}개", "pic_deep": "은닉층 {depth}개, 층마다 유닛 {width}개",
+    "pic_target": "목표 함수", "pic_network": "신경망", "pic_weights_error": "가중치 {params}개 · 오차 {error}",
+    "pic_one_layer": "은닉층 1개", "pic_layers": "은닉층 {depth}개", "pic_mse": "평균 제곱 오차",
+    "pic_curves": "학습 곡선", "pic_winter": "‘AI 겨울’",
+    "pic_inputs": "입력\nx1, x2", "pic_p1": "P(클래스 1)",
+    "pic_pdp1": "처리 유닛", "pic_pdp2": "활성화 상태", "pic_pdp3": "출력 함수",
+    "pic_pdp4": "연결 패턴 (가중치)", "pic_pdp5": "전파 규칙 Σ w·x + b",
+    "pic_pdp6": "활성화 규칙 (tanh)", "pic_pdp7": "학습 규칙 (경사 하강법)",
+    "pic_pdp8": "환경 (데이터셋)",
 }
 
 T = Words("history", EN, KO)

@@ -18,6 +18,14 @@ from .crop import centre_crop
 NEITHER = "neither"
 
 
+class ImageNetClass(str):
+    "An ImageNet class's name (a str), with its `index` among the 1,000 (two names repeat: crane, maillot)."
+    def __new__(cls, name: str, index: int):
+        self = super().__new__(cls, name)
+        self.index = index
+        return self
+
+
 def logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-7, 1 - 1e-7)
     return np.log(p) - np.log1p(-p)
@@ -120,7 +128,8 @@ class Predictor:
         p = imagenet.copy()
         if self.serving.neither:
             p[self.serving.neither["classes"]] = -1
-        return self.serving.imagenet_labels[int(p.argmax())]
+        best = int(p.argmax())
+        return ImageNetClass(self.serving.imagenet_labels[best], best)
 
     def predict(self, images) -> list[tuple[dict, dict]]:
         """For each photo: ({label: probability} over all labels, {'cat': p, 'dog': p(, 'neither': p)} or {} for your

@@ -2,6 +2,9 @@
 breeds as people write them. The sentences' words, English and Korean, are in shared/tasks/pets/words.py."""
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 from shared.tasks.pets.config import is_cat_breed
 from shared.tasks.pets.words import BREED_NAMES, T
 
@@ -25,6 +28,24 @@ def shown(probs: dict | None) -> dict | None:
     return {name(k): v for k, v in probs.items()} if probs else None
 
 
+IMAGENET_KO = Path(__file__).parent / "imagenet_ko.tsv"
+
+
+@lru_cache(maxsize=1)
+def imagenet_korean() -> dict[int, str]:
+    "{class index: Korean name} of the ImageNet classes (imagenet_ko.tsv: written for this Space, its source stated)."
+    rows = (line.rstrip("\n").split("\t") for line in IMAGENET_KO.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#"))
+    return {int(i): ko for i, _, ko in rows if i.isdigit()}
+
+
+def imagenet_name(thing: str, lang: str = "en") -> str:
+    """An ImageNet class as the page says it: its name in `lang` (Korean by its index when it carries one, as
+    Predictor.looks_like's answer does; the English name where no Korean is written)."""
+    index = getattr(thing, "index", None)
+    return imagenet_korean().get(index, thing) if lang == "ko" and index is not None else str(thing)
+
+
 def article(thing: str) -> str:
     "English's article for `thing`: 'an' before a vowel, else 'a' (the Korean words take none)."
     return "an" if thing[:1].lower() in "aeiou" else "a"
@@ -40,7 +61,8 @@ def verdict(breeds: dict, species: dict | None, looks_like: str | None = None, l
         return say("looks_like" if sure else "not_sure_label", label=name(label), p=f"{p:.0%}")
     kind, p_kind = max(species.items(), key=lambda kv: kv[1])
     if kind == "neither":
-        return (say("not_a_pet_like", thing=looks_like, a=article(looks_like), p=f"{p_kind:.0%}") if looks_like
+        return (say("not_a_pet_like", thing=imagenet_name(looks_like, lang), a=article(looks_like), p=f"{p_kind:.0%}")
+                if looks_like
                 else say("not_a_pet", p=f"{p_kind:.0%}"))
     if p_kind < SURE_SPECIES:
         return say("not_sure_species", kind=name(kind, lang), p=f"{p_kind:.0%}")

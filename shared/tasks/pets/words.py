@@ -70,7 +70,7 @@ EN = {
                    "(chapter 1: no big data, no GPU). You get an honest held-out estimate, the confusion matrix, a "
                    "box to try the model, and the model itself to download.",
     "zip": "Your photos (.zip, one folder per label)",
-    "sample": "Sample: 3 breeds, a few photos each (tap it, then Teach)",
+    "sample": "Sample: 3 breeds, a few photos each (tap it: it teaches at once)",
     "teach": "Teach",
     "model_zip": "Your taught model, to download (.zip; appears after teaching)",
     "confusion": "Confusion matrix (held-out photos)",
@@ -139,6 +139,7 @@ EN = {
                   "cross-validation: each photo was labelled by a model trained without it (nor its mirror image).",
     "r_header": "| label | photos | right when held out |",
     "r_skipped": "- {count} file(s) skipped: {reason}",
+    "c_predicted": "predicted label", "c_rows": "rows: true label (each photo held out)",
     "r_how": "How: the pets network's pretrained body is kept; each photo and its mirror image become {features} "
              "features, and a new linear head (logistic regression) learns your labels from them. Download the model "
              "below, or try it on new photos right here.",
@@ -164,11 +165,11 @@ KO = {
                    "세 품종을 품종당 몇 장씩으로 가르칩니다. 내 사진으로 하려면 라벨마다 폴더 하나씩 담은 .zip을 올리면 "
                    f"됩니다(`bears/grizzly/1.jpg`, `bears/black/1.jpg`, ...; 라벨 2~{_L.max_labels}개, 라벨당 "
                    f"{_L.min_per_label}장 이상, 모두 {_L.max_photos}장까지). 사전 학습한 몸통은 그대로 두고, 새 "
-                   "머리(head)가 그 특징으로 여러분의 라벨을 CPU에서 몇 초 만에 배웁니다(1장의 교훈: 큰 데이터도 GPU도 "
+                   "헤드(head)가 그 특징으로 여러분의 라벨을 CPU에서 몇 초 만에 배웁니다(1장의 교훈: 큰 데이터도 GPU도 "
                    "필요 없습니다). 검증 데이터로 잰 정직한 정확도, 혼동 행렬, 새 사진을 시험할 칸, 그리고 내려받을 "
                    "수 있는 모델을 드립니다.",
     "zip": "내 사진 (.zip, 라벨마다 폴더 하나)",
-    "sample": "샘플: 세 품종, 품종당 몇 장 (누른 다음 ‘가르치기’)",
+    "sample": "샘플: 세 품종, 품종당 몇 장 (누르면 바로 가르칩니다)",
     "teach": "가르치기",
     "model_zip": "가르친 모델 내려받기 (.zip, 가르치고 나면 나타납니다)",
     "confusion": "혼동 행렬 (검증용으로 남겨 둔 사진)",
@@ -218,7 +219,7 @@ KO = {
     **{f"lbl_{key}": words for key, words in BREED_NAMES_KO.items()},
     "not_a_pet": "**고양이나 개로 보이지 않습니다** (둘 다 아닐 확률 {p}). 이 모델은 고양이와 개, 그리고 그 품종만 "
                  "알기 때문에 여기서는 품종을 말하지 않습니다.",
-    "not_a_pet_like": "**고양이나 개로 보이지 않습니다.** 오히려 {thing}(ImageNet 분류 이름)에 더 가까워 보입니다 "
+    "not_a_pet_like": "**고양이나 개로 보이지 않습니다.** 오히려 {thing}에 더 가까워 보입니다 "
                       "(둘 다 아닐 확률 {p}). 이 모델은 고양이와 개, 그리고 그 품종만 알기 때문에 여기서는 품종을 "
                       "말하지 않습니다.",
     "looks_like": "**{label}** 같습니다 ({p}).",
@@ -232,8 +233,9 @@ KO = {
                   "그 사진(과 좌우 반전한 사진)을 빼고 학습한 모델이 라벨을 붙였습니다.",
     "r_header": "| 라벨 | 사진 수 | 검증에서 맞힌 수 |",
     "r_skipped": "- 건너뛴 파일 {count}개: {reason}",
+    "c_predicted": "모델이 붙인 라벨", "c_rows": "행: 실제 라벨 (사진마다 그 사진을 빼고 학습한 모델의 답)",
     "r_how": "방법: 반려동물 신경망의 사전 학습한 몸통은 그대로 두고, 사진과 좌우 반전한 사진을 각각 특징 {features}개로 "
-             "바꾼 뒤, 새 선형 머리(로지스틱 회귀)가 그 특징으로 여러분의 라벨을 배웁니다. 아래에서 모델을 내려받거나, "
+             "바꾼 뒤, 새 선형 헤드(로지스틱 회귀)가 그 특징으로 여러분의 라벨을 배웁니다. 아래에서 모델을 내려받거나, "
              "여기서 바로 새 사진으로 시험해 보세요.",
 }
 

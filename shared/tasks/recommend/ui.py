@@ -63,9 +63,15 @@ def main_genre(genres: str) -> str:
     return next((g for g in GENRE_ORDER if g in listed), "Other")
 
 
+def genres(listed: str, lang: str = "en") -> str:
+    "A movie's genres as a table shows them: 'Action|Sci-Fi' -> 'Action, Sci-Fi' / '액션, SF'."
+    return ", ".join(T.text(f"genre_{g}", lang) if f"genre_{g}" in T.keys() else g for g in str(listed).split("|"))
+
+
 def label(title: str, count: int) -> str:
-    "How the app lists a movie: its title and how many ratings the model learned it from."
-    return f"{title} · {count} rating{'s' if count != 1 else ''}"
+    """How the app lists a movie: its title and how many people's ratings the model learned it from (👥, which the
+    search box's words explain in the page's language: one list of 9,111 labels for every language)."""
+    return f"{title} · 👥 {count}"
 
 
 def movie_choices(pred) -> list[tuple[str, str]]:
@@ -74,15 +80,17 @@ def movie_choices(pred) -> list[tuple[str, str]]:
     return [(label(pred.titles[i], counts[i]), str(pred.movie_ids[i])) for i in pred.search("", limit=None)]
 
 
-def embedding_map(pred, n: int = 500):
-    "PCA of the movie vectors of the n most rated movies: a DataFrame of x, y, title, genre, ratings."
+def embedding_map(pred, n: int = 500, lang: str = "en"):
+    """PCA of the movie vectors of the n most rated movies: a DataFrame of x, y, title, genre, ratings (those three
+    columns named, and the genres written, in `lang`: the plot's legend and tooltips show them)."""
     import pandas as pd
     top = np.argsort(-pred.counts, kind="stable")[:n]
     X = pred.V[top] - pred.V[top].mean(0)
     _, _, vt = np.linalg.svd(X, full_matrices=False)
     xy = X @ vt[:2].T
     xy *= np.sign(xy[np.abs(xy).argmax(0), [0, 1]])  # a fixed orientation
+    col = lambda key: T.text(f"col_{key}", lang)
     return pd.DataFrame({"x": xy[:, 0].round(3), "y": xy[:, 1].round(3),
-                         "title": [pred.titles[i] for i in top],
-                         "genre": [main_genre(pred.genres[i]) for i in top],
-                         "ratings": pred.counts[top]})
+                         col("title"): [pred.titles[i] for i in top],
+                         col("genre"): [T.text(f"genre_{main_genre(pred.genres[i])}", lang) for i in top],
+                         col("ratings"): pred.counts[top]})

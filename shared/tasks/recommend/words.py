@@ -1,6 +1,15 @@
 "The recommend Space's words, its tables' columns and its summary."
 from shared.serving.i18n import Words
 
+# MovieLens's genres (its README lists 18, plus IMAX and "(no genres listed)"; "Other" is the map's rest), in
+# Korean as Korean film sites name them (SF for Sci-Fi, 가족 for Children's films). Titles stay as MovieLens
+# spells them: a film's title is a name, and the English one is what finds it in the search box.
+GENRES_KO = {"Action": "액션", "Adventure": "모험", "Animation": "애니메이션", "Children": "가족", "Comedy": "코미디",
+             "Crime": "범죄", "Documentary": "다큐멘터리", "Drama": "드라마", "Fantasy": "판타지",
+             "Film-Noir": "필름 누아르", "Horror": "공포", "IMAX": "아이맥스", "Musical": "뮤지컬", "Mystery": "미스터리",
+             "Romance": "로맨스", "Sci-Fi": "SF", "Thriller": "스릴러", "War": "전쟁", "Western": "서부극",
+             "(no genres listed)": "장르 정보 없음", "Other": "기타"}
+
 EN = {
     "title": "Movie recommendations",
     "intro": "# 🎬 What should I watch next?\nChapter 1 of *Deep Learning for Coders*: collaborative filtering. "
@@ -9,6 +18,7 @@ EN = {
     "tab_recommend": "Recommend",
     "tab_map": "Map of movies",
     "search": "Search a movie by title",
+    "search_info": "👥: how many MovieLens users rated it (the more, the better the model knows it)",
     "stars": "Your rating (★)",
     "add": "Add my rating",
     "like": "Movies like this one",
@@ -28,6 +38,8 @@ EN = {
     # columns (the ratings table: title, rating; the recommendations; movies alike)
     "col_title": "title", "col_rating": "rating", "col_rank": "#", "col_predicted": "predicted ★",
     "col_why": "because you liked", "col_genres": "genres", "col_similarity": "similarity",
+    "col_genre": "genre", "col_ratings": "ratings",
+    **{f"genre_{g}": g for g in GENRES_KO},
     "popular": "popular and well rated",
     # the taste profiles (examples/profiles.json)
     "ex_scifi": "Space opera and sci-fi", "ex_family": "Family animation", "ex_crime": "Crime and dark drama",
@@ -67,6 +79,7 @@ KO = {
     "tab_recommend": "추천",
     "tab_map": "영화 지도",
     "search": "영화 제목으로 찾기 (영어 제목)",
+    "search_info": "👥: 이 영화에 별점을 준 MovieLens 사용자 수 (많을수록 모델이 잘 아는 영화입니다)",
     "stars": "내 별점 (★)",
     "add": "내 별점 추가",
     "like": "이 영화와 비슷한 영화",
@@ -84,6 +97,8 @@ KO = {
     "map": "영화 임베딩",
     "col_title": "제목", "col_rating": "별점", "col_rank": "#", "col_predicted": "예상 별점",
     "col_why": "좋아한 영화", "col_genres": "장르", "col_similarity": "유사도",
+    "col_genre": "장르", "col_ratings": "평가 수",
+    **{f"genre_{g}": ko for g, ko in GENRES_KO.items()},
     "popular": "인기 있고 평이 좋은 영화",
     "ex_scifi": "스페이스 오페라와 SF", "ex_family": "가족 애니메이션", "ex_crime": "범죄와 어두운 드라마",
     "ex_romance": "로맨스와 기분 좋은 영화", "ex_horror": "공포 영화의 밤",

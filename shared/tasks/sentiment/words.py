@@ -49,7 +49,7 @@ KO = {
              "모델을 나란히 두고 두 모델을 합쳐 판정합니다. 아래 **예시 리뷰를 눌러 보거나** 직접 써 보세요(영어 리뷰로 "
              "학습했으니 영어로 써 주세요).",
     "review": "영화 리뷰 (영어)",
-    "placeholder": "The acting was wonderful, but the plot...",
+    "placeholder": "여기에 영어 리뷰를 쓰거나 붙여 넣으세요…",
     "classify": "판정하기",
     "verdict": "판정 (두 모델 종합)",
     "each_model": "각 모델의 단독 판정",

@@ -32,24 +32,32 @@ def cell(label: str) -> str:
 
 
 def font(size: int):
+    "NanumGothic where it is installed (labels in Korean, or any Hangul a folder name holds), else Pillow's own."
+    from shared.serving.fonts import hangul_fonts
+    if hangul_fonts():
+        return ImageFont.truetype(hangul_fonts()[0], size)
     try:
         return ImageFont.load_default(size=size)
     except TypeError:  # Pillow < 10.1 has one fixed size
         return ImageFont.load_default()
 
 
-def confusion_image(labels: list[str], confusion: np.ndarray, cell: int = 44) -> np.ndarray:
-    "The confusion matrix as an RGB picture: rows are the true labels, columns the predicted ones."
+def confusion_image(labels: list[str], confusion: np.ndarray, cell: int = 44, lang: str = "en") -> np.ndarray:
+    """The confusion matrix as an RGB picture: rows are the true labels, columns the predicted ones; its words in
+    `lang` (English where no Hangul font is installed)."""
+    from shared.serving.fonts import hangul_fonts
+    from shared.tasks.pets.words import T
+    say = lambda key: T.text(key, lang if hangul_fonts() else "en")
     k = len(labels)
     names = [label.replace("_", " ")[:18] for label in labels]
     small, big = font(13), font(15)
     margin = 10 + max(int(small.getlength(n)) for n in names)
     top = 40 + margin
-    caption = "rows: true label (each photo held out)"
+    caption = say("c_rows")
     w, h = max(margin + k * cell + 20, int(small.getlength(caption)) + 10), top + k * cell + 30
     img = Image.new("RGB", (w, h), "white")
     draw = ImageDraw.Draw(img)
-    draw.text((margin, 6), "predicted label", fill="black", font=big)
+    draw.text((margin, 6), say("c_predicted"), fill="black", font=big)
     for j, name in enumerate(names):  # column labels, written upwards
         tile = Image.new("RGB", (margin, cell), "white")
         ImageDraw.Draw(tile).text((4, cell // 2 - 8), name, fill="black", font=small)

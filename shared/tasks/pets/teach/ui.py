@@ -60,8 +60,9 @@ def tab(predictor, source: str, sample: str | Path | None = None):
         folder = model.write(taught, source, work / "taught-model", Path(archive).name)
         archive_out = model.zip_folder(folder, work / "taught-model.zip")
         shutil.rmtree(folder)
-        words = report.text(taught, ui.lang(request))
-        return words, report.confusion_image(taught.labels, taught.confusion), str(archive_out), taught
+        lang = ui.lang(request)
+        return (report.text(taught, lang), report.confusion_image(taught.labels, taught.confusion, lang=lang),
+                str(archive_out), taught)
 
     def classify(image, taught, request: gr.Request = None):
         "A new photo labelled by the visitor's taught model."
