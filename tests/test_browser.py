@@ -336,7 +336,7 @@ def english_runs(text: str) -> list[str]:
 def korean_of(english: str, space: str, prefix: str = "") -> str:
     "A label's Korean words (the Space's words, keys starting with `prefix`): what a Korean page shows for it."
     import importlib
-    T = importlib.import_module(f"shared.words.{space}").T
+    T = importlib.import_module(f"shared.tasks.{space}.words" if space != "gallery" else "shared.gallery.words").T
     return next((T.by_lang["ko"][k] for k in T.keys() if k.startswith(prefix) and T.by_lang["en"][k] == english),
                 english)
 

@@ -1,5 +1,5 @@
 """The pictures of the history experiments, drawn with matplotlib (no pyplot: thread-safe) into PIL images, their
-words in English or Korean (`lang`; shared/words/history.py, the `pic_*` keys). Hangul is set in NanumGothic
+words in English or Korean (`lang`; shared/tasks/history/words.py, the `pic_*` keys). Hangul is set in NanumGothic
 (shared.serving.fonts); without it the pictures keep their English words (`korean()`)."""
 from __future__ import annotations
 
