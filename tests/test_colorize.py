@@ -311,7 +311,7 @@ def test_artifact_round_trip_gives_the_learners_predictions(data, tmp_path):
     _, cfg, _ = parse(["colorize", "--preset", "tiny", "--out", str(tmp_path)])
     learn = c.learner(cfg)
     learn.fit(1, 1e-3)
-    state, config = c.export(learn, cfg)
+    state, config = c.artifact_of(learn, cfg)
     checkpoint.save(tmp_path, state, config, "card", onnx=servable("colorize", state, config))
     predictor = Predictor.load(tmp_path)
     learn.model.load_state_dict({k: v.float() for k, v in state.items()})  # the artifact stores float16
