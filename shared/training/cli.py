@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import inspect
 import shlex
 import sys
 import time
@@ -79,7 +80,7 @@ def main(argv=None):
         task.fit(learn, cfg)
         seconds = round(time.time() - start, 1)  # training alone; evaluation (and its baselines) is not counted
     if not distributed.finish():
-        return None  # the main process alone evaluates, saves and pushes
+        return None  # the main process alone exports, saves, measures and pushes
     # one way through: export once (every serving choice made there), save once, measure the saved folder as a
     # Space loads it, and write those numbers on the card
     state, config, onnx = exported(task, args.task, learn, cfg)
@@ -106,7 +107,7 @@ def exported(task, name: str, learn, cfg) -> tuple[dict, dict, bytes | None]:
     metrics; the saved folder's measurements replace those of the same name); its n-gram `evaluate` measured
     what evaluating the saved folder measures, so it is not run; the conversion is made here. Delete this
     branch with the last such module."""
-    if not hasattr(task, "evaluate"):
+    if not inspect.isfunction(getattr(task, "evaluate", None)):
         return task.export(learn, cfg)
     learned = task.evaluate(learn, cfg) if getattr(cfg, "arch", None) == "minilm" else {}
     state, config = task.export(learn, cfg)
