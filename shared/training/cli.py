@@ -7,6 +7,10 @@
 
 Every field of the task's `Config` dataclass is also a flag (`--epochs 3`, `--arch resnet18`, ...);
 the resolved config is saved in the artifact's config.json and model card.
+
+One way through, each step once: the task's `learner` and `fit`; its `export` (weights, config with every serving
+choice, model.onnx); `checkpoint.save`; `shared.training.evaluate` on the saved folder, through the serving
+Predictor as a Space loads it; those numbers into config.json and the card (`checkpoint.record`).
 """
 from __future__ import annotations
 
