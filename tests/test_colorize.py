@@ -296,13 +296,13 @@ def test_training_cli_writes_a_working_artifact(tiny_colorize, data):
 
 
 def test_the_cards_metrics_are_the_served_models(tiny_colorize, data):
-    "Training measured the ONNX Predictor: re-measuring the artifact on the same held-out photos gives the card's numbers."
+    """The card's numbers are the saved artifact's, measured by its serving Predictor on the held-out photos of its
+    own folders (`python -m shared.training.evaluate colorize MODEL`): re-measuring gives them again."""
     config = json.loads((tiny_colorize / "config.json").read_text())
-    cfg = c.Config(**config["train_config"])
-    df, _, _ = d.scan(cfg, len(range(-110, 111, cfg.grid)))
-    again = e.evaluate(Predictor.load(tiny_colorize), paths=list(df.path[df.split == "test"]))
+    again = e.evaluate(Predictor.load(tiny_colorize))
     stored = {k: v for k, v in config["metrics"].items() if k != "train_seconds"}
     assert again == stored and again["n_valid_photos"] >= 4
+    assert again["temperature"] == config["temperature"]  # the one export chose, as served
 
 
 def test_artifact_round_trip_gives_the_learners_predictions(data, tmp_path):
@@ -311,7 +311,7 @@ def test_artifact_round_trip_gives_the_learners_predictions(data, tmp_path):
     _, cfg, _ = parse(["colorize", "--preset", "tiny", "--out", str(tmp_path)])
     learn = c.learner(cfg)
     learn.fit(1, 1e-3)
-    state, config = c.export(learn, cfg)
+    state, config = c.artifact_of(learn, cfg)
     checkpoint.save(tmp_path, state, config, "card", onnx=servable("colorize", state, config))
     predictor = Predictor.load(tmp_path)
     learn.model.load_state_dict({k: v.float() for k, v in state.items()})  # the artifact stores float16

@@ -79,10 +79,10 @@ def tiny_learner(data):
 
 @pytest.fixture(scope="module")
 def tiny_served(tiny_learner):
-    from shared.training.evaluate import serving_predictor
+    "The serving Predictor on what export hands the training CLI to save: the config and model.onnx."
     learn, cfg = tiny_learner
-    state, config = train.export(learn, cfg)
-    return serving_predictor("pets", state, config)
+    _, config, onnx = train.export(learn, cfg)
+    return Predictor(config, onnx)
 
 
 def photos(data, step=60):

@@ -1,6 +1,7 @@
 """The training side of an artifact folder: torch state dicts in and out of `model.safetensors`.
 
     checkpoint.save(folder, state_dict, config, card, onnx=...)   # what `python -m shared.training` writes
+    checkpoint.record(folder, metrics, card)                      # then the saved folder's measured numbers
     config, state, folder = checkpoint.load_torch(source)         # --init-from, re-export, fastai baselines
 
 Tensors that `config["base_tensors"]` names are left out of the file (the pretrained model's own, kept frozen in
@@ -32,6 +33,16 @@ def save(folder, state_dict: dict, config: dict, card: str, onnx: bytes | None =
     (folder / CARD).write_text(card)
     if onnx is not None:
         write_onnx(folder, onnx)
+    return folder
+
+
+def record(folder, metrics: dict, card: str) -> Path:
+    """Write `metrics` into the saved artifact's config.json and `card` as its README.md. The weights and model.onnx
+    stay as they are: the metrics were measured on them (`shared.training.evaluate`, through the serving Predictor)."""
+    folder = Path(folder)
+    config = json.loads((folder / CONFIG).read_text())
+    (folder / CONFIG).write_text(json.dumps({**config, "metrics": metrics}, indent=2) + "\n")
+    (folder / CARD).write_text(card)
     return folder
 
 

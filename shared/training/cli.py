@@ -7,6 +7,10 @@
 
 Every field of the task's `Config` dataclass is also a flag (`--epochs 3`, `--arch resnet18`, ...);
 the resolved config is saved in the artifact's config.json and model card.
+
+One way through, each step once: the task's `learner` and `fit`; its `export` (weights, config with every serving
+choice, model.onnx); `checkpoint.save`; `shared.training.evaluate` on the saved folder, through the serving
+Predictor as a Space loads it; those numbers into config.json and the card (`checkpoint.record`).
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from shared import tasks
 from shared.serving import artifact
 from shared.training import checkpoint
 from shared.training import distributed
-from shared.training import export
+from shared.training import evaluate
 
 
 def parse(argv=None):
@@ -78,39 +82,19 @@ def main(argv=None):
         task.fit(learn, cfg)
         seconds = round(time.time() - start, 1)  # training alone; evaluation (and its baselines) is not counted
     if not distributed.finish():
-        return None  # the main process alone evaluates, saves and pushes
-    if not hasattr(task, "evaluate"):  # issue 30's pipeline (sentiment so far; issue-30a moves every task to it)
-        return export_save_evaluate(task, cfg, args, learn, command, round(earlier + seconds, 1))
-    # train_seconds: the training of every command on the card, summed (an export-only `--epochs 0` adds nothing)
-    metrics = {**task.evaluate(learn, cfg), "train_seconds": round(earlier + seconds, 1)}
-    print(f"metrics: {metrics}", flush=True)
-    state, config = task.export(learn, cfg)
-    config = {**config, "metrics": metrics, "command": command}
-    onnx = export.servable(args.task, state, config) if hasattr(task, "to_onnx") else None
-    folder = checkpoint.save(args.out, state, config, task.card(cfg, metrics, command), onnx=onnx)
-    if hasattr(task, "after_save"):  # files the task keeps beside the artifact's own (sentiment: its baseline/)
-        task.after_save(folder, cfg)
-    print(f"saved {folder}", flush=True)
-    if args.push_to_hub:
-        print(f"pushed to {artifact.push(folder, args.push_to_hub)}", flush=True)
-    return folder
-
-
-def export_save_evaluate(task, cfg, args, learn, command: str, train_seconds: float):
-    """Export once (`task.export` -> weights, config.json with every choice it made, model.onnx bytes), save, then
-    measure the saved folder through the serving Predictor (shared.training.evaluate) and write those metrics into
-    its config.json and card."""
-    import json
-    from shared.training import evaluate
+        return None  # the main process alone exports, saves, measures and pushes
+    # one way through: export once (every serving choice made there), save once, measure the saved folder as a
+    # Space loads it, and write those numbers on the card
     state, config, onnx = task.export(learn, cfg)
-    folder = checkpoint.save(args.out, state, {**config, "command": command}, "", onnx=onnx)
+    learned = config.get("training_metrics") or {}  # what only the learner could measure (fastai's RMSE, CV)
+    config = {**{k: v for k, v in config.items() if k != "training_metrics"}, "metrics": {}, "command": command}
+    folder = checkpoint.save(args.out, state, config, "", onnx=onnx)
     if hasattr(task, "after_save"):  # files the task keeps beside the artifact's own (sentiment: its baseline/)
         task.after_save(folder, cfg)
-    metrics = {**evaluate.evaluate(args.task, folder), "train_seconds": train_seconds}
+    # train_seconds: the training of every command on the card, summed (an export-only `--epochs 0` adds nothing)
+    metrics = {**learned, **evaluate.evaluate(args.task, folder), "train_seconds": round(earlier + seconds, 1)}
     print(f"metrics: {metrics}", flush=True)
-    path = folder / artifact.CONFIG
-    path.write_text(json.dumps({**json.loads(path.read_text()), "metrics": metrics}, indent=2) + "\n")
-    (folder / artifact.CARD).write_text(task.card(cfg, metrics, command))
+    checkpoint.record(folder, metrics, task.card(cfg, metrics, command))
     print(f"saved {folder}", flush=True)
     if args.push_to_hub:
         print(f"pushed to {artifact.push(folder, args.push_to_hub)}", flush=True)

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 
 from shared import tasks
-from shared.training import checkpoint
 
 
 def predictor(task: str, source):
@@ -24,16 +22,8 @@ def predictor(task: str, source):
 
 
 def evaluate(task: str, source, limit: int = 0, **options) -> dict:
+    "The card's metrics of the artifact at `source`, measured through its serving Predictor (as a Space loads it)."
     return tasks.get(task, "evaluate").evaluate(predictor(task, source), limit=limit, **options)
-
-
-def serving_predictor(task: str, state: dict, config: dict):
-    """Training side: the serving Predictor for freshly exported weights (written to a temporary artifact with its
-    model.onnx, then loaded as a Space loads it), so training-time metrics are the served model's."""
-    from shared.training.export import servable
-    with tempfile.TemporaryDirectory() as tmp:
-        checkpoint.save(tmp, state, config, "", onnx=servable(task, state, config))
-        return predictor(task, tmp)
 
 
 def main(argv=None):

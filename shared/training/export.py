@@ -4,7 +4,8 @@
 
 The task's `train.build_model(config)` rebuilds the network (random weights), the artifact's weights are loaded
 strictly, and the task's `train.to_onnx(model, config)` exports it (`onnx_bytes` below does the exporting).
-`shared.training.cli` uses the same `servable` path, so a freshly trained artifact and a re-exported one are alike.
+Each task's `train.export` converts through the same `servable` (once per training run), so a freshly trained
+artifact and a re-exported one are alike.
 """
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ PRESETS = {
                 mixed_precision=True, workers=8,
                 folders="cats-vs-dogs/images,pets/images,pets-extra/images,coco_tiny/images,coco_sample/train_sample"),
     "tiny": dict(size=64, decoder="16,16,16", views=1, freeze_epochs=1, epochs=1, bs=8, max_train_samples=32,
-                 workers=0, confidence=False),
+                 workers=0, confidence=False, eval_photos=4),
 }
 
 # The kinds of photo the metrics are reported for, by words in their folder's path.

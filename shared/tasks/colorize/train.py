@@ -172,8 +172,7 @@ def learner(cfg: Config):
                     splitter=lambda m: [params(m.encoder), params(m.decoder)])
     learn.freeze()
     learn.colour = dict(centres=centres, prior=prior, weights=weights, skipped=skipped, fit_df=fit_df,
-                        valid_paths=per_group(df.path[df.split == "test"], cfg.eval_photos), n_train=int((df.split == "train").sum()),
-                        temperature=cfg.temperature)
+                        valid_paths=per_group(df.path[df.split == "test"], cfg.eval_photos), n_train=int((df.split == "train").sum()))
     if cfg.mixed_precision and torch.cuda.is_available():
         learn = learn.to_fp16()
     return learn
@@ -194,8 +193,8 @@ def pretrained_encoder(arch: str, body: torch.nn.Module) -> dict:
 def fit(learn, cfg: Config):
     """fastai's fine_tune: `freeze_epochs` of the decoder on the frozen pretrained encoder, then `epochs` of the
     whole network (discriminative rates). With `cached_features` (the cpu preset) the frozen stage runs on the
-    encoder's features computed once per photo and view (`features.fit_decoder`). Then, unless the config fixes
-    it, the annealed-mean temperature is chosen on the tuning photos through the serving path."""
+    encoder's features computed once per photo and view (`features.fit_decoder`). The annealed-mean temperature
+    is chosen by `export`, through the served network."""
     if cfg.cached_features:
         from .features import fit_decoder
         if cfg.freeze_epochs:  # 0 (with --init-from): the weights as they are, the serving rules chosen again
@@ -205,29 +204,22 @@ def fit(learn, cfg: Config):
             learn.fit_one_cycle(cfg.epochs, slice(cfg.lr / 100, cfg.lr / 10))
     elif cfg.freeze_epochs or cfg.epochs:
         learn.fine_tune(cfg.epochs, cfg.lr, freeze_epochs=cfg.freeze_epochs)
-    if not cfg.temperature:
-        choose_temperature(learn, cfg)
     return learn
 
 
-def choose_temperature(learn, cfg: Config) -> float:
-    """The annealed-mean temperature, chosen on the tuning photos (never the held-out ones) through the serving
-    path: the most accurate one (the best PSNR gain over the grey input in its worst kind of photo) among those
-    whose colourfulness is at least `min_colourfulness` of the truth's in every kind (`pick_temperature`)."""
-    from shared.training.evaluate import serving_predictor
+def choose_temperature(predictor, tuning_paths, cfg: Config) -> dict:
+    """The annealed-mean temperature (and the confidence rule, with `cfg.confidence`), chosen on the tuning photos
+    (never the held-out ones) through the serving `predictor`: the most accurate one (the best PSNR gain over the
+    grey input in its worst kind of photo) among those whose colourfulness is at least `min_colourfulness` of the
+    truth's in every kind (`pick_temperature`). Returns the serving config's temperature, confidence and the table."""
     from .evaluate import rule_table, temperature_table
-    df = learn.colour["fit_df"]
-    state, config = export(learn, cfg)
-    few = per_group(df.path[df.is_valid], cfg.tune_photos)
-    predictor = serving_predictor("colorize", state, config)
+    few = per_group(tuning_paths, cfg.tune_photos)
     table = rule_table(predictor, few) if cfg.confidence else temperature_table(predictor, few)
     best = pick_temperature(table, cfg.min_colourfulness)
     print("temperature and strength on the tuning photos (worst kind of photo):", *table, f"chosen: {best}",
           sep="\n  ", flush=True)
     confidence = {"sigma0": best["sigma0"], "gain": best["gain"]} if best.get("sigma0") else None
-    learn.colour.update(temperature=best["temperature"], temperature_table=table, confidence=confidence)
-    learn.loss_func.temperature = best["temperature"]
-    return best["temperature"]
+    return {"temperature": best["temperature"], "confidence": confidence, "temperature_table": table}
 
 
 def pick_temperature(table: list[dict], min_colourfulness: float) -> dict:
@@ -240,26 +232,31 @@ def pick_temperature(table: list[dict], min_colourfulness: float) -> dict:
     return max(ok, key=lambda r: r["psnr_gain"])
 
 
-def evaluate(learn, cfg: Config) -> dict:
-    "The card's metrics through the serving path (these very weights in the ONNX Predictor) on the held-out photos."
-    from shared.training.evaluate import serving_predictor
-    from .evaluate import evaluate as measure
-    state, config = export(learn, cfg)
-    return measure(serving_predictor("colorize", state, config), paths=learn.colour["valid_paths"])
-
-
 # ---------------------------------------------------------------- artifact
-def export(learn, cfg: Config) -> tuple[dict, dict]:
+def export(learn, cfg: Config) -> tuple[dict, dict, bytes]:
+    """The artifact, once: weights, config and model.onnx. Unless the config fixes it, the temperature (and the
+    confidence rule) is chosen here on the tuning photos, through the served network (model.onnx takes the
+    temperature as an input: the same file serves whichever is chosen) and returned in the config."""
+    from shared.training.export import servable
+    from .serve import Predictor
+    state, config = artifact_of(learn, cfg)
+    onnx = servable("colorize", state, config)
+    if not cfg.temperature:
+        df = learn.colour["fit_df"]
+        config = {**config, **choose_temperature(Predictor(config, onnx), list(df.path[df.is_valid]), cfg)}
+    return state, config, onnx
+
+
+def artifact_of(learn, cfg: Config) -> tuple[dict, dict]:
     "Weights in float16 (the artifact stays small; serving computes in float32) and every serving rule as JSON."
     from shared.training.export import half_rounded
     c = learn.colour
     serving = ServingConfig(size=cfg.size, ab_centres=c["centres"].tolist(),
-                            temperature=c["temperature"] or learn.loss_func.temperature, confidence=c.get("confidence"))
+                            temperature=cfg.temperature or learn.loss_func.temperature, confidence=None)
     config = {"task": "colorize", "arch": cfg.arch, "decoder": cfg.decoder, **serving.to_dict(),
               **norms(cfg.arch), "n_out": len(c["centres"]), "grid": cfg.grid, "output_stride": 4,
               "colour_space": "CIE Lab D65, sRGB", "base_model": base_model(cfg),
-              "class_weights": [round(w, 5) for w in c["weights"].tolist()],
-              "temperature_table": c.get("temperature_table", []),
+              "class_weights": [round(w, 5) for w in c["weights"].tolist()], "temperature_table": [],
               "skipped_greyscale": c["skipped"], "n_train_photos": c["n_train"],
               "n_valid_photos": len(c["valid_paths"]), "train_config": asdict(cfg)}
     state = {k: (v.half() if v.is_floating_point() else v)

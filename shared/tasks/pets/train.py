@@ -406,12 +406,21 @@ def cross_validate(learn, cfg: Config) -> dict:
     rows = rows.reset_index(drop=True)
     x = features_of(learn, cfg, rows)
     w, b = (p.detach().cpu().numpy() for p in (learn.model[2].weight, learn.model[2].bias))
-    _, config = export(learn, cfg)
+    _, config = artifact_of(learn, cfg)
     return heads.cross_validate(x, rows, list(learn.breeds), w, b, cfg, ServingConfig.from_dict(config))
 
 
-# ---------------------------------------------------------------- artifact and evaluation
-def export(learn, cfg: Config) -> tuple[dict, dict]:
+# ---------------------------------------------------------------- artifact
+def export(learn, cfg: Config) -> tuple[dict, dict, bytes]:
+    """The artifact, once: weights, config (fit's cross-validation as `training_metrics`) and model.onnx. The
+    held-out numbers are measured on the saved folder (`shared.training.evaluate`)."""
+    from shared.training.export import servable
+    state, config = artifact_of(learn, cfg)
+    return state, {**config, "training_metrics": dict(learn.cv_metrics)}, servable("pets", state, config)
+
+
+def artifact_of(learn, cfg: Config) -> tuple[dict, dict]:
+    "The weights (float16) and the serving config of the learner, as the artifact holds them."
     from shared.training.export import half_rounded
     from shared.tasks.pets.config import ServingConfig
     mean, std = pretrained.stats(cfg.arch)
@@ -425,17 +434,6 @@ def export(learn, cfg: Config) -> tuple[dict, dict]:
     state = {k: v.half() if v.is_floating_point() else v
              for k, v in half_rounded(learn.model.float()).state_dict().items()}
     return state, {**serving.to_dict(), "train_config": asdict(cfg)}
-
-
-def evaluate(learn, cfg: Config) -> dict:
-    "The card's metrics, measured through the serving path (the exported weights in model.onnx, as a Space runs it)."
-    from shared.training.evaluate import serving_predictor
-    from shared.tasks.pets.evaluate import evaluate_items
-    import pandas as pd
-    state, config = export(learn, cfg)
-    negatives = learn.negatives[learn.negatives.is_valid] if len(learn.negatives) else learn.negatives
-    held_out = pd.concat([learn.dls.valid.items, negatives]) if config.get("neither") else learn.dls.valid.items
-    return {**evaluate_items(serving_predictor("pets", state, config), held_out), **learn.cv_metrics}
 
 
 def fastai_learner(source, photos: list[str]):
