@@ -20,20 +20,24 @@ def recorder(real, returned: list):
     return call
 
 
-@pytest.mark.parametrize("name", ["recommend", "pets", pytest.param("colorize", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("name, preset", [("recommend", "tiny"), ("pets", "tiny"),
+                                          pytest.param("sentiment", "tiny", marks=pytest.mark.slow),
+                                          pytest.param("sentiment", "minilm-tiny", marks=pytest.mark.slow),
+                                          pytest.param("colorize", "tiny", marks=pytest.mark.slow)])
 def test_a_training_run_exports_converts_and_saves_once_and_its_card_shows_the_saved_folders_numbers(
-        name, tmp_path, data, capsys):
+        name, preset, tmp_path, data, capsys):
     train, exports = tasks.get(name), []
     spies = {"export": patch.object(train, "export", wraps=recorder(train.export, exports)),
              "servable": patch.object(export, "servable", wraps=export.servable),
              "to_onnx": patch.object(train, "to_onnx", wraps=train.to_onnx),
              "save": patch.object(checkpoint, "save", wraps=checkpoint.save)}
-    argv = [name, "--preset", "tiny", "--out", str(tmp_path / name)]
+    argv = [name, "--preset", preset, "--out", str(tmp_path / name)]
     with ExitStack() as stack:  # the real code runs; the spies count
         calls = {k: stack.enter_context(spy) for k, spy in spies.items()}
         folder = cli.main(argv)
     assert {k: m.call_count for k, m in calls.items()} == {k: 1 for k in calls}
-    assert sorted(p.name for p in folder.iterdir()) == sorted(artifact.FILES)
+    files = {p.name for p in folder.iterdir()}
+    assert set(artifact.FILES) <= files and files - set(artifact.FILES) <= {"baseline"}  # the transformer's n-gram
 
     capsys.readouterr()
     evaluate.main([name, str(folder)])  # python -m shared.training.evaluate TASK FOLDER
@@ -41,7 +45,7 @@ def test_a_training_run_exports_converts_and_saves_once_and_its_card_shows_the_s
     measured = {k: v for k, v in printed.items() if k not in ("task", "model")}
     config = json.loads((folder / artifact.CONFIG).read_text())
     metrics = config["metrics"]
-    assert {k: metrics[k] for k in measured} == measured and len(measured) >= 3
+    assert {k: metrics[k] for k in measured} == measured and len(measured) >= 2
     learned = exports[0][1].get("training_metrics", {})  # what only the learner could measure, named so by export
     assert set(metrics) - set(measured) == set(learned) | {"train_seconds"}
     assert "training_metrics" not in config

@@ -11,7 +11,8 @@ import torch
 from torch import nn
 
 from shared.training import checkpoint
-from shared.training.export import half_rounded, onnx_bytes, servable
+from shared.training import export as conversion
+from shared.training.export import half_rounded, onnx_bytes
 
 from ..config import LABELS, NgramConfig
 from ..data import read_reviews
@@ -188,7 +189,7 @@ def export(learn, cfg: NgramConfig) -> tuple[dict, dict, bytes]:
     config = {**serving, "train_config": asdict(cfg), "vocab": vocab}
     state = {k: v.detach().cpu().float() for k, v in learn.model.state_dict().items()}  # w, r, b: all float
     state = {k: (v.half() if cfg.fp16_weights and k in ("w.weight", "r") else v) for k, v in state.items()}
-    return state, config, servable("sentiment", state, config)  # the network rebuilt from the stored weights
+    return state, config, conversion.servable("sentiment", state, config)  # the network rebuilt from the stored weights
 
 
 def to_onnx(model: nn.Module, config: dict) -> bytes:

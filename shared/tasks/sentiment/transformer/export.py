@@ -17,7 +17,8 @@ import torch
 from shared.serving import artifact
 from shared.serving import weights
 from shared.training import pretrained
-from shared.training.export import onnx_bytes, servable
+from shared.training import export as conversion
+from shared.training.export import onnx_bytes
 
 from ..config import LABELS, TRANSFORMER, TransformerConfig
 from ..ngram import serve as ngram
@@ -66,7 +67,7 @@ def export(learn, cfg: TransformerConfig) -> tuple[dict, dict, bytes]:
     config = {"task": "sentiment", "arch": TRANSFORMER, "labels": list(LABELS),
               "base_model": weights.TEXT[cfg.base].base_model, "max_tokens": cfg.serve_tokens,
               "head_tokens": cfg.head_tokens, "pad_id": info["wordpiece"].pad, "bert": info["bert"]}
-    fp32 = servable("sentiment", state, {**config, "quantized": False})
+    fp32 = conversion.servable("sentiment", state, {**config, "quantized": False})
     choices, onnx = choose(fp32, {**config, "tokenizer_json": info["tokenizer_json"]}, info["valid"], cfg)
     base = base_tensors(state, cfg)
     return state, {**config, "max_tokens": choices.pop("max_tokens"), **choices, "train_config": asdict(cfg),
