@@ -130,6 +130,26 @@ def test_served_model_gives_the_learners_probabilities(tiny_learner, tiny_served
                        atol=1e-5)
 
 
+def test_cross_validation_answers_a_photo_as_the_space_does(tiny_learner, tiny_served, data):
+    """The card's cross-validation answers each held-out photo from its cached features (the photo's, its mirror
+    image's) through `heads.answer_views`: what the served model.onnx answers, with and without flip TTA."""
+    from dataclasses import replace
+
+    from shared.tasks.pets import heads
+    learn, _ = tiny_learner
+    images = [open_image(f) for f in photos(data)]
+    both = tiny_served.features(images, flip=True)  # the photos, then their mirror images
+    x = np.stack([both[:len(images)], both[len(images):]])
+    w, b, iw, ib = (p.detach().numpy() for p in (learn.model[1][-1].weight, learn.model[1][-1].bias,
+                                                 learn.model[2].weight, learn.model[2].bias))
+    for tta in (None, "flip"):
+        served = tiny_served.probabilities(images, tta=tta == "flip")
+        got = heads.answer_views(x, w, b, replace(tiny_served.serving, tta=tta), tiny_served.species_of_label, iw, ib)
+        assert got.shape == served.shape and np.allclose(got, served, atol=1e-4)
+    one = heads.answer_views(x, w, b, replace(tiny_served.serving, tta=None), tiny_served.species_of_label, iw, ib)
+    assert not np.allclose(one, got, atol=1e-4)  # the mirror image's answer does count with flip
+
+
 def grad_cam(model, x, idx):
     "Grad-CAM (Selvaraju et al.) in PyTorch, over the body's last feature map, for output `idx`."
     feats = model[0](x).detach().requires_grad_(True)

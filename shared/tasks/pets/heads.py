@@ -112,12 +112,21 @@ def per_breed_interval(ok: np.ndarray, y: np.ndarray, rounds: int = 2000, seed: 
     return [round(float(q), 4) for q in np.quantile(means, [0.025, 0.975])]
 
 
+def answer_views(x: np.ndarray, w: np.ndarray, b: np.ndarray, serving: ServingConfig, sol: np.ndarray,
+                 imagenet_w: np.ndarray, imagenet_b: np.ndarray) -> np.ndarray:
+    """What the Space answers (`serve.answer`) for photos whose features are x [views x photos x C], view 1 the
+    mirror image: the answer to the photo, or with serving.tta "flip" the mean of the answers to both views."""
+    views = x[:2] if serving.tta == "flip" else x[:1]
+    return np.mean([answer(v @ w.T + b, serving, sol, v @ imagenet_w.T + imagenet_b, v) for v in views], 0)
+
+
 def cross_validate(x: np.ndarray, rows, breeds: list[str], imagenet_w: np.ndarray, imagenet_b: np.ndarray,
                    cfg: Config, serving: ServingConfig) -> dict:
     """Stratified k-fold cross-validation of every head and the neither rule: each photo (Oxford by breed, Kaggle by
     cat/dog, non-pets by folder) is answered once by heads fitted without it, through `serve.answer`.
     x: features [views x photos x C]; rows: DataFrame (path, label, kind) with kind oxford / kaggle / a negatives
-    folder. Returns the card's metrics: means, 95% intervals and photo counts."""
+    folder. Each held-out photo is answered as the Space answers it (`answer_views`: flip TTA when it serves it).
+    Returns the card's metrics: means, 95% intervals and photo counts."""
     n = len(breeds)
     label, kind = rows.label.to_numpy(), rows.kind.to_numpy()
     pet = np.isin(kind, ["oxford", "kaggle"])
@@ -125,7 +134,6 @@ def cross_validate(x: np.ndarray, rows, breeds: list[str], imagenet_w: np.ndarra
     known = np.isin(label, breeds)
     y = np.array([breeds.index(v) if v in breeds else -1 for v in label])
     species = np.array([0 if (v == "cat" or (v in breeds and is_cat_breed(v))) else 1 for v in label])
-    imagenet = x[0] @ imagenet_w.T + imagenet_b
     sol = np.stack([np.array([is_cat_breed(b), not is_cat_breed(b)], np.float32) for b in breeds])
     probs = np.zeros((len(label), n + 3), np.float32)
     start = fit_species(x[:, pet], species[pet], known[pet], cfg)  # every fold's species fit starts from here
@@ -136,7 +144,7 @@ def cross_validate(x: np.ndarray, rows, breeds: list[str], imagenet_w: np.ndarra
         neither = fit_neither(x[:, train & pet], kind[train & pet], x[:, train & ~pet], imagenet_w, imagenet_b, cfg)
         w, b = torch.cat([wb, ws]).numpy(), torch.cat([bb, bs]).numpy()
         folded = ServingConfig(**{**serving.__dict__, "neither": neither})
-        probs[test] = answer(x[0, test] @ w.T + b, folded, sol, imagenet[test], x[0, test])
+        probs[test] = answer_views(x[:, test], w, b, folded, sol, imagenet_w, imagenet_b)
     top_breed, top_kind = probs[:, :n].argmax(1), probs[:, n:].argmax(1)
     ok_breed = top_breed[known] == y[known]
     metrics = {"cv_folds": cfg.folds,
