@@ -1,4 +1,4 @@
-"""Where the data lives: `../shared/training/data` beside the checkout here (or $CHAPTER_ONE_DATA); fastai's URLs online."""
+"""Where the data lives: `../shared/data` beside the checkout here (or $CHAPTER_ONE_DATA); fastai's URLs online."""
 from __future__ import annotations
 
 import os
@@ -8,7 +8,7 @@ from shared import REPO
 
 
 def data_dir() -> Path:
-    "The local data folder: $CHAPTER_ONE_DATA, else ../shared/training/data beside the checkout."
+    "The local data folder: $CHAPTER_ONE_DATA, else ../shared/data beside the checkout."
     return Path(os.environ.get("CHAPTER_ONE_DATA", REPO.parent / "shared" / "data"))
 
 

@@ -1,7 +1,7 @@
 """The teach tab's sample: spaces/pets/teach_sample.zip, three breeds from a few Oxford-IIIT Pet photos each
 (CC BY-SA 4.0, Parkhi et al. 2012), scaled down so the .zip stays small for a phone. Rebuild it with
 
-    python -m shared.tasks.pets.teach.sample            # from ../shared/training/data/pets/images
+    python -m shared.tasks.pets.teach.sample            # from ../shared/data/pets/images
 """
 from __future__ import annotations
 
