@@ -3,6 +3,7 @@ solver, the .zip reader's refusals, the taught artifact served by the pets Predi
 from __future__ import annotations
 
 import os
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -126,8 +127,12 @@ def test_taught_artifact_is_the_taught_head_and_serves(base, tmp_path, data):
     from shared.tasks.pets.serve import Predictor
     images = data / "pets" / "images"
     archive = labelled_zip(tmp_path / "three.zip", {b: photos_of(images, b)[:4] for b in ("Bengal", "pug", "beagle")})
-    taught = teacher.teach(archive, base)
+    told = []
+    taught = teacher.teach(archive, base, lambda fraction, phrase: told.append((fraction, phrase)))
     assert taught.labels == ["Bengal", "beagle", "pug"] and taught.counts == {"Bengal": 4, "beagle": 4, "pug": 4}
+    # the progress a visitor watches, in either language: 12 photos' features, the fit, the measurement
+    assert told[0][1].text("en") == "Features of 12 of 12 photos" and told[-1][0] == 1.0
+    assert all(re.search(r"[\uac00-\ud7a3]", phrase.text("ko")) for _, phrase in told)
     assert taught.confusion.sum() == 12 and 0 <= taught.accuracy <= 1 and taught.folds == 4
     folder = model.write(taught, BASE, tmp_path / "taught", "three.zip")
     served = Predictor.load(model.zip_folder(folder, tmp_path / "t.zip") and folder)

@@ -66,8 +66,8 @@ def features(album: Album, predictor, limits: Limits, progress=None) -> tuple[np
                 feats.append(f.reshape(2, len(photos), -1))
                 ys += batch_y
             if progress:
-                progress(min(1.0, (start + BATCH) / len(items)), f"Features of {min(start + BATCH, len(items))} "
-                         f"of {len(items)} photos")
+                progress(min(1.0, (start + BATCH) / len(items)),
+                         Phrase(T, "t_progress_features", n=min(start + BATCH, len(items)), total=len(items)))
     if not ys:
         why = [Phrase(T, "t_n_unreadable", n=album.skipped["not readable as a photo"])] \
             if "not readable as a photo" in album.skipped else []
@@ -111,7 +111,7 @@ def cross_validate(x: np.ndarray, y: np.ndarray, k: int, c: float, tta: bool, st
 
 
 def teach(zip_path, predictor, progress=None, limits: Limits = Limits(), c: float = 1.0) -> Taught:
-    "The whole lesson; `progress(fraction, text)` is told how far it got. Bad input is Refused."
+    "The whole lesson; `progress(fraction, phrase)` is told how far it got (a Phrase: any language). Bad input is Refused."
     t0 = time.perf_counter()
     album = open_album(zip_path, limits)
     x, y = features(album, predictor, limits, progress)
@@ -122,12 +122,12 @@ def teach(zip_path, predictor, progress=None, limits: Limits = Limits(), c: floa
         raise Refused(T, "t_few_readable", labels=", ".join(map(repr, few)), min=limits.min_per_label)
     t1 = time.perf_counter()
     if progress:
-        progress(1.0, "Fitting the new head")
+        progress(1.0, Phrase(T, "t_progress_fit"))
     tta = getattr(predictor.serving, "tta", None) == "flip"
     w, b = fit_views(x, y, len(labels), c)
     t2 = time.perf_counter()
     if progress:
-        progress(1.0, "Measuring it on held-out photos")
+        progress(1.0, Phrase(T, "t_progress_measure"))
     folds, confusion = cross_validate(x, y, len(labels), c, tta, start=(w, b))
     t3 = time.perf_counter()
     return Taught(labels, w, b, counts, dict(album.skipped), folds, float(np.trace(confusion) / confusion.sum()),

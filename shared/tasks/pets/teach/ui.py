@@ -55,7 +55,8 @@ def tab(predictor, source: str, sample: str | Path | None = None):
             the report (labels and counts, held-out accuracy by cross-validation), the confusion matrix picture,
             and the taught model as a .zip (safetensors + ONNX + config.json + model card).
         """
-        taught = teacher.teach(archive, predictor, lambda f, text: progress(f, desc=text), LIMITS)
+        lang = ui.lang(request)
+        taught = teacher.teach(archive, predictor, lambda f, phrase: progress(f, desc=phrase.text(lang)), LIMITS)
         work = workdir()
         folder = model.write(taught, source, work / "taught-model", Path(archive).name)
         archive_out = model.zip_folder(folder, work / "taught-model.zip")
