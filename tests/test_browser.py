@@ -193,10 +193,15 @@ def wait_for_output(root, texts: list[str], before: tuple[str, set[str]]) -> str
     raise AssertionError(f"none of {texts} (or a new image) within {TIMEOUT_MS} ms; the page shows {shown[-800:]!r}")
 
 
+BUSY = """() => [...document.querySelectorAll('.progress-text, .meta-text, .meta-text-center')]
+    .some(e => e.offsetParent !== null && /\\d(\\.\\d+)?s/.test(e.textContent))"""  # Gradio's timer on an output
+
+
 def settle(root, timeout_ms: int = 60_000):
-    "Until no event is running any more (a Space may chain more work after `predict`): for the screenshot."
+    """Until no event is running any more (a Space may chain more work after `predict`; on a phone Gradio's status
+    shows only its timer, "0.1s", over the output it updates): for the screenshot and the layout checks."""
     for _ in range(timeout_ms // 250):
-        if not re.search(r"processing \|", root.inner_text()):
+        if not re.search(r"processing \|", root.inner_text()) and not root.page.evaluate(BUSY):
             return
         root.page.wait_for_timeout(250)
 
