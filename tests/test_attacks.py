@@ -18,7 +18,6 @@ from gradio_client.exceptions import AppError
 
 from conftest import REPO
 from shared.serving import bounds
-from shared.gallery import app as gallery
 from shared.ops.benchmarks import hostile
 from test_bad_input import call, mcp, upload
 from teach_zips import labelled_zip, photos_of

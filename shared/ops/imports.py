@@ -32,9 +32,15 @@ def modules(root: Path = REPO) -> dict[str, Path]:
     return {module_name(p, root): p for p in sorted((root / PACKAGE).rglob("*.py")) if "__pycache__" not in p.parts}
 
 
+@lru_cache(maxsize=None)
+def _tree(path: Path) -> ast.Module:
+    "The file's syntax tree, parsed once however many questions are asked of it."
+    return ast.parse(path.read_text(encoding="utf-8"), str(path))
+
+
 def _imports(path: Path, name: str) -> list[tuple[str, int]]:
     "(imported dotted name, line) for every import in the file, relative ones resolved."
-    tree = ast.parse(Path(path).read_text(encoding="utf-8"), str(path))
+    tree = _tree(Path(path).resolve())
     package = name if Path(path).name == "__init__.py" else name.rpartition(".")[0]
     found = []
     for node in ast.walk(tree):

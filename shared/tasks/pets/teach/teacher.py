@@ -3,7 +3,6 @@ fitted on them (numpy), and a held-out estimate by stratified k-fold cross-valid
 always in the same fold). classify(taught, predictor, photo) answers with the taught head right away."""
 from __future__ import annotations
 
-import io
 import time
 import zipfile
 from dataclasses import dataclass, field
