@@ -30,19 +30,17 @@ from .serve import answer, logit, pet_mass  # noqa: F401
 PET_CLASSES = list(range(151, 286))
 
 
-def solve_logistic(x, y, n_classes: int, c: float, steps: int = 200, groups=None, start=None):
-    """`logistic.fit` (the one objective, in numpy) on arrays or tensors, returning (W, b) as torch tensors for the
-    network's linear layer. `start`: (W, b) to start from (a fit on more photos: cross-validation's folds converge
-    sooner)."""
-    as_np = (lambda a: None if a is None else np.asarray(a.numpy() if isinstance(a, torch.Tensor) else a))
-    w, b = logistic.fit(as_np(x), as_np(y), n_classes, c, steps, start=None if start is None else
-                        tuple(as_np(t) for t in start), groups=as_np(groups))
+def solve_logistic(x: np.ndarray, y: np.ndarray, n_classes: int, c: float, steps: int = 200, groups=None, start=None):
+    """`logistic.fit` (the one objective, in numpy), returning (W, b) as torch tensors for the network's linear layer.
+    `start`: (W, b) to start from (a fit on more photos: cross-validation's folds converge sooner)."""
+    w, b = logistic.fit(x, y, n_classes, c, steps, start=None if start is None else tuple(map(np.asarray, start)),
+                        groups=groups)
     return torch.from_numpy(w), torch.from_numpy(b)
 
 
 def fit_breeds(x: np.ndarray, y: np.ndarray, n: int, cfg: Config, start=None):
     "(W, b) of the breed rows from features [views x photos x C] and breed ids; the prior correction in b."
-    w, b = solve_logistic(torch.from_numpy(x.reshape(-1, x.shape[-1])), torch.from_numpy(np.tile(y, len(x))), n,
+    w, b = solve_logistic(x.reshape(-1, x.shape[-1]), np.tile(y, len(x)), n,
                           cfg.head_c, start=start)
     share = np.bincount(y, minlength=n) / len(y)
     share = np.where(share > 0, share, share[share > 0].min())  # a breed with no photo here: as the rarest one
@@ -52,8 +50,8 @@ def fit_breeds(x: np.ndarray, y: np.ndarray, n: int, cfg: Config, start=None):
 def fit_species(x: np.ndarray, species: np.ndarray, known: np.ndarray, cfg: Config, start=None, steps: int = 200):
     "(W, b) of the cat/dog rows: every photo, the Oxford (known breed) and the other photos weighing the same."
     v = len(x)
-    return solve_logistic(torch.from_numpy(x.reshape(-1, x.shape[-1])), torch.from_numpy(np.tile(species, v)), 2,
-                          cfg.species_c, groups=torch.from_numpy(np.tile(known.astype(np.int64) * 2 + species, v)),
+    return solve_logistic(x.reshape(-1, x.shape[-1]), np.tile(species, v), 2,
+                          cfg.species_c, groups=np.tile(known.astype(np.int64) * 2 + species, v),
                           start=start, steps=steps)
 
 
@@ -74,8 +72,7 @@ def fit_neither(x_pets: np.ndarray, kinds: np.ndarray, x_others: np.ndarray, ima
     z = np.concatenate([neither_inputs(x, imagenet_w, imagenet_b, cfg.neither_scale) for x in
                         [*x_pets, *x_others]])
     group = np.concatenate([*([np.where(kinds == "oxford", 0, 1)] * v), *([np.full(x_others.shape[1], 2)] * v)])
-    w, b = solve_logistic(torch.from_numpy(z), torch.from_numpy((group == 2).astype(np.int64)), 2, cfg.neither_c,
-                          groups=torch.from_numpy(group))
+    w, b = solve_logistic(z, (group == 2).astype(np.int64), 2, cfg.neither_c, groups=group)
     w, b = (w[1] - w[0]).numpy().astype(np.float64), float(b[1] - b[0])
     score = neither_inputs(x_pets[0], imagenet_w, imagenet_b, cfg.neither_scale) @ w + b
     cut = max(float(np.quantile(score[kinds == k], 1 - cfg.false_neither)) for k in np.unique(kinds))
