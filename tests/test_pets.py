@@ -61,11 +61,15 @@ def test_training_cli_writes_a_working_artifact(tiny_pets, data):
     assert list(breeds) == predictor.labels and abs(sum(breeds.values()) - 1) < 1e-4
     assert set(species) == {"cat", "dog", "neither"} and abs(sum(species.values()) - 1) < 1e-4
     config = json.loads((tiny_pets / "config.json").read_text())
-    assert config["crop_pct"] == 0.875 and config["interpolation"] == "bicubic"  # Lite0's own eval transform
-    assert len(config["imagenet_labels"]) == 1000 and len(config["neither"]["weight"]) == 1280
+    # the default's two bodies side by side: Lite2's eval transform (the first body's), 1280 + 1280 features
+    assert config["arch"] == "tf_efficientnet_lite2+tf_efficientnet_lite0"
+    assert config["crop_pct"] == 0.89 and config["interpolation"] == "bicubic"
+    assert len(config["imagenet_labels"]) == 1000 and len(config["neither"]["weight"]) == 2560
+    assert predictor.features([photo]).shape == (1, 2560)
     assert {"breed_top1", "breed_top1_interval", "cat_dog_kaggle", "neither_scenes"} <= set(config["metrics"])
-    assert config["base_model"] == "timm/tf_efficientnet_lite0.in1k"
-    assert "base_model: timm/tf_efficientnet_lite0.in1k" in (tiny_pets / "README.md").read_text()
+    assert config["base_model"] == ["timm/tf_efficientnet_lite2.in1k", "timm/tf_efficientnet_lite0.in1k"]
+    card = (tiny_pets / "README.md").read_text()
+    assert "- timm/tf_efficientnet_lite2.in1k\n- timm/tf_efficientnet_lite0.in1k" in card, card[:600]
 
 
 @pytest.fixture(scope="module")

@@ -33,6 +33,7 @@ from shared.tasks.pets import heads, train
 from shared.tasks.pets.config import PRESETS, Config, ServingConfig, is_cat_breed
 from shared.tasks.pets.data import items
 
+ARCH = "tf_efficientnet_lite2"  # the body this comparison was run with (before the cpu preset's second body)
 OUT = Path(os.environ.get("PETS_FINETUNE_OUT", REPO / "tests" / "artifacts" / "pets-finetune"))
 torch.set_num_threads(2)
 
@@ -77,7 +78,7 @@ def scores(pred_breed, y, pred_species=None, species=None) -> dict:
 
 # ---------------------------------------------------------------- the head alone
 def baseline(args):
-    cfg = Config(**PRESETS["cpu"])
+    cfg = Config(**PRESETS["cpu"], arch=ARCH)
     rows, breeds = card_rows(cfg)
     x = cached(rows.path.tolist())
     w, b = (t.numpy() for t in train.pretrained_imagenet(cfg.arch)[0].values())
@@ -139,7 +140,7 @@ def paired(ok_a, ok_b, y, rounds=2000, seed=0) -> dict:
 
 def tta(args):
     "Flip TTA (serving averages the answers to the photo and its mirror) on the head alone: the card's CV, then paired."
-    cfg = Config(**PRESETS["cpu"])
+    cfg = Config(**PRESETS["cpu"], arch=ARCH)
     rows, breeds = card_rows(cfg)
     x = cached(rows.path.tolist())
     w, b = (t.numpy() for t in train.pretrained_imagenet(cfg.arch)[0].values())
@@ -178,7 +179,7 @@ class FrozenBNStats(Callback):
 
 
 def fold_run(args):
-    cfg = Config(**PRESETS["cpu"])
+    cfg = Config(**PRESETS["cpu"], arch=ARCH)
     rows, breeds = card_rows(cfg)
     ox = rows[rows.kind == "oxford"]
     tr, te = ox[ox.fold != args.fold], ox[ox.fold == args.fold]
@@ -212,7 +213,7 @@ def fold_run(args):
 
 # ---------------------------------------------------------------- the table
 def report(args):
-    cfg = Config(**PRESETS["cpu"])
+    cfg = Config(**PRESETS["cpu"], arch=ARCH)
     rows, breeds = card_rows(cfg)
     n, serve, sol = len(breeds), ServingConfig(**{**serving().__dict__, "neither": None}), sol_of(breeds)
     y = np.array([breeds.index(v) if v in breeds else -1 for v in rows.label])

@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 from shared.serving import weights
 
-from .config import Config
+from .config import Config, archs
 
 ABOUT = """Pets: chapter 1's first model. One photo -> its breed (37 Oxford-IIIT breeds) and cat, dog or neither.
 
@@ -26,6 +26,11 @@ kind come out "neither".
 Pretrained weights: {origin}. They are read offline from the package's file, pinned by sha256, every tensor
 checked against the network's shape (`shared.training.pretrained`).
 """
+
+BODIES = """The body is {n} pretrained networks side by side, {names}: each sees the same photo, their feature maps
+are joined channel by channel, and the one linear head reads them all. An ensemble of the bodies that one logistic
+regression fits at once; the heatmap stays exact (both maps are 1/32 of the photo). "Neither" and "looks more
+like" read the first network's ImageNet classifier."""
 
 SCHEDULE = {
     True: """The `cpu` recipe is the frozen stage of fastai's `fine_tune`, solved exactly: with the pretrained body
@@ -86,17 +91,27 @@ BSD-3, GPL-2+ per source) and fastai's COCO_TINY (COCO: CC BY 4.0 annotations, i
 licences), less the few that show a cat or a dog (`shared.tasks.pets.data.SHOWS_A_PET`)."""
 
 
+def origin(arch: str, pretrained: bool) -> str:
+    w = weights.KNOWN.get(arch)
+    return w.origin if (pretrained and w) else ("timm's own ImageNet weights" if pretrained else
+                                                "none: trained from scratch")
+
+
 def about(cfg: Config) -> str:
-    w = weights.KNOWN.get(cfg.arch)
-    origin = w.origin if (cfg.pretrained and w) else ("timm's own ImageNet weights" if cfg.pretrained else
-                                                       "none: trained from scratch")
-    return ABOUT.format(arch=cfg.arch, origin=origin, false_neither=cfg.false_neither) + "\n" + SCHEDULE[cfg.cached_features and cfg.freeze_epochs > 0
-                                                                        and cfg.epochs == 0]
+    bodies = archs(cfg.arch)
+    origins = "; ".join((f"`{a}`: " if len(bodies) > 1 else "") + origin(a, cfg.pretrained) for a in bodies)
+    text = ABOUT.format(arch=cfg.arch, origin=origins, false_neither=cfg.false_neither)
+    if len(bodies) > 1:
+        text += "\n" + BODIES.format(n=len(bodies), names=" and ".join(f"`{a}`" for a in bodies))
+    return text + "\n" + SCHEDULE[cfg.cached_features and cfg.freeze_epochs > 0 and cfg.epochs == 0]
 
 
-def base_model(cfg: Config) -> str | None:
-    w = weights.KNOWN.get(cfg.arch)
-    return w.base_model if (cfg.pretrained and w) else (f"timm/{cfg.arch}" if cfg.pretrained else None)
+def base_model(cfg: Config) -> str | list[str] | None:
+    "The Hub id of the pretrained weights (a list of them for several bodies), for the card's metadata."
+    if not cfg.pretrained:
+        return None
+    ids = [w.base_model if (w := weights.KNOWN.get(a)) else f"timm/{a}" for a in archs(cfg.arch)]
+    return ids[0] if len(ids) == 1 else ids
 
 
 def card(cfg: Config, metrics: dict, command: str) -> str:

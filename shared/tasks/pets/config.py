@@ -12,7 +12,8 @@ SPECIES = ("cat", "dog")
 @dataclass
 class Config:
     preset: str = "cpu"
-    arch: str = "tf_efficientnet_lite2"  # any timm architecture; the EfficientNet-Lites have offline weights
+    arch: str = "tf_efficientnet_lite2+tf_efficientnet_lite0"  # timm architectures, '+' for several bodies side by
+                                 # side (one head on their joined features); the EfficientNet-Lites have offline weights
     pretrained: bool = True      # ImageNet weights (shared.training.pretrained: a pip package's file, or timm's download)
     size: int = 260              # training and serving resolution (square)
     crop: bool = True            # as the weights were trained (timm's pretrained_cfg): short side to size/crop_pct,
@@ -62,7 +63,7 @@ PRESETS = {
     "cpu": dict(epochs=0),  # 2 cores: the body's features of every photo once, the heads fitted on them
     "gpu": dict(epochs=4, freeze_epochs=1, cached_features=False, bs=64, mixed_precision=True, workers=8,
                 lr=2e-3, per_breed=40),  # fastai's fine_tune on the whole network, with augmentation
-    "tiny": dict(arch="tf_efficientnet_lite0", size=64, epochs=0, bs=16, max_train_samples=96, workers=0, views=1,
+    "tiny": dict(size=64, epochs=0, bs=16, max_train_samples=96, workers=0, views=1,
                  folds=2),
 }
 
@@ -70,6 +71,11 @@ PRESETS = {
 def breed_of(path) -> str:
     "Oxford file names: `Abyssinian_101.jpg` -> `Abyssinian` (capital first letter = cat)."
     return Path(path).stem.rsplit("_", 1)[0]
+
+
+def archs(arch: str) -> list[str]:
+    "The timm bodies of `arch`: one name, or several joined by '+' (their features side by side: train.Bodies)."
+    return arch.split("+")
 
 
 def is_cat_breed(breed: str) -> bool:

@@ -22,12 +22,27 @@ from shared.training import checkpoint
 from shared.serving import weights
 from shared.training import pretrained
 from shared.tasks.pets.card import base_model, card  # noqa: F401  (card: the task interface)
-from shared.tasks.pets.config import PRESETS, SPECIES, Config, is_cat_breed, species_of  # noqa: F401
+from shared.tasks.pets.config import PRESETS, SPECIES, Config, archs, is_cat_breed, species_of  # noqa: F401
 from shared.tasks.pets.crop import centre_crop
 from shared.tasks.pets.data import items
 
 
 # ---------------------------------------------------------------- the network
+class Bodies(nn.Module):
+    """Several timm bodies on the same photo, their feature maps side by side (channels concatenated): a
+    linear head on their pooled features is an ensemble of the bodies that one logistic regression fits at once.
+    Every body must reduce the photo by the same factor (the EfficientNet-Lites: 32), so the maps line up and the
+    class activation map stays exact."""
+
+    def __init__(self, bodies):
+        super().__init__()
+        self.bodies = nn.ModuleList(bodies)
+        self.num_features = sum(b.num_features for b in bodies)
+
+    def forward(self, x):
+        return torch.cat([b(x) for b in self.bodies], 1)
+
+
 class PetsNet(nn.Sequential):
     """(timm body -> feature map, pooled linear head) and, for the pets data, a third part: the pretrained ImageNet
     classifier, kept as it came (never trained: fastai's optimiser gets the first two parts only). Only model.onnx
@@ -41,9 +56,11 @@ def build_model(config: dict) -> nn.Module:
     """The network of `config` with random weights: PetsNet(timm body -> feature map, pooled linear head[, ImageNet
     classifier when config["imagenet_labels"] is set])."""
     import timm
-    if not timm.is_model(config["arch"]):
-        raise artifact.ArtifactError(f"unknown architecture {config['arch']!r} (not a timm model name)")
-    body = timm.create_model(config["arch"], pretrained=False, num_classes=0, global_pool="")
+    for arch in archs(config["arch"]):
+        if not timm.is_model(arch):
+            raise artifact.ArtifactError(f"unknown architecture {arch!r} (not a timm model name)")
+    bodies = [timm.create_model(a, pretrained=False, num_classes=0, global_pool="") for a in archs(config["arch"])]
+    body = bodies[0] if len(bodies) == 1 else Bodies(bodies)
     head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(config.get("dropout", 0.0)),
                          nn.Linear(body.num_features, config["n_out"]))
     imagenet = [nn.Linear(body.num_features, len(config["imagenet_labels"]))] if config.get("imagenet_labels") else []
@@ -51,17 +68,23 @@ def build_model(config: dict) -> nn.Module:
 
 
 def pretrained_body(arch: str) -> dict:
-    "The ImageNet weights of `arch`'s body (no classifier), by the names `build_model`'s body uses."
-    body = pretrained.create(arch, num_classes=0, global_pool="")
-    return body.state_dict()
+    "The ImageNet weights of `arch`'s body or bodies (no classifier), by the names `build_model`'s body uses."
+    bodies = [pretrained.create(a, num_classes=0, global_pool="") for a in archs(arch)]
+    return (bodies[0] if len(bodies) == 1 else Bodies(bodies)).state_dict()
 
 
 def pretrained_imagenet(arch: str) -> tuple[dict, list[str]]:
-    "The pretrained ImageNet classifier of `arch` ({weight, bias}) and its 1,000 class names (timm's, short)."
+    """The pretrained ImageNet classifier of `arch` ({weight, bias}; of several bodies, the first one's, reading its
+    own features: zero weights on the others') and its 1,000 class names (timm's, short)."""
     from timm.data import ImageNetInfo
     info = ImageNetInfo()
     names = [info.index_to_description(i).split(",")[0].strip() for i in range(1000)]
-    return pretrained.create(arch).classifier.state_dict(), names
+    first, *others = archs(arch)
+    state = pretrained.create(first).classifier.state_dict()
+    if others:
+        width = sum(pretrained.create(a, num_classes=0).num_features for a in others)
+        state["weight"] = torch.cat([state["weight"], state["weight"].new_zeros(len(names), width)], 1)
+    return state, names
 
 
 class Served(nn.Module):
@@ -205,8 +228,16 @@ def preprocessing(cfg: Config) -> dict:
     "How photos become size x size (ServingConfig's crop_pct, interpolation): the weights' own eval transform."
     if not cfg.crop:
         return {"crop_pct": None, "interpolation": "bilinear"}
-    crop_pct, interpolation = pretrained.crop(cfg.arch)
+    crop_pct, interpolation = pretrained.crop(archs(cfg.arch)[0])
     return {"crop_pct": crop_pct, "interpolation": interpolation}
+
+
+def stats(arch: str) -> tuple:
+    "The normalisation (mean, std) every body of `arch` was trained with (they must agree: one photo feeds them all)."
+    found = {pretrained.stats(a) for a in archs(arch)}
+    if len(found) > 1:
+        raise ValueError(f"the bodies of {arch} expect different normalisations: {found}")
+    return found.pop()
 
 
 class CentreCrop(Transform):
@@ -228,7 +259,7 @@ def crop_transform(cfg: Config) -> CentreCrop:
 def dataloaders(cfg: Config, df, labels):
     from fastai.vision.all import (CategoryBlock, ColReader, ColSplitter, DataBlock, ImageBlock, Normalize,
                                    aug_transforms)
-    mean, std = pretrained.stats(cfg.arch)
+    mean, std = stats(cfg.arch)
     block = DataBlock(
         blocks=(ImageBlock, CategoryBlock(vocab=list(labels) + list(species_of(cfg)), sort=False)),
         get_x=ColReader("path"), get_y=ColReader("label"), splitter=ColSplitter("is_valid"),
@@ -246,7 +277,7 @@ def learner(cfg: Config, df=None, labels=None):
     negatives = df[df.label == "neither"]
     dls = dataloaders(cfg, df[df.label != "neither"], labels)
     species = species_lookup(labels, species_of(cfg))
-    imagenet = cfg.pretrained and bool(species_of(cfg)) and weights.known(cfg.arch)
+    imagenet = cfg.pretrained and bool(species_of(cfg)) and all(map(weights.known, archs(cfg.arch)))
     imagenet_state, imagenet_labels = pretrained_imagenet(cfg.arch) if imagenet else (None, None)
     config = {"arch": cfg.arch, "n_out": len(labels) + len(species_of(cfg)), "dropout": cfg.dropout,
               "imagenet_labels": imagenet_labels}
@@ -423,7 +454,7 @@ def artifact_of(learn, cfg: Config) -> tuple[dict, dict]:
     "The weights (float16) and the serving config of the learner, as the artifact holds them."
     from shared.training.export import half_rounded
     from shared.tasks.pets.config import ServingConfig
-    mean, std = pretrained.stats(cfg.arch)
+    mean, std = stats(cfg.arch)
     serving = ServingConfig(arch=cfg.arch, labels=list(learn.breeds), species=list(species_of(cfg)), size=cfg.size,
                             mean=list(mean), std=list(std), dropout=cfg.dropout, tta="flip" if cfg.tta else None,
                             species_mix=cfg.species_mix if species_of(cfg) else 0.0,

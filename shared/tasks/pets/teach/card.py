@@ -8,7 +8,9 @@ import yaml
 from .teacher import Taught
 
 
-def card(taught: Taught, config: dict, base_model: str) -> str:
+def card(taught: Taught, config: dict, base_model: str | list) -> str:
+    "`base_model`: the Hub id(s) of the pretrained weights."
+    named = " + ".join(f"`{m}`" for m in ([base_model] if isinstance(base_model, str) else base_model or []))
     meta = {"library_name": "onnx", "license": "other", "license_name": "the-terms-of-your-photos",
             **({"base_model": base_model} if base_model else {}),
             "pipeline_tag": "image-classification", "tags": ["image-classification", "chapter-one-spaces"],
@@ -29,7 +31,7 @@ Spaces) from {sum(taught.counts.values())} photos in {taught.seconds.get("total"
 ## How it was made
 
 Transfer learning at its simplest, as in chapter 1: the pets network's ImageNet-pretrained body
-(`{config["arch"]}`{f", from `{base_model}`" if base_model else ""}) is kept as it is, and only a new linear head is
+(`{config["arch"]}`{f", from {named}" if named else ""}) is kept as it is, and only a new linear head is
 learnt. Each photo and its mirror image go through the body once; their {taught.weight.shape[1]} average-pooled
 features teach a multinomial logistic regression (balanced class weights, L2 penalty with C = {taught.c}, solved to
 its optimum by L-BFGS). The network is the pets network with its head replaced: `model.onnx` answers the logits,
