@@ -100,6 +100,27 @@ def test_the_temperature_is_the_most_accurate_colourful_enough_one():
     assert c.pick_temperature(table, 0.7)["temperature"] == 0.15
 
 
+def test_the_rule_clears_every_bar_by_the_widest_margin():
+    """`bar_margins`: each bar's margin in standard errors (a share's from the bar itself, a ratio's by the delta
+    method); `pick_rule` takes the setting whose smallest margin is the largest, not the most accurate one."""
+    rng = np.random.default_rng(0)
+    n = 100
+    truth = rng.uniform(20, 60, n)
+    grey = [(25.0, np.nan, 0.0, t) for t in truth]
+    gain = np.where(np.arange(n) < 70, 1.0, -1.0) + 0.5  # 70% closer than grey, mean +0.9 dB
+    ours = [(25.0 + g, np.nan, 0.7 * t, t) for g, t in zip(gain, truth)]
+    bars = {"scenes": {"psnr_gain": 0.5, "closer_than_grey": 0.6, "colourfulness_ratio": 0.6}}
+    m = e.bar_margins({0.0: grey, 1.0: ours}, ["scenes"] * n, bars)
+    assert m["scenes_closer_than_grey"] == pytest.approx((0.7 - 0.6) / np.sqrt(0.6 * 0.4 / n))
+    assert m["scenes_psnr_gain"] == pytest.approx(0.4 / (gain.std(ddof=1) / np.sqrt(n)))
+    assert m["scenes_colourfulness_ratio"] > 100  # 0.7 of the truth's in every photo: no doubt it clears 0.6
+    assert e.bar_margins({0.0: grey, 1.0: ours}, ["pets"] * n, bars) == {}  # kinds absent from the photos: no bar
+    row = lambda gain, margin: {"temperature": 0.3, "sigma0": 35.0, "gain": 1.0, "psnr_gain": gain, "margin": margin}
+    assert c.pick_rule([row(2.0, 0.1), row(0.8, 1.5), row(0.9, -0.3)]) == row(0.8, 1.5)
+    assert c.pick_rule([row(0.7, 1.5), row(0.8, 1.5)]) == row(0.8, 1.5)
+    assert c.pick_rule([row(0.9, None), row(0.1, -2.0)]) == row(0.1, -2.0)
+
+
 def test_the_spread_is_the_colour_distributions_standard_deviation():
     "One likely colour: spread 0; two colours 40 apart, equally likely: spread 20 (Lab units)."
     centres = torch.tensor([[0.0, 0.0], [40.0, 0.0], [0.0, 40.0]])
@@ -155,6 +176,25 @@ def test_metrics_on_known_images():
     assert e.colourfulness(grey) == 0 and e.colourfulness(img) > 30
     noisy = np.clip(img.astype(int) + rng.integers(-20, 21, img.shape), 0, 255).astype(np.uint8)
     assert 20 < e.psnr(noisy, img) < 40 and e.ssim(noisy, img) < 0.99
+
+
+def test_intervals_cover_the_estimate_and_narrow_with_more_photos():
+    "95% intervals of the per-kind numbers: around the estimate, narrower on more photos, the same every run."
+    rng = np.random.default_rng(1)
+    def intervals(n):
+        gain = rng.normal(0.5, 2.0, n)
+        truth = rng.uniform(20, 60, n)
+        return gain, e.confidence_intervals(gain, 0.7 * truth + rng.normal(0, 5, n), truth)
+    gain, few = intervals(60)
+    _, many = intervals(2000)
+    lo, hi = few["psnr_gain"]
+    assert lo < gain.mean() < hi and lo < 0.5 < hi
+    lo, hi = few["closer_than_grey"]
+    assert 0 <= lo < (gain > 0).mean() < hi <= 1
+    assert many["colourfulness_ratio"][0] < 0.7 < many["colourfulness_ratio"][1]
+    width = lambda ci: ci[1] - ci[0]
+    assert all(width(many[k]) < width(few[k]) / 3 for k in few)
+    assert e.confidence_intervals(gain, gain + 1, gain + 2) == e.confidence_intervals(gain, gain + 1, gain + 2)
 
 
 # ---------------------------------------------------------------- data
@@ -418,3 +458,12 @@ def test_the_card_says_which_kinds_of_photo_were_oversampled():
     metrics = {"temperature": 0.3, "sweep": []}
     assert "Oversampled: `coco=4`" in card(c.Config(oversample="coco=4"), metrics, "cmd")
     assert "Oversampled" not in card(c.Config(), metrics, "cmd")
+
+
+def test_the_card_says_how_the_rule_was_chosen():
+    from shared.tasks.colorize.card import card
+    metrics = {"temperature": 0.3, "sweep": []}
+    assert "widest margin" in card(c.Config(rule_choice="margins"), metrics, "cmd")
+    assert "at least 63% of the truth's colourfulness" in card(c.Config(), metrics, "cmd")
+    with pytest.raises(ValueError, match="rule_choice"):
+        c.choose_temperature(None, [], c.Config(rule_choice="widest"))

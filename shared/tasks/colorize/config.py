@@ -40,6 +40,8 @@ class Config:
                                   # confidence rule below) on the tuning photos:
     min_colourfulness: float = 0.63  # the most accurate setting whose colourfulness is at least this share of the truth's
                                     # (if none: the most accurate within COLOUR_TOLERANCE of the most colourful)
+    rule_choice: str = "colourful"  # how the confidence rule is chosen: 'colourful' (as above) or 'margins' (the one
+                                    # that clears every bar of BARS by the widest margin, `train.pick_rule`)
     confidence: bool = True       # also choose a colour strength from the model's confidence (serve.strength_map)
     tune_photos: int = 100        # at most this many tuning photos of each kind (pets, cats_vs_dogs, scenes, coco)
     eval_photos: int = 300        # the card's numbers: at most this many held-out photos of each kind (0 = all)
@@ -57,6 +59,15 @@ PRESETS = {
     "tiny": dict(size=64, decoder="16,16,16", views=1, freeze_epochs=1, epochs=1, bs=8, max_train_samples=32,
                  workers=0, confidence=False, eval_photos=4),
 }
+
+# Issue 33's bars per kind of photo (PSNR gain over grey in dB, share of photos closer than grey, colourfulness over
+# the truth's; the kinds it names no PSNR bar for should at least not come out worse than grey): with
+# --rule-choice margins, the confidence rule is the one that clears them by the widest margin on the tuning photos
+# (`evaluate.bar_margins`, `train.pick_rule`).
+BARS = {"pets": {"psnr_gain": 0.5, "closer_than_grey": 0.65, "colourfulness_ratio": 0.6},
+        "scenes": {"psnr_gain": 0.5, "closer_than_grey": 0.6, "colourfulness_ratio": 0.6},
+        "coco": {"psnr_gain": 0.0, "colourfulness_ratio": 0.6},
+        "cats_vs_dogs": {"psnr_gain": 0.0, "colourfulness_ratio": 0.6}}
 
 # The kinds of photo the metrics are reported for, by words in their folder's path.
 GROUPS = {"pets": ("pets", "oxford-iiit-pet"), "cats_vs_dogs": ("cats-vs-dogs",), "scenes": ("scenes",),

@@ -9,7 +9,7 @@ from PIL import Image
 
 from shared.serving.images import open_image
 
-from .config import Config, train_config
+from .config import BARS, Config, train_config
 from .data import group_of, is_street, valid_photos
 
 
@@ -65,9 +65,10 @@ def truth_photo(path, side: int = EVAL_SIDE) -> tuple[Image.Image, np.ndarray]:
     return img, np.asarray(img)
 
 
-def group_metrics(rows: dict, groups: list[str]) -> dict:
+def group_metrics(rows: dict, groups: list[str], intervals: bool = False) -> dict:
     """Per kind of photo: the PSNR gain over the grey input (dB, mean over photos), the share of photos closer to
-    the truth than the grey input, the output's colourfulness over the truth's, and how many photos."""
+    the truth than the grey input, the output's colourfulness over the truth's, and how many photos; with
+    `intervals`, their 95% intervals too (`confidence_intervals`)."""
     out = {}
     for g in sorted(set(groups)):
         keep = np.array(groups) == g
@@ -76,7 +77,29 @@ def group_metrics(rows: dict, groups: list[str]) -> dict:
                     f"{g}_closer_than_grey": round(float((ours[:, 0] > grey[:, 0]).mean()), 3),
                     f"{g}_colourfulness_ratio": round(float(ours[:, 2].mean() / ours[:, 3].mean()), 3),
                     f"{g}_photos": int(keep.sum())})
+        if intervals:
+            out.update({f"{g}_{k}_ci95": v for k, v in
+                        confidence_intervals(ours[:, 0] - grey[:, 0], ours[:, 2], ours[:, 3]).items()})
     return out
+
+
+def confidence_intervals(gain: np.ndarray, colour: np.ndarray, truth_colour: np.ndarray, n_boot: int = 2000,
+                         seed: int = 0) -> dict:
+    """95% intervals over the photos, as [low, high]: the mean PSNR gain and the colourfulness ratio (ratio of
+    means) by the percentile bootstrap (photos resampled together, a fixed seed: the same numbers every run), the
+    share closer than grey by Wilson's score interval."""
+    n = len(gain)
+    idx = np.random.default_rng(seed).integers(0, n, (n_boot, n))
+    lo_hi = lambda x: [round(float(v), 3) for v in np.percentile(x, [2.5, 97.5])]
+    return {"psnr_gain": lo_hi(gain[idx].mean(1)), "closer_than_grey": wilson(int((gain > 0).sum()), n),
+            "colourfulness_ratio": lo_hi(colour[idx].mean(1) / truth_colour[idx].mean(1))}
+
+
+def wilson(k: int, n: int, z: float = 1.959964) -> list[float]:
+    "Wilson's 95% score interval of a share k/n."
+    p, z2 = k / n, z * z
+    centre, half = (p + z2 / (2 * n)) / (1 + z2 / n), z * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return [round(float(centre - half), 3), round(float(centre + half), 3)]
 
 
 def evaluate_predictor(predictor, paths, strengths=SWEEP, side: int = EVAL_SIDE) -> dict:
@@ -100,11 +123,11 @@ def evaluate_predictor(predictor, paths, strengths=SWEEP, side: int = EVAL_SIDE)
                "colourfulness": round(one[1], 2), "colourfulness_truth": round(one[2], 2),
                "colourfulness_ratio": round(one[1] / one[2], 3), "n_valid_photos": len(paths),
                "temperature": predictor.temperature, "confidence": predictor.confidence,
-               **group_metrics(rows, [group_of(p) for p in paths])}
+               **group_metrics(rows, [group_of(p) for p in paths], intervals=True)}
     streets = np.array([is_street(p) for p in paths], dtype=bool)
     if streets.any():  # streets and buildings among the scenes, by file name: reported apart as well
         metrics.update(group_metrics({s: [r for r, keep in zip(v, streets) if keep] for s, v in rows.items()},
-                                     ["streets"] * int(streets.sum())))
+                                     ["streets"] * int(streets.sum()), intervals=True))
     metrics["sweep"] = [{"strength": s, "psnr": round(v[0], 2), "colourfulness_ratio": round(v[1] / v[2], 3)}
                         for s, v in stats.items()]
     return metrics
@@ -149,8 +172,35 @@ def rule_table(predictor, paths, temperatures=RULE_TEMPERATURES, sigmas=SIGMAS, 
         m = group_metrics(r, groups)
         worst = {k: min(v for key, v in m.items() if key.endswith(k)) for k in
                  ("_psnr_gain", "_closer_than_grey", "_colourfulness_ratio")}
-        table.append({"temperature": t, "sigma0": sigma, "gain": g, **{k[1:]: v for k, v in worst.items()}})
+        margins = bar_margins(r, groups)
+        tightest = min(margins, key=margins.get) if margins else None
+        table.append({"temperature": t, "sigma0": sigma, "gain": g, **{k[1:]: v for k, v in worst.items()},
+                      "margin": round(margins[tightest], 2) if margins else None, "tightest": tightest})
     return table
+
+
+def bar_margins(rows: dict, groups: list[str], bars: dict = BARS) -> dict:
+    """How far each kind of photo clears each of its bars (`config.BARS`), in standard errors on these photos:
+    {'scenes_closer_than_grey': 1.3, ...}; negative below the bar. PSNR gain: (mean - bar) / (sd / sqrt(n));
+    closer than grey: (share - bar) / sqrt(bar (1 - bar) / n); colourfulness ratio R = mean(out) / mean(truth):
+    (R - bar) / (sd(out - R truth) / (sqrt(n) mean(truth))), its delta-method error. Only kinds present count."""
+    out = {}
+    for kind, kind_bars in bars.items():
+        keep = np.array(groups) == kind
+        n = int(keep.sum())
+        if n < 2:
+            continue
+        grey, ours = np.array(rows[0.0])[keep], np.array(rows[1.0])[keep]
+        gain, colour, truth = ours[:, 0] - grey[:, 0], ours[:, 2], ours[:, 3]
+        ratio = colour.mean() / truth.mean()
+        value_error = {"psnr_gain": (gain.mean(), gain.std(ddof=1) / np.sqrt(n)),
+                       "closer_than_grey": ((gain > 0).mean(), None),
+                       "colourfulness_ratio": (ratio, (colour - ratio * truth).std(ddof=1) / (np.sqrt(n) * truth.mean()))}
+        for metric, bar in kind_bars.items():
+            value, error = value_error[metric]
+            error = np.sqrt(bar * (1 - bar) / n) if error is None else error
+            out[f"{kind}_{metric}"] = float((value - bar) / max(error, 1e-9))
+    return out
 
 
 def temperature_table(predictor, paths, temperatures=TEMPERATURES, side: int = EVAL_SIDE) -> list[dict]:

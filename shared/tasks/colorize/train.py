@@ -209,17 +209,30 @@ def fit(learn, cfg: Config):
 
 def choose_temperature(predictor, tuning_paths, cfg: Config) -> dict:
     """The annealed-mean temperature (and the confidence rule, with `cfg.confidence`), chosen on the tuning photos
-    (never the held-out ones) through the serving `predictor`: the most accurate one (the best PSNR gain over the
-    grey input in its worst kind of photo) among those whose colourfulness is at least `min_colourfulness` of the
-    truth's in every kind (`pick_temperature`). Returns the serving config's temperature, confidence and the table."""
+    (never the held-out ones) through the serving `predictor`: the most accurate setting (the best PSNR gain over
+    the grey input in its worst kind of photo) among those whose colourfulness is at least `min_colourfulness` of
+    the truth's in every kind (`pick_temperature`); with `rule_choice='margins'` (and the rule), the setting that
+    clears every bar of `config.BARS` by the widest margin (`pick_rule`). Returns the serving config's
+    temperature, confidence and the table."""
     from .evaluate import rule_table, temperature_table
+    if cfg.rule_choice not in ("colourful", "margins"):
+        raise ValueError(f"rule_choice {cfg.rule_choice!r}: 'colourful' or 'margins'")
     few = per_group(tuning_paths, cfg.tune_photos)
     table = rule_table(predictor, few) if cfg.confidence else temperature_table(predictor, few)
-    best = pick_temperature(table, cfg.min_colourfulness)
+    margins = cfg.confidence and cfg.rule_choice == "margins"
+    best = pick_rule(table) if margins else pick_temperature(table, cfg.min_colourfulness)
     print("temperature and strength on the tuning photos (worst kind of photo):", *table, f"chosen: {best}",
           sep="\n  ", flush=True)
     confidence = {"sigma0": best["sigma0"], "gain": best["gain"]} if best.get("sigma0") else None
     return {"temperature": best["temperature"], "confidence": confidence, "temperature_table": table}
+
+
+def pick_rule(table: list[dict]) -> dict:
+    """The row of `rule_table` to serve: the one that clears every bar of `config.BARS` by the widest margin (the
+    largest smallest margin, in standard errors on the tuning photos: `evaluate.bar_margins`); so that a bar an
+    unseen set of photos is measured against is not cleared by a hair on the tuning photos only. Ties: the more
+    accurate in its worst kind; rows without a margin (no kind of BARS among the photos) last."""
+    return max(table, key=lambda r: (-math.inf if r["margin"] is None else r["margin"], r["psnr_gain"]))
 
 
 def pick_temperature(table: list[dict], min_colourfulness: float) -> dict:
