@@ -43,8 +43,7 @@ def breed_top1(x: np.ndarray, y: np.ndarray, cfg, seed: int) -> float:
         train, test = fold != f, fold == f
         w, b = heads.fit_breeds(x[:, train], y[train], n, cfg)
         top[test] = softmax(x[0, test] @ w.numpy().T + b.numpy()).argmax(1)
-    ok = top == y
-    return float(np.mean([ok[y == i].mean() for i in range(n)]))
+    return heads.per_breed_mean(top == y, y)
 
 
 def run(args) -> list[dict]:

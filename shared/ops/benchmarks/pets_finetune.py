@@ -32,6 +32,7 @@ from shared.serving.runtime import softmax
 from shared.tasks.pets import heads, train
 from shared.tasks.pets.config import PRESETS, Config, ServingConfig, is_cat_breed
 from shared.tasks.pets.data import items
+from shared.training.intervals import wilson
 
 ARCH = "tf_efficientnet_lite2"  # the body this comparison was run with (before the cpu preset's second body)
 OUT = Path(os.environ.get("PETS_FINETUNE_OUT", REPO / "tests" / "artifacts" / "pets-finetune"))
@@ -72,7 +73,7 @@ def scores(pred_breed, y, pred_species=None, species=None) -> dict:
            "breed_photo_level": round(float(ok.mean()), 4)}
     if pred_species is not None:
         k = int((pred_species == species).sum())
-        out |= {"cat_dog_oxford": round(k / len(species), 4), "cat_dog_oxford_interval": heads.wilson(k, len(species))}
+        out |= {"cat_dog_oxford": round(k / len(species), 4), "cat_dog_oxford_interval": wilson(k, len(species))}
     return out
 
 

@@ -31,15 +31,15 @@ classification keeps the answers apart, and rebalancing (inverse bin frequency m
 **Training ({preset} preset).** {recipe}
 """
 
+CHOSEN_ON = """Both were chosen on the
+tuning photos of every kind (pets, Kaggle's cats and dogs, scenes, COCO; not the held-out ones): """
 CHOICES = {  # how the temperature and the confidence rule were chosen (Config.rule_choice)
-    "colourful": """Both were chosen on the
-tuning photos of every kind (pets, Kaggle's cats and dogs, scenes, COCO; not the held-out ones): the most
+    "colourful": CHOSEN_ON + """the most
 accurate setting (the best PSNR gain over the grey input in the kind of photo where it does worst) whose
 output keeps at least {min_colourfulness:.0%} of the truth's colourfulness in every kind, or, when none does,
 the most accurate of the most colourful ones (within {tolerance} of the best ratio; config.json has the table
 it was chosen from). A strength control scales the colour afterwards.""",
-    "margins": """Both were chosen on the
-tuning photos of every kind (pets, Kaggle's cats and dogs, scenes, COCO; not the held-out ones): the setting
+    "margins": CHOSEN_ON + """the setting
 that clears the bars of issue 33 by the widest margin (`config.BARS`: PSNR gain over the grey input, share of
 photos closer than grey, colourfulness over the truth's, per kind; each margin in standard errors on the tuning
 photos, the smallest of them as large as it can be), so that no bar is cleared by a hair on the tuning photos

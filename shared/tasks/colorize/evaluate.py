@@ -8,6 +8,7 @@ import numpy as np
 from PIL import Image
 
 from shared.serving.images import open_image
+from shared.training.intervals import wilson
 
 from .config import BARS, Config, train_config
 from .data import group_of, is_street, valid_photos
@@ -91,15 +92,9 @@ def confidence_intervals(gain: np.ndarray, colour: np.ndarray, truth_colour: np.
     n = len(gain)
     idx = np.random.default_rng(seed).integers(0, n, (n_boot, n))
     lo_hi = lambda x: [round(float(v), 3) for v in np.percentile(x, [2.5, 97.5])]
-    return {"psnr_gain": lo_hi(gain[idx].mean(1)), "closer_than_grey": wilson(int((gain > 0).sum()), n),
+    return {"psnr_gain": lo_hi(gain[idx].mean(1)),
+            "closer_than_grey": wilson(int((gain > 0).sum()), n, z=1.959964, digits=3),
             "colourfulness_ratio": lo_hi(colour[idx].mean(1) / truth_colour[idx].mean(1))}
-
-
-def wilson(k: int, n: int, z: float = 1.959964) -> list[float]:
-    "Wilson's 95% score interval of a share k/n."
-    p, z2 = k / n, z * z
-    centre, half = (p + z2 / (2 * n)) / (1 + z2 / n), z * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return [round(float(centre - half), 3), round(float(centre + half), 3)]
 
 
 def evaluate_predictor(predictor, paths, strengths=SWEEP, side: int = EVAL_SIDE) -> dict:

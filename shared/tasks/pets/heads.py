@@ -15,10 +15,10 @@ the card reports refits every head on k-1 folds and answers the held-out fold ex
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
+
+from shared.training.intervals import wilson
 
 from . import logistic
 from .config import Config, ServingConfig, is_cat_breed
@@ -92,13 +92,9 @@ def fold_of(groups, folds: int, seed: int = 0) -> np.ndarray:
     return out
 
 
-def wilson(ok: int, n: int, z: float = 1.96) -> list[float]:
-    "95% Wilson score interval of a proportion."
-    if not n:
-        return [float("nan")] * 2
-    p = ok / n
-    mid, half = (p + z * z / (2 * n)) / (1 + z * z / n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return [round(float(mid - half), 4), round(float(mid + half), 4)]
+def per_breed_mean(ok: np.ndarray, y: np.ndarray) -> float:
+    "Breed top-1 as the card reports it: the mean over breeds of each breed's share right (every breed the same)."
+    return float(np.mean([ok[y == b].mean() for b in np.unique(y)]))
 
 
 def per_breed_interval(ok: np.ndarray, y: np.ndarray, rounds: int = 2000, seed: int = 0) -> list[float]:
@@ -145,7 +141,7 @@ def cross_validate(x: np.ndarray, rows, breeds: list[str], imagenet_w: np.ndarra
     top_breed, top_kind = probs[:, :n].argmax(1), probs[:, n:].argmax(1)
     ok_breed = top_breed[known] == y[known]
     metrics = {"cv_folds": cfg.folds,
-               "breed_top1": round(float(np.mean([ok_breed[y[known] == i].mean() for i in np.unique(y[known])])), 4),
+               "breed_top1": round(per_breed_mean(ok_breed, y[known]), 4),
                "breed_top1_interval": per_breed_interval(ok_breed, y[known]),
                "breed_photos": int(known.sum())}
     for name, rows_of in (("oxford", kind == "oxford"), ("kaggle", kind == "kaggle")):

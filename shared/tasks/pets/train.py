@@ -76,13 +76,14 @@ def pretrained_body(arch: str) -> dict:
 def pretrained_imagenet(arch: str) -> tuple[dict, list[str]]:
     """The pretrained ImageNet classifier of `arch` ({weight, bias}; of several bodies, the first one's, reading its
     own features: zero weights on the others') and its 1,000 class names (timm's, short)."""
+    import timm
     from timm.data import ImageNetInfo
     info = ImageNetInfo()
     names = [info.index_to_description(i).split(",")[0].strip() for i in range(1000)]
     first, *others = archs(arch)
     state = pretrained.create(first).classifier.state_dict()
-    if others:
-        width = sum(pretrained.create(a, num_classes=0).num_features for a in others)
+    if others:  # their widths only: the networks' shapes, no weights read
+        width = sum(timm.create_model(a, pretrained=False, num_classes=0).num_features for a in others)
         state["weight"] = torch.cat([state["weight"], state["weight"].new_zeros(len(names), width)], 1)
     return state, names
 
