@@ -94,6 +94,7 @@ class ServingConfig:
     l_mean: float = L_MEAN
     l_std: float = L_STD
     confidence: dict | None = None
+    mirror: bool = False
 
     @classmethod
     def from_dict(cls, d: dict) -> "ServingConfig":
@@ -101,10 +102,11 @@ class ServingConfig:
             conf = d.get("confidence")
             conf = None if conf is None else {"sigma0": float(conf["sigma0"]), "gain": float(conf["gain"])}
             return cls(size=int(d["size"]), ab_centres=list(d["ab_centres"]), temperature=float(d["temperature"]),
-                       l_mean=float(d["l_mean"]), l_std=float(d["l_std"]), confidence=conf)
+                       l_mean=float(d["l_mean"]), l_std=float(d["l_std"]), confidence=conf,
+                       mirror=bool(d.get("mirror", False)))
         except (KeyError, TypeError, ValueError) as e:
             raise artifact.ArtifactError(f"colorize config.json lacks or mistypes {e}") from e
 
     def to_dict(self) -> dict:
         return {"size": self.size, "ab_centres": self.ab_centres, "temperature": self.temperature,
-                "l_mean": self.l_mean, "l_std": self.l_std, "confidence": self.confidence}
+                "l_mean": self.l_mean, "l_std": self.l_std, "confidence": self.confidence, "mirror": self.mirror}

@@ -27,7 +27,7 @@ class Predictor:
         serving = ServingConfig.from_dict(config)
         self.size, self.temperature = serving.size, serving.temperature
         self.l_mean, self.l_std = serving.l_mean, serving.l_std
-        self.confidence = serving.confidence
+        self.confidence, self.mirror = serving.confidence, serving.mirror
         self.model = runtime.OnnxModel(onnx)
 
     @classmethod
@@ -48,8 +48,14 @@ class Predictor:
         small = image.convert("RGB").resize(self.working_size(*image.size), Image.BILINEAR)
         x, _ = lightness(image_to_array(small)[None], self.l_mean, self.l_std)
         t = self.temperature if temperature is None else temperature
+        if self.mirror:  # the photo and its mirror image in one batch, the mirror's answer flipped back, averaged
+            x = np.concatenate([x, x[..., ::-1]])
         out = self.model.run(l=np.ascontiguousarray(x, dtype=np.float32), temperature=np.array(t, dtype=np.float32))
-        return out["ab"], out.get("spread")
+        ab, spread = out["ab"], out.get("spread")
+        if self.mirror:
+            ab = (ab[:1] + ab[1:, ..., ::-1]) / 2
+            spread = None if spread is None else (spread[:1] + spread[1:, ..., ::-1]) / 2
+        return ab, spread
 
     def predict_ab(self, image: Image.Image) -> np.ndarray:
         "The colour to paint (1, 2, h, w): the network's, scaled toward grey where it is unsure (`strength_map`)."
