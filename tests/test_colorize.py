@@ -394,6 +394,19 @@ def test_the_served_colour_is_the_networks_scaled_by_its_confidence(default_pred
     assert np.allclose(p.predict_ab(photo), ab * strength_map(spread, **p.confidence), atol=1e-4)
 
 
+def test_mirror_averaging_answers_a_mirrored_photo_with_mirrored_colours(default_predictor, data):
+    """With config.json's "mirror" the served colour is the mean of the photo's and its mirror image's: so a mirrored
+    photo gets exactly the mirrored colours (the network alone does not: it sees left and right differently)."""
+    photo = open_image(data / "scenes/images/scratch__Nature_grand-canyon.jpg")
+    mirrored = photo.transpose(Image.FLIP_LEFT_RIGHT)
+    plain = default_predictor
+    assert not np.allclose(plain.predict_ab(mirrored), plain.predict_ab(photo)[..., ::-1], atol=1e-3)
+    both = Predictor({**plain.config, "mirror": True}, Path(DEFAULT) / "model.onnx")
+    assert np.allclose(both.predict_ab(mirrored), both.predict_ab(photo)[..., ::-1], atol=1e-4)
+    ab, spread = both.predict_raw(photo)
+    assert ab.shape == plain.predict_raw(photo)[0].shape and spread.shape == (1, 1, *ab.shape[2:])
+
+
 def test_large_photos_get_a_clear_message(default_predictor):
     with pytest.raises(ValueError, match="megapixels"):
         default_predictor.colorize(Image.new("RGB", (7000, 7000)))

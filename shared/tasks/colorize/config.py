@@ -13,10 +13,10 @@ COLOUR_TOLERANCE = 0.02  # temperatures this close to the most colourful count a
 @dataclass
 class Config:
     preset: str = "cpu"
-    arch: str = "tf_efficientnet_lite0"  # the U-Net's encoder: a timm name (shared.training.pretrained has its weights)
+    arch: str = "tf_efficientnet_lite2"  # the U-Net's encoder: a timm name (shared.training.pretrained has its weights)
     pretrained: bool = True       # ImageNet weights for the encoder (from a pip package: shared.training.pretrained)
     decoder: str = "128,96,64"    # decoder widths at strides 16, 8 and 4 (the colour is decoded at stride 4)
-    size: int = 128               # working resolution (a multiple of 32): square training views; serving keeps the aspect ratio
+    size: int = 160               # working resolution (a multiple of 32): square training views; serving keeps the aspect ratio
     cached_features: bool = True  # frozen stage on the encoder's features, computed once per photo and view
     views: int = 1                # cached_features: 1 = the photo, 2 = and its mirror image
     freeze_epochs: int = 2        # epochs of the decoder alone on the frozen pretrained encoder
@@ -35,7 +35,7 @@ class Config:
                                   # an epoch, e.g. 'coco=4'
     crops: str = ""               # cached_features: 'kind=n,...': n more views of each training photo of that kind,
                                   # crops at several scales (random resized crops of the larger photos), e.g. 'scenes=6'
-    rebalance: float = 0.75       # lambda of Zhang et al.: 0 = full inverse-frequency weights, 1 = no rebalancing
+    rebalance: float = 1.0        # lambda of Zhang et al.: 0 = full inverse-frequency weights, 1 = no rebalancing
     temperature: float = 0.0      # annealed-mean temperature at serving (1 = mean, -> 0 = mode); 0 = choose it (and the
                                   # confidence rule below) on the tuning photos:
     min_colourfulness: float = 0.63  # the most accurate setting whose colourfulness is at least this share of the truth's
@@ -43,6 +43,7 @@ class Config:
     rule_choice: str = "colourful"  # how the confidence rule is chosen: 'colourful' (as above) or 'margins' (the one
                                     # that clears every bar of BARS by the widest margin, `train.pick_rule`)
     confidence: bool = True       # also choose a colour strength from the model's confidence (serve.strength_map)
+    mirror: bool = True           # serve the mean of the photo's and its mirror image's colours (twice the network)
     tune_photos: int = 100        # at most this many tuning photos of each kind (pets, cats_vs_dogs, scenes, coco)
     eval_photos: int = 300        # the card's numbers: at most this many held-out photos of each kind (0 = all)
     max_train_samples: int = 0    # >0: a tiny run for tests and laptops

@@ -56,7 +56,7 @@ def colourfulness(img: np.ndarray) -> float:
 SWEEP = (0.5, 1.0, 1.5)
 EVAL_SIDE = 512
 TEMPERATURES = (0.15, 0.2, 0.25, 0.3, 0.38, 0.5, 0.7, 1.0)
-RULE_TEMPERATURES = (0.3, 0.38, 0.5, 0.7)
+RULE_TEMPERATURES = (0.38, 0.5, 0.7, 1.0)
 
 
 def truth_photo(path, side: int = EVAL_SIDE) -> tuple[Image.Image, np.ndarray]:
@@ -128,8 +128,8 @@ def evaluate_predictor(predictor, paths, strengths=SWEEP, side: int = EVAL_SIDE)
     return metrics
 
 
-SIGMAS = (0.0, 20.0, 25.0, 30.0, 35.0, 40.0, 50.0)  # the confidence rule's sigma0 (0: no rule, the colour as predicted)
-GAINS = (1.0, 1.1, 1.2, 1.3, 1.5)
+SIGMAS = (0.0, 30.0, 35.0, 40.0, 50.0, 60.0)  # the confidence rule's sigma0 (0: no rule, the colour as predicted)
+GAINS = (1.0, 1.2, 1.4, 1.6, 1.8, 2.0)  # up to twice: a model trained without rebalancing predicts muted colours
 TUNE_SIDE = 320  # the strength's choice compares photos at most this large (the network sees 128 px; 4x faster)
 
 

@@ -265,7 +265,8 @@ def artifact_of(learn, cfg: Config) -> tuple[dict, dict]:
     from shared.training.export import half_rounded
     c = learn.colour
     serving = ServingConfig(size=cfg.size, ab_centres=c["centres"].tolist(),
-                            temperature=cfg.temperature or learn.loss_func.temperature, confidence=None)
+                            temperature=cfg.temperature or learn.loss_func.temperature, confidence=None,
+                            mirror=cfg.mirror)
     config = {"task": "colorize", "arch": cfg.arch, "decoder": cfg.decoder, **serving.to_dict(),
               **norms(cfg.arch), "n_out": len(c["centres"]), "grid": cfg.grid, "output_stride": 4,
               "colour_space": "CIE Lab D65, sRGB", "base_model": base_model(cfg),
