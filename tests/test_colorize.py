@@ -480,3 +480,16 @@ def test_the_card_says_how_the_rule_was_chosen():
     assert "at least 63% of the truth's colourfulness" in card(c.Config(), metrics, "cmd")
     with pytest.raises(ValueError, match="rule_choice"):
         c.choose_temperature(None, [], c.Config(rule_choice="widest"))
+
+
+def test_photos_made_grey_by_other_tools_are_measured_against_their_own_grey(default_predictor, data):
+    """`grey='luma'` sends the photo as most tools make it grey (Rec. 601 luma, not CIE L): the baseline is that
+    grey photo itself, and the colour is put on its lightness (what a visitor's grey upload gets)."""
+    photos = [data / "scenes/images/scratch__Nature_grand-canyon.jpg", data / "pets/images/Abyssinian_12.jpg"]
+    lab = e.evaluate_predictor(default_predictor, photos, strengths=(1.0,))
+    luma = e.evaluate_predictor(default_predictor, photos, strengths=(1.0,), grey="luma")
+    truths = [e.truth_photo(p) for p in photos]
+    own_grey = np.mean([e.psnr(np.asarray(img.convert("L").convert("RGB")), t) for img, t in truths])
+    assert luma["grey_psnr"] == pytest.approx(own_grey, abs=0.005)
+    assert luma["grey_psnr"] != lab["grey_psnr"]  # another grey: CIE L is not luma
+    assert luma["psnr"] != lab["psnr"] and luma["colourfulness"] > 0

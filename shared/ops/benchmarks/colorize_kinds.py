@@ -1,6 +1,7 @@
 """Colorize models side by side, per kind of held-out photo, with 95% intervals: the BENCHMARKS table.
 
     python -m shared.ops.benchmarks.colorize_kinds spaces/colorize/model retrained=/tmp/other [--json results.json]
+    python -m shared.ops.benchmarks.colorize_kinds spaces/colorize/model --grey luma   # grey photos as tools make them
 
 Each model is measured through the serving path (`shared.training.evaluate`, as a Space loads it) on the held-out
 photos of its own folders; a cell is PSNR gain over the grey input / share of photos closer than grey /
@@ -47,10 +48,13 @@ def main(argv=None):
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("models", nargs="+", help="model folders, each optionally named: NAME=FOLDER (the last = splits)")
     p.add_argument("--json", help="also write every model's metrics here")
+    p.add_argument("--grey", default="lab", choices=("lab", "luma"),
+                   help="how the photos are turned grey: 'lab' (the model reads L; the card's numbers) or 'luma' (a "
+                        "grey photo as most tools make it, Rec. 601, sent as a visitor sends it)")
     args = p.parse_args(argv)
     from shared.training.evaluate import evaluate
     named = dict(m.rsplit("=", 1) if "=" in m else (m, m) for m in args.models)
-    results = {name: evaluate("colorize", folder) for name, folder in named.items()}
+    results = {name: evaluate("colorize", folder, grey=args.grey) for name, folder in named.items()}
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)

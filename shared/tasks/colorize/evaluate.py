@@ -14,15 +14,16 @@ from .config import BARS, Config, train_config
 from .data import group_of, is_street, valid_photos
 
 
-def evaluate(predictor, limit: int = 0, data: str | None = None, paths=None) -> dict:
+def evaluate(predictor, limit: int = 0, data: str | None = None, paths=None, grey: str = "lab") -> dict:
     """The card's metrics for `predictor` on the held-out photos of the model's own folders (`data`: other
-    folders, comma-separated; `paths`: these photos), the first `limit` of them (a fixed slice) if given."""
+    folders, comma-separated; `paths`: these photos), the first `limit` of them (a fixed slice) if given; `grey`:
+    how the photo is turned grey (`GREYS`)."""
     if paths is None:
         cfg = train_config(predictor.config.get("train_config", {}))
         if data:
             cfg = Config(**{**cfg.__dict__, "folders": data})
         paths = valid_photos(cfg)
-    return evaluate_predictor(predictor, list(paths)[:limit or None])
+    return evaluate_predictor(predictor, list(paths)[:limit or None], grey=grey)
 
 
 def psnr(out: np.ndarray, truth: np.ndarray) -> float:
@@ -97,17 +98,25 @@ def confidence_intervals(gain: np.ndarray, colour: np.ndarray, truth_colour: np.
             "colourfulness_ratio": lo_hi(colour[idx].mean(1) / truth_colour[idx].mean(1))}
 
 
-def evaluate_predictor(predictor, paths, strengths=SWEEP, side: int = EVAL_SIDE) -> dict:
+GREYS = {  # how a held-out colour photo is turned grey before it is colourised (the truth stays the colour photo)
+    "lab": lambda img: img,  # by the model itself: it reads the photo's CIE L only (the card's numbers)
+    "luma": lambda img: img.convert("L").convert("RGB"),  # as most tools make a grey photo (Rec. 601 luma, PIL's
+}                                                          # "L"), sent as a visitor sends it; its L is not the truth's
+
+
+def evaluate_predictor(predictor, paths, strengths=SWEEP, side: int = EVAL_SIDE, grey: str = "lab") -> dict:
     """PSNR, SSIM and colourfulness of the colourised held-out photos against the true colour photos, with the
     grey input (strength 0) as the baseline, overall and per kind of photo (`data.group_of`). Photos larger than
-    `side` are scaled down first. SSIM is measured at strengths 0 and 1 (the sweep reports PSNR and colour)."""
+    `side` are scaled down first; `grey`: how they are turned grey (`GREYS`). SSIM is measured at strengths 0
+    and 1 (the sweep reports PSNR and colour)."""
     rows = {s: [] for s in (0.0, *strengths)}
     for path in paths:
         truth_img, truth = truth_photo(path, side)
-        ab = predictor.predict_ab(truth_img)  # from the lightness alone: the colour photo is the truth
+        sent = GREYS[grey](truth_img)
+        ab = predictor.predict_ab(sent)  # from the lightness alone: the colour photo is the truth
         true_colour = colourfulness(truth)
         for s in rows:
-            out = np.asarray(predictor.compose(truth_img, ab, strength=s))
+            out = np.asarray(predictor.compose(sent, ab, strength=s))
             rows[s].append((psnr(out, truth), ssim(out, truth) if s in (0.0, 1.0) else np.nan,
                             colourfulness(out), true_colour))
     stats = {s: [float(v) for v in np.array(r)[:, [0, 2, 3]].mean(0)] for s, r in rows.items()}  # psnr, colour
