@@ -371,16 +371,16 @@ def default_predictor():
 
 def test_working_size_keeps_the_aspect_ratio(default_predictor):
     p = default_predictor
-    assert p.size == 128
-    assert p.working_size(500, 375) == (160, 128)
-    assert p.working_size(375, 500) == (128, 160)
-    assert p.working_size(1, 1) == (128, 128)
-    assert p.working_size(10000, 10) == (384, 128)  # the long side is capped
+    assert p.size == 160
+    assert p.working_size(500, 375) == (224, 160)
+    assert p.working_size(375, 500) == (160, 224)
+    assert p.working_size(1, 1) == (160, 160)
+    assert p.working_size(10000, 10) == (480, 160)  # the long side is capped
 
 
 def test_the_colour_comes_at_a_quarter_of_the_working_size(default_predictor):
     photo = Image.new("RGB", (500, 375), (120, 120, 120))
-    assert default_predictor.predict_ab(photo).shape == (1, 2, 32, 40)
+    assert default_predictor.predict_ab(photo).shape == (1, 2, 40, 56)
 
 
 def test_the_served_colour_is_the_networks_scaled_by_its_confidence(default_predictor, data):
@@ -399,9 +399,10 @@ def test_mirror_averaging_answers_a_mirrored_photo_with_mirrored_colours(default
     photo gets exactly the mirrored colours (the network alone does not: it sees left and right differently)."""
     photo = open_image(data / "scenes/images/scratch__Nature_grand-canyon.jpg")
     mirrored = photo.transpose(Image.FLIP_LEFT_RIGHT)
-    plain = default_predictor
+    assert default_predictor.mirror  # the default model serves with it
+    plain = Predictor({**default_predictor.config, "mirror": False}, Path(DEFAULT) / "model.onnx")
     assert not np.allclose(plain.predict_ab(mirrored), plain.predict_ab(photo)[..., ::-1], atol=1e-3)
-    both = Predictor({**plain.config, "mirror": True}, Path(DEFAULT) / "model.onnx")
+    both = Predictor({**default_predictor.config, "mirror": True}, Path(DEFAULT) / "model.onnx")
     assert np.allclose(both.predict_ab(mirrored), both.predict_ab(photo)[..., ::-1], atol=1e-4)
     ab, spread = both.predict_raw(photo)
     assert ab.shape == plain.predict_raw(photo)[0].shape and spread.shape == (1, 1, *ab.shape[2:])
@@ -445,11 +446,11 @@ def test_the_default_model_meets_the_issues_bar_on_held_out_scenes(data):
 
 def test_the_default_model_colours_held_out_coco_photos(data):
     """Street and indoor scenes of COCO (128 px, the fewest in training, oversampled), re-measured through the
-    serving path: closer to the truth than grey. (Less colourful than the issue asks: 0.56 of the truth's; the
-    confidence rule mutes these small photos most; BENCHMARKS.md.)"""
+    serving path: the bars issue 33 sets for street scenes (closer to the truth than grey on average, at least 0.6
+    of the truth's colourfulness), and more than half of the photos closer than grey."""
     m = e.evaluate(Predictor.load(DEFAULT), data="coco_tiny/images")
     assert m["coco_photos"] >= 50
-    assert m["coco_psnr_gain"] > 0 and m["coco_closer_than_grey"] >= 0.6 and m["coco_colourfulness_ratio"] >= 0.5
+    assert m["coco_psnr_gain"] > 0 and m["coco_closer_than_grey"] > 0.5 and m["coco_colourfulness_ratio"] >= 0.6
 
 
 def test_the_comparison_grid_shows_held_out_photos_we_may_ship(default_predictor, data):
