@@ -65,7 +65,7 @@ def through_the_space(side: int, n: int, warm: int) -> dict:
     import httpx
 
     from shared.ops.benchmarks.http_api import predict_file
-    repo = Path(__file__).resolve().parents[2]
+    repo = REPO
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -80,6 +80,8 @@ def through_the_space(side: int, n: int, warm: int) -> dict:
         try:
             with httpx.Client(timeout=120) as http:
                 for _ in range(600):
+                    if proc.poll() is not None:
+                        raise RuntimeError(f"spaces/colorize/app.py exited with code {proc.returncode} before serving")
                     try:
                         if http.get(url).status_code == 200:
                             break
