@@ -20,7 +20,7 @@ colour is upsampled and recombined with the photo's own full-resolution L, so th
 detail of the input and the network only has to get the colours right.
 
 {loss} The colour shown is the
-*annealed mean* of the distribution at temperature **{temperature}**{confidence}.{mirror} {choice}
+*annealed mean* of the distribution at temperature **{temperature}**{confidence}. {choice}{mirror}
 
 **Training ({preset} preset).** {recipe}
 """
