@@ -91,13 +91,13 @@ def test_mcp_server_lists_predict_as_its_only_tool(server):
 
 
 def test_model_source_from_environment(client, tmp_path):
-    "COLORIZE_MODEL points the same app at another artifact (here: the default one decoded at temperature 1)."
+    "COLORIZE_MODEL points the same app at another artifact (here: the default one with half its colour strength)."
     import json
     import shutil
     other = tmp_path / "model"
     shutil.copytree(REPO / "spaces/colorize/model", other)
     config = json.loads((other / "config.json").read_text())
-    config["temperature"] = 1.0  # the plain mean of the colour distribution: duller colours
+    config["confidence"]["gain"] /= 2  # the confidence rule's gain halved: half the colour everywhere
     (other / "config.json").write_text(json.dumps(config))
     photo = handle_file(str(EXAMPLES[0]))
     default = np.asarray(load_image(client.predict(photo, api_name="/predict")))
