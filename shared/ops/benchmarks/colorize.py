@@ -65,17 +65,16 @@ def through_the_space(side: int, n: int, warm: int) -> dict:
     import httpx
 
     from shared.ops.benchmarks.http_api import predict_file
-    repo = REPO
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_SERVER_NAME": "127.0.0.1",
-           "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(repo)}
+           "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO)}
     url = f"http://127.0.0.1:{port}/"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"photo-{side}.jpg"
         photo(side).save(path, quality=90)
-        proc = subprocess.Popen([sys.executable, str(repo / "spaces/colorize/app.py")], cwd=repo, env=env,
+        proc = subprocess.Popen([sys.executable, str(REPO / "spaces/colorize/app.py")], cwd=REPO, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             with httpx.Client(timeout=120) as http:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from shared.tasks.colorize.evaluate import GREYS
+
 KINDS = ("pets", "scenes", "streets", "coco", "cats_vs_dogs")
 NAMES = {"pets": "pets", "scenes": "scenes", "streets": "streets and buildings among the scenes",
          "coco": "COCO", "cats_vs_dogs": "Kaggle cats and dogs"}
@@ -48,7 +50,7 @@ def main(argv=None):
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("models", nargs="+", help="model folders, each optionally named: NAME=FOLDER (the last = splits)")
     p.add_argument("--json", help="also write every model's metrics here")
-    p.add_argument("--grey", default="lab", choices=("lab", "luma"),
+    p.add_argument("--grey", default="lab", choices=tuple(GREYS),
                    help="how the photos are turned grey: 'lab' (the model reads L; the card's numbers) or 'luma' (a "
                         "grey photo as most tools make it, Rec. 601, sent as a visitor sends it)")
     args = p.parse_args(argv)

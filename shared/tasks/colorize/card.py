@@ -25,16 +25,16 @@ detail of the input and the network only has to get the colours right.
 **Training ({preset} preset).** {recipe}
 """
 
-LOSS_START = """**Loss: colour classification{rebalanced} (Zhang, Isola & Efros, "Colorful Image Colorization", ECCV
+LOSS = """**Loss: colour classification{rebalanced} (Zhang, Isola & Efros, "Colorful Image Colorization", ECCV
 2016)**, not regression. The a/b plane is cut into bins {grid} units wide (those inside the sRGB gamut); the
 network predicts a probability for every bin at every pixel, trained with cross-entropy against the true colour
 softly spread over the four nearest bins. A photo's colour is ambiguous (a grey car may be red or blue) and L2
 regression answers with the average, a grey-brown mush; classification keeps the answers apart"""
-LOSSES = {  # with or without the paper's class rebalancing (Config.rebalance < 1 or = 1)
-    True: LOSS_START.replace("{rebalanced}", " with class rebalancing") + """, and rebalancing (inverse bin
+LOSS_ENDS = {  # with or without the paper's class rebalancing (Config.rebalance < 1 or = 1)
+    True: """, and rebalancing (inverse bin
 frequency mixed with uniform, lambda {rebalance}) keeps rare saturated colours from being drowned by greys and
 browns.""",
-    False: LOSS_START.replace("{rebalanced}", "") + """. Without the paper's class rebalancing (its lambda =
+    False: """. Without the paper's class rebalancing (its lambda =
 1): rebalancing buys vivid colours at the price of wrong ones, and on tuning photos of every kind the model
 trained without it was more accurate at the same colourfulness (BENCHMARKS.md); how strong the colour is shown
 is the confidence rule's gain instead.""",
@@ -105,7 +105,9 @@ gain = {conf['gain']:g}: full colour where it is sure, fading to grey where it i
 photo comes out nearly grey rather than wrongly coloured""")
     crops = f" Extra views: `{cfg.crops}` (crops of each training photo of that kind at several scales)." if cfg.crops else ""
     recipe += crops
-    loss = LOSSES[cfg.rebalance < 1].format(grid=cfg.grid, rebalance=cfg.rebalance)
+    rebalanced = cfg.rebalance < 1
+    loss = (LOSS + LOSS_ENDS[rebalanced]).format(rebalanced=" with class rebalancing" if rebalanced else "",
+                                                 grid=cfg.grid, rebalance=cfg.rebalance)
     about = ABOUT.format(size=cfg.size, arch=cfg.arch, loss=loss, preset=cfg.preset, recipe=recipe,
                          mirror=MIRROR if cfg.mirror else "",
                          confidence=confidence, temperature=metrics.get("temperature", cfg.temperature),

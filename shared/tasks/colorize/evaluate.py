@@ -139,7 +139,8 @@ def evaluate_predictor(predictor, paths, strengths=SWEEP, side: int = EVAL_SIDE,
 
 SIGMAS = (0.0, 30.0, 35.0, 40.0, 50.0, 60.0)  # the confidence rule's sigma0 (0: no rule, the colour as predicted)
 GAINS = (1.0, 1.2, 1.4, 1.6, 1.8, 2.0)  # up to twice: a model trained without rebalancing predicts muted colours
-TUNE_SIDE = 320  # the strength's choice compares photos at most this large (the network sees 128 px; 4x faster)
+TUNE_SIDE = 320  # the strength's choice compares photos at most this large (2.5x faster than 512 px, the same choice:
+                 # BENCHMARKS.md, "Colorize: Lite2 at 160 px")
 
 
 def rule_table(predictor, paths, temperatures=RULE_TEMPERATURES, sigmas=SIGMAS, gains=GAINS, side: int = TUNE_SIDE) -> list[dict]:
